@@ -1,0 +1,4 @@
+"""``python -m lketool``."""
+from lketool.cli import main
+
+main(prog_name="lketool")

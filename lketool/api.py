@@ -1,0 +1,193 @@
+"""Library entry points: check and score one workbook, or many.
+
+    from lketool.api import check_file
+    result = check_file("LKE_unit.xlsx")
+    result.scores.total, result.problems, result.to_dict()
+
+A file that cannot be read gives a result with ``error`` set (and no scores) instead of
+raising, so one broken workbook never stops a batch."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from lketool import __version__
+from lketool.checks import Context, run_all
+from lketool.errors import WorkbookError
+from lketool.layouts import Entry, MappedSheet
+from lketool.layouts.detect import map_workbook
+from lketool.problems import ERROR, Problem, count_by_severity
+from lketool.reader import open_workbook
+from lketool.rubric import DEFAULT_EDITION, Rubric, load_rubric
+from lketool.score import Scores, compute_scores, evaluate_predicates, item_value
+
+
+@dataclass
+class FileResult:
+    """Everything lketool knows about one workbook."""
+
+    file: str
+    rubric: Rubric
+    unit: str | None = None
+    layout: str | None = None
+    sheet: str | None = None
+    error: WorkbookError | None = None
+    problems: list[Problem] = field(default_factory=list)
+    scores: Scores | None = None
+    tpi_scores: Scores | None = None
+    eligibility: dict | None = None
+    tpi_eligibility: dict | None = None
+    mapped: MappedSheet | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    tpi_values: dict[str, Any] = field(default_factory=dict)
+    workbook_scores: dict[str, float] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(self.problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error is not None or any(p.severity == ERROR for p in self.problems)
+
+    def indicator_rows(self) -> list[dict[str, Any]]:
+        """Per indicator: id, name, weight, score, share, workbook score and its cell."""
+        out = []
+        if self.scores is None:
+            return out
+        for ind in self.rubric.walk_indicators():
+            s = self.scores.indicators[ind.id]
+            agg = self.mapped.aggregates.get(ind.id) if self.mapped else None
+            cached = agg.cached if agg is not None and isinstance(agg.cached, (int, float)) else None
+            tpi = self.tpi_scores.indicators[ind.id].score if self.tpi_scores else None
+            out.append({"id": ind.id, "name": ind.name, "half": ind.half, "area": ind.area_id,
+                        "parent": ind.parent_id, "weight": ind.weight, "score": s.score, "share": s.share,
+                        "answered": s.answered, "expected": s.expected, "tpi_score": tpi,
+                        "workbook_score": None if self.workbook_scores is None else cached,
+                        "cell": f"{self.sheet}!{agg.cell}" if agg is not None else None})
+        return out
+
+    def answer_rows(self) -> list[dict[str, Any]]:
+        """Every answer cell: rubric id, soal_id, unit and TPI answers, notes, evidence."""
+        out = []
+        if self.mapped is None:
+            return out
+        r = self.rubric
+        for eid in r.entry_ids():
+            obj = r.items.get(eid) or r.inputs.get(eid)
+            e: Entry | None = self.mapped.entries.get(eid)
+            out.append({"item": eid, "soal_id": obj.soal_id, "text": obj.text,
+                        "cell": f"{self.sheet}!{e.answer_cell}" if e else None,
+                        "unit": _plain(e.raw) if e else None, "tpi": _plain(e.tpi_raw) if e else None,
+                        "unit_value": self.values.get(eid), "tpi_value": self.tpi_values.get(eid),
+                        "note": e.note if e else "", "tpi_note": e.tpi_note if e else "",
+                        "evidence": e.links if e else []})
+        return out
+
+    def tpi_differences(self) -> list[dict[str, Any]]:
+        """Items where the unit's and the TPI's answers differ (TPI answered)."""
+        if not self.tpi_values:
+            return []
+        out = []
+        for eid in self.rubric.entry_ids():
+            if eid not in self.tpi_values:
+                continue
+            u, t = self.values.get(eid), self.tpi_values.get(eid)
+            if u != t:
+                e = self.mapped.entries.get(eid)
+                obj = self.rubric.items.get(eid) or self.rubric.inputs.get(eid)
+                out.append({"item": eid, "text": obj.text, "cell": f"{self.sheet}!{e.answer_cell}" if e else None,
+                            "unit": u, "tpi": t})
+        return out
+
+    def to_dict(self, lang: str = "id", *, scores: bool = True, answers: bool = False) -> dict[str, Any]:
+        """The JSON form documented in README (``results[]`` items)."""
+        d: dict[str, Any] = {
+            "file": self.file, "unit": self.unit, "layout": self.layout, "sheet": self.sheet,
+            "rubric": self.rubric.edition, "lketool_version": __version__,
+            "error": None if self.error is None else {"code": self.error.code, "message": self.error.message(lang)},
+            "counts": self.counts,
+            "problems": [p.to_dict(lang) for p in self.problems],
+        }
+        if scores:
+            d["scores"] = self.scores.to_dict(self.rubric) if self.scores else None
+            d["tpi_scores"] = self.tpi_scores.to_dict(self.rubric) if self.tpi_scores else None
+            d["workbook_scores"] = self.workbook_scores
+            d["indicators"] = self.indicator_rows()
+            d["eligibility"] = self.eligibility
+            d["tpi_eligibility"] = self.tpi_eligibility
+            d["tpi_differences"] = self.tpi_differences()
+        if answers:
+            d["answers"] = self.answer_rows()
+        return d
+
+
+def _plain(v):
+    return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+
+
+def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: bool = False,
+               per_half: bool = False) -> FileResult:
+    """Read, check and score one workbook.  Never raises for a bad file: see ``error``."""
+    rb = rubric if isinstance(rubric, Rubric) else load_rubric(rubric or DEFAULT_EDITION)
+    res = FileResult(file=str(path), rubric=rb)
+    try:
+        wb = open_workbook(path)
+        mapped = map_workbook(wb, rb)
+    except WorkbookError as exc:
+        res.error = exc
+        return res
+    res.mapped, res.unit, res.layout, res.sheet = mapped, mapped.unit, mapped.layout, mapped.sheet
+    ctx = Context(file=str(path), rubric=rb, mapped=mapped)
+    res.problems = run_all(ctx)
+    res.values, res.tpi_values = ctx.values, ctx.tpi_values
+    res.scores = compute_scores(rb, ctx.values, strict=strict)
+    res.eligibility = evaluate_predicates(rb, res.scores, per_half=per_half)
+    if mapped.has_tpi and ctx.tpi_values:
+        res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
+        res.tpi_eligibility = evaluate_predicates(rb, res.tpi_scores, per_half=per_half)
+    res.workbook_scores = _workbook_scores(res)
+    return res
+
+
+def _workbook_scores(res: FileResult) -> dict[str, float] | None:
+    from lketool.checks.formulas import cached_values_missing
+
+    m = res.mapped
+    if m.layout != "lampiran-iii" or cached_values_missing(m):
+        return None
+    out = {}
+    for key in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima"):
+        agg = m.aggregates.get(key)
+        v = agg.cached if agg is not None else None
+        out[key] = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    return out if any(v is not None for v in out.values()) else None
+
+
+def iter_workbooks(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders (recursively) into .xlsx/.xlsm files, skipping Office
+    lock files (``~$*``).  Files named explicitly are kept whatever their extension,
+    so that a wrong file gets a clear message instead of being skipped silently."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith("~$"):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out
+
+
+def check_files(paths: Iterable[str | Path], **kw) -> list[FileResult]:
+    """:func:`check_file` over files and folders; failures are results, not exceptions."""
+    return [check_file(p, **kw) for p in iter_workbooks(paths)]
+
+
+__all__ = ["FileResult", "check_file", "check_files", "iter_workbooks", "item_value"]

@@ -1,0 +1,91 @@
+"""``count-inconsistent``: Jumlah rows that disagree with each other, and the cases where
+the official formula divides by zero.  The rules used for scoring are in
+:func:`lketool.score.pct_value` and documented in ``docs/rubric.md``:
+
+* more completed than required: the fraction is capped at 100 % (as the sheet does);
+* required = 0 (0/0, or n/0): scored 100 % - nothing was outstanding; Excel shows #DIV/0!;
+* violations last year = 0 and some this year: scored 0 % (no decrease); Excel shows #DIV/0!;
+* a typed total that is not the sum of its parts (LHKASN): the typed total is what the
+  sheet divides by, so it is used, and reported as an error."""
+from __future__ import annotations
+
+from lketool.problems import ERROR, Problem
+from lketool.score import denominator
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def check(ctx) -> list[Problem]:
+    out = []
+    vals, entries = ctx.values, ctx.mapped.entries
+    for item in ctx.rubric.items.values():
+        if item.type != "pct":
+            continue
+
+        def ent(role):
+            inp = item.input(role)
+            return entries.get(inp.id) if inp else None
+
+        def val(role):
+            inp = item.input(role)
+            return vals.get(inp.id) if inp else None
+
+        anchor = entries.get(item.id) or next((entries[i.id] for i in item.inputs if i.id in entries), None)
+        if anchor is None:
+            continue
+        row, col = anchor.row, anchor.answer_col
+        if item.formula == "decrease":
+            prev, curr = val("prev"), val("curr")
+            if prev == 0 and curr is not None and curr > 0:
+                out.append(ctx.problem(
+                    "count-inconsistent", row, col, item.id,
+                    detail=f"Pelanggaran tahun sebelumnya 0 dan tahun ini {_fmt(curr)}: rumus resmi menghasilkan "
+                           "#DIV/0!; lketool menilai 0% (tidak ada penurunan)",
+                    detail_en=f"No violations last year and {_fmt(curr)} this year: the official formula gives "
+                              "#DIV/0!; lketool scores 0% (no decrease)"))
+            continue
+        total = item.input("total")
+        parts = [i for i in item.inputs if i.role == "part"]
+        if total is not None and total.id in entries and not total.computed:
+            tv = vals.get(total.id)
+            pv = [vals.get(p.id) for p in parts]
+            if tv is not None and pv and all(p is not None for p in pv) and sum(pv) != tv:
+                te = entries[total.id]
+                out.append(ctx.problem(
+                    "count-inconsistent", te.row, te.answer_col, total.id, severity=ERROR,
+                    detail=f"Jumlah yang harus melaporkan {_fmt(tv)} tidak sama dengan jumlah rinciannya "
+                           f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; rumus resmi membagi dengan {_fmt(tv)}",
+                    detail_en=f"Total required {_fmt(tv)} is not the sum of its parts "
+                              f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; the official formula divides by {_fmt(tv)}"))
+                ctx.causes[f"row:{te.row}"] = f"total {_fmt(tv)} diketik, bukan jumlah rinciannya {_fmt(sum(pv))}"
+                ctx.causes_en[f"row:{te.row}"] = f"typed total {_fmt(tv)} is not the sum of its parts {_fmt(sum(pv))}"
+        den, num = denominator(item, vals), val("num")
+        if den is None or num is None:
+            continue
+        ne = ent("num")
+        nrow, ncol = (ne.row, ne.answer_col) if ne else (row, col)
+        if den == 0:
+            out.append(ctx.problem(
+                "count-inconsistent", nrow, ncol, item.id,
+                detail=f"Jumlah yang menjadi pembagi 0 ({_fmt(num)}/0): rumus resmi menghasilkan #DIV/0!; "
+                       "lketool menilai 100% (tidak ada kewajiban yang tertunggak). Periksa kembali isiannya",
+                detail_en=f"The required count is 0 ({_fmt(num)}/0): the official formula gives #DIV/0!; "
+                          "lketool scores 100% (nothing outstanding). Check the entries"))
+            continue
+        if num > den:
+            out.append(ctx.problem(
+                "count-inconsistent", nrow, ncol, item.id,
+                detail=f"Jumlah yang selesai/tercapai ({_fmt(num)}) melebihi jumlah yang seharusnya ({_fmt(den)}); "
+                       "persentase dibatasi 100%",
+                detail_en=f"Completed ({_fmt(num)}) exceeds required ({_fmt(den)}); the percentage is capped at 100%"))
+        ip = val("in_process")
+        if ip is not None and num <= den and num + ip > den:
+            ie = ent("in_process")
+            out.append(ctx.problem(
+                "count-inconsistent", ie.row, ie.answer_col, item.id,
+                detail=f"Sedang diproses ({_fmt(ip)}) + selesai ({_fmt(num)}) melebihi jumlah yang harus "
+                       f"ditindaklanjuti ({_fmt(den)})",
+                detail_en=f"In process ({_fmt(ip)}) + completed ({_fmt(num)}) exceeds the number to handle ({_fmt(den)})"))
+    return out

@@ -1,0 +1,218 @@
+"""Formulas and the workbook's own numbers: ``cached-values-missing``,
+``formula-overwritten``, ``formula-altered`` (an aggregate formula that leaves out or adds
+rows) and ``score-mismatch`` (a cached value that differs from the recomputed one, with
+both numbers and the cause when lketool can name it)."""
+from __future__ import annotations
+
+import re
+
+from lketool.problems import Problem
+from lketool.reader import col_letter
+from lketool.score import item_value
+
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
+TOL = 1e-9
+
+
+def cached_values_missing(mapped) -> bool:
+    """True when the score column's formulas were saved without computed values."""
+    scol = mapped.columns.get("score")
+    fs = [f for (r, c), f in mapped.grid.formulas.items() if c == scol]
+    return bool(fs) and sum(not f.has_cached_value for f in fs) > len(fs) / 2
+
+
+def referenced_rows(formula: str, column: str) -> set[int]:
+    rows: set[int] = set()
+    for m in _REF.finditer(formula):
+        c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+        if c1 != column:
+            continue
+        if c2 is None:
+            rows.add(r1)
+        elif c2 == column:
+            rows.update(range(r1, int(r2) + 1))
+    return rows
+
+
+def _num(v):
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _fmt(x) -> str:
+    return "kosong" if x is None else repr(x) if not isinstance(x, float) else f"{x:.15g}"
+
+
+def expected_children(ctx) -> dict[str, list[str]]:
+    """Aggregate key -> keys of the aggregates (or item ids) it should add up."""
+    r = ctx.rubric
+    kids: dict[str, list[str]] = {}
+    for ind in r.indicators.values():
+        kids[ind.id] = [c.id for c in ind.children] if ind.children else [it.id for it in ind.items]
+    for half in ("pemenuhan", "reform"):
+        for a in r.areas(half):
+            kids[f"area:{half}:{a.id}"] = [i.id for i in a.indicators]
+        kids[half] = [f"area:{half}:{a.id}" for a in r.areas(half)]
+    kids["pengungkit"] = ["pemenuhan", "reform"]
+    kids["bersih_akuntabel"] = [r.metric_indicator("ipak").id, r.metric_indicator("capaian_kinerja").id]
+    kids["pelayanan_prima"] = [r.metric_indicator("ipkp").id]
+    kids["hasil"] = ["bersih_akuntabel", "pelayanan_prima"]
+    kids["total"] = ["pengungkit", "hasil"]
+    return kids
+
+
+def _row_of(ctx, key: str) -> int | None:
+    agg = ctx.mapped.aggregates.get(key)
+    if agg is not None:
+        return agg.row
+    e = ctx.mapped.entries.get(key)
+    return e.row if e is not None else None
+
+
+def check(ctx) -> list[Problem]:
+    mapped = ctx.mapped
+    if mapped.layout != "lampiran-iii":
+        return []
+    out: list[Problem] = []
+    missing_cache = cached_values_missing(mapped)
+    if missing_cache:
+        out.append(ctx.problem("cached-values-missing"))
+    out += _overwritten(ctx)
+    kids = expected_children(ctx)
+    scol = mapped.columns["score"]
+    letter = col_letter(scol)
+    for key, agg in mapped.aggregates.items():
+        if agg.formula is None or not agg.formula.text or key not in kids:
+            continue
+        want = {r for r in (_row_of(ctx, k) for k in kids[key]) if r}
+        if want == {agg.row}:
+            continue  # a Hasil row scores its own answer (=K/4*H); nothing to add up
+        got = referenced_rows(agg.formula.text, letter)
+        if key == "hasil" and not want & got:
+            continue  # '=L206': the HASIL header row points at TOTAL HASIL
+        lacking = sorted(want - got)
+        scored_rows = {e.row for eid, e in mapped.entries.items() if eid in ctx.rubric.items}
+        extra = sorted((got - want) & (scored_rows | {a.row for a in mapped.aggregates.values()}) - {agg.row})
+        if not lacking and not extra:
+            continue
+        parts_id, parts_en = [], []
+        if lacking:
+            parts_id.append("tidak mencakup " + ", ".join(f"{letter}{r}" for r in lacking))
+            parts_en.append("leaves out " + ", ".join(f"{letter}{r}" for r in lacking))
+        if extra:
+            parts_id.append("ikut menghitung " + ", ".join(f"{letter}{r}" for r in extra))
+            parts_en.append("also counts " + ", ".join(f"{letter}{r}" for r in extra))
+        detail, detail_en = "; ".join(parts_id), "; ".join(parts_en)
+        ctx.causes[agg.cell] = f"rumus ={agg.formula.text} {detail}"
+        ctx.causes_en[agg.cell] = f"formula ={agg.formula.text} {detail_en}"
+        out.append(ctx.problem("formula-altered", agg.row, agg.col, key if key in ctx.rubric.indicators else None,
+                               formula="=" + agg.formula.text, detail=detail, detail_en=detail_en))
+    if not missing_cache:
+        out += _mismatches(ctx, kids)
+    return out
+
+
+def _overwritten(ctx) -> list[Problem]:
+    mapped, out = ctx.mapped, []
+    grid = mapped.grid
+
+    def flag(row, col, value, item):
+        ctx.causes[f"{col_letter(col)}{row}"] = f"sel {col_letter(col)}{row} berisi ketikan, bukan rumus"
+        ctx.causes_en[f"{col_letter(col)}{row}"] = f"cell {col_letter(col)}{row} is typed, not a formula"
+        out.append(ctx.problem("formula-overwritten", row, col, item, value="(kosong)" if value in ("", None) else value))
+
+    for eid, e in mapped.entries.items():
+        item = ctx.rubric.items.get(eid)
+        inp = ctx.rubric.inputs.get(eid)
+        if item is not None and e.score_col and e.score_formula is None and not e.row in _agg_rows(mapped):
+            flag(e.row, e.score_col, e.cached_score, eid)
+        if (item is not None and item.type == "pct" or inp is not None and inp.computed) and e.formula is None:
+            flag(e.row, e.answer_col, e.raw, eid)
+    pcol = mapped.columns.get("pct")
+    for key, agg in mapped.aggregates.items():
+        item = key if key in ctx.rubric.indicators else None
+        if agg.formula is None:
+            flag(agg.row, agg.col, agg.cached, item)
+        if pcol and (agg.row, pcol) not in grid.formulas and grid.value(agg.row, pcol) not in ("", None):
+            flag(agg.row, pcol, grid.value(agg.row, pcol), item)
+    return out
+
+
+def _agg_rows(mapped) -> set[int]:
+    return {a.row for a in mapped.aggregates.values()}
+
+
+def _mismatches(ctx, kids) -> list[Problem]:
+    from lketool.score import compute_scores
+
+    mapped, rubric, out = ctx.mapped, ctx.rubric, []
+    scores = compute_scores(rubric, ctx.values)
+    computed: dict[str, float] = {k: s.score for k, s in scores.indicators.items()}
+    for half in ("pemenuhan", "reform"):
+        for aid, v in scores.halves[half].items():
+            computed[f"area:{half}:{aid}"] = v
+    for k in ("pemenuhan", "reform", "pengungkit", "bersih_akuntabel", "pelayanan_prima", "hasil", "total"):
+        computed[k] = getattr(scores, k)
+    bad_cells: dict[str, str] = {}  # key -> cell of a mismatch
+    agg_rows = _agg_rows(mapped)
+    for iid, item in rubric.items.items():
+        e = mapped.entries.get(iid)
+        if e is None or e.row in agg_rows or e.score_formula is None:
+            continue
+        want = item_value(rubric, item, ctx.values)
+        got = _num(e.cached_score)
+        if (want is None) == (got is None) and (want is None or abs(want - got) <= TOL):
+            continue
+        cell = f"{col_letter(e.score_col)}{e.row}"
+        bad_cells[iid] = cell
+        out.append(_mismatch(ctx, e.row, e.score_col, iid, got if got is not None else e.cached_score, want,
+                             "nilai butir", "item value", _cause(ctx, cell, e.row, [])))
+    order = [i.id for i in rubric.walk_indicators()][::-1]  # children before parents
+    order += [f"area:{h}:{a.id}" for h in ("pemenuhan", "reform") for a in rubric.areas(h)]
+    order += ["pemenuhan", "reform", "pengungkit", "bersih_akuntabel", "pelayanan_prima", "hasil", "total"]
+    for key in order:
+        agg = mapped.aggregates.get(key)
+        if agg is None or agg.formula is None and _num(agg.cached) is None:
+            continue
+        got, want = _num(agg.cached), computed.get(key)
+        if want is None or got is not None and abs(got - want) <= TOL * max(1.0, abs(want)):
+            continue
+        bad_cells[key] = agg.cell
+        child_cells = [bad_cells[k] for k in kids.get(key, []) if k in bad_cells]
+        what = _what(rubric, key)
+        out.append(_mismatch(ctx, agg.row, agg.col, key if key in rubric.indicators else None,
+                             got if got is not None else agg.cached, want, what[0], what[1],
+                             _cause(ctx, agg.cell, None, child_cells, key, kids)))
+    return out
+
+
+def _what(rubric, key):
+    if key in rubric.indicators:
+        return f"indikator {key}", f"indicator {key}"
+    if key.startswith("area:"):
+        _, half, aid = key.split(":")
+        return f"area {aid} {half}", f"area {aid} {half}"
+    return key.replace("_", " "), key.replace("_", " ")
+
+
+def _cause(ctx, cell, row, child_cells, key=None, kids=None):
+    if cell in ctx.causes:
+        return ctx.causes[cell], ctx.causes_en[cell]
+    if row and f"row:{row}" in ctx.causes:
+        return ctx.causes[f"row:{row}"], ctx.causes_en[f"row:{row}"]
+    if child_cells:
+        cells = ", ".join(child_cells)
+        return f"mengikuti selisih di {cells}", f"follows the difference in {cells}"
+    for k in (kids or {}).get(key, []):  # an item whose row carries a cause (e.g. a typed total)
+        item = ctx.rubric.items.get(k)
+        for eid in ([k] + [i.id for i in item.inputs]) if item else []:
+            e = ctx.mapped.entries.get(eid)
+            if e and f"row:{e.row}" in ctx.causes:
+                return ctx.causes[f"row:{e.row}"], ctx.causes_en[f"row:{e.row}"]
+    return "", ""
+
+
+def _mismatch(ctx, row, col, item, cached, computed, what, what_en, cause):
+    cid, cen = cause
+    return ctx.problem("score-mismatch", row, col, item, value=cached, cached=_fmt(cached),
+                       computed=_fmt(computed), what=what, what_en=what_en,
+                       cause=f"; sebab: {cid}" if cid else "", cause_en=f"; cause: {cen}" if cen else "")

@@ -1,0 +1,258 @@
+"""The only module that opens input workbooks.
+
+Cell values come from python-calamine (fast: a few ms for a whole LKE sheet).  What
+calamine does not expose - which cells hold formulas (and their text) and cell
+hyperlinks - is read straight from the sheet's XML inside the .xlsx zip, which needs
+no password even when sheets are protected.  openpyxl is not imported here: it costs
+~300 ms to import and parse, more than the whole check should take.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from lketool.errors import WorkbookError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL_RE = re.compile(
+    r'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_REF_RE = re.compile(r'\br="([A-Z]{1,3})(\d+)"')
+_F_RE = re.compile(r'<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
+_V_RE = re.compile(r'<(?:\w+:)?v\b[^>]*>', re.S)
+_HL_RE = re.compile(r'<(?:\w+:)?hyperlink\b([^>]*?)/?>', re.S)
+_ATTR_RE = re.compile(r'([\w:]+)="([^"]*)"')
+_HYPERLINK_FN = re.compile(r'HYPERLINK\(\s*"([^"]+)"', re.I)
+
+
+def col_index(letters: str) -> int:
+    """'A' -> 1, 'Q' -> 17, 'AA' -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def col_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+@dataclass
+class Formula:
+    text: str  # without the leading '=', '' for a shared-formula child we did not expand
+    shared: bool = False
+    has_cached_value: bool = True
+
+
+@dataclass
+class SheetGrid:
+    """One sheet: values by 1-based (row, col), formulas and hyperlinks by the same keys."""
+
+    name: str
+    rows: list[list[Any]]
+    formulas: dict[tuple[int, int], Formula] = field(default_factory=dict)
+    hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False
+    details_read: bool = False
+
+    @property
+    def nrows(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, col: int) -> Any:
+        """The cached value ('' when empty); row and col are 1-based."""
+        if 1 <= row <= len(self.rows):
+            r = self.rows[row - 1]
+            if 1 <= col <= len(r):
+                return r[col - 1]
+        return ""
+
+    def text(self, row: int, col: int) -> str:
+        v = self.value(row, col)
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+
+@dataclass
+class WorkbookFile:
+    """An opened input workbook.  Sheets are read on demand by :meth:`grid`."""
+
+    path: Path
+    sheet_names: list[str]
+    _calamine: Any
+    _zip_names: dict[str, str]  # sheet name -> xml path in the zip
+    _hidden: set[str]
+    _grids: dict[str, SheetGrid] = field(default_factory=dict)
+
+    def grid(self, name: str, *, details: bool = True) -> SheetGrid:
+        """Values of sheet ``name``; with ``details`` also formulas and hyperlinks."""
+        grid = self._grids.get(name)
+        if grid is None:
+            grid = self._grids[name] = self._read_values(name)
+        if details and not grid.details_read:
+            self._read_xml_details(grid)
+            grid.details_read = True
+        return grid
+
+    def _read_values(self, name: str) -> SheetGrid:
+        try:
+            sheet = self._calamine.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own error types for broken parts
+            raise WorkbookError("file-corrupt", str(self.path),
+                                f"{self.path.name}: sheet '{name}' tidak dapat dibaca ({exc})",
+                                f"{self.path.name}: sheet '{name}' cannot be read ({exc})") from exc
+        return SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
+
+    def _read_xml_details(self, grid: SheetGrid) -> None:
+        xml_path = self._zip_names.get(grid.name)
+        if not xml_path:
+            return
+        with zipfile.ZipFile(self.path) as zf:
+            data = zf.read(xml_path).decode("utf-8", errors="replace")
+            rels = _read_rels(zf, xml_path)
+        _scan_cells(data, grid)
+        for m in _HL_RE.finditer(data):
+            attrs = dict(_ATTR_RE.findall(m.group(1)))
+            ref = attrs.get("ref", "")
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+            target = rels.get(rid, "") if rid else ""
+            if not target and attrs.get("location"):
+                continue  # a link to a place inside the workbook is not evidence
+            if not target:
+                continue
+            for (r, c) in _expand_ref(ref):
+                grid.hyperlinks[(r, c)] = _unescape(target)
+
+
+def _scan_cells(data: str, grid: SheetGrid) -> None:
+    for m in _CELL_RE.finditer(data):
+        inner = m.group(2)
+        if not inner or "<" not in inner:
+            continue
+        fm = _F_RE.search(inner)
+        if not fm:
+            continue
+        ref = _REF_RE.search(m.group(1))
+        if not ref:
+            continue
+        key = (int(ref.group(2)), col_index(ref.group(1)))
+        fattrs = fm.group(1)
+        text = _unescape(fm.group(2) or "")
+        has_v = _V_RE.search(inner) is not None
+        grid.formulas[key] = Formula(text=text, shared='t="shared"' in fattrs and not text,
+                                     has_cached_value=has_v)
+        if text:
+            hl = _HYPERLINK_FN.search(text)
+            if hl:
+                grid.hyperlinks.setdefault(key, hl.group(1))
+
+
+def _expand_ref(ref: str):
+    parts = ref.split(":")
+    m1 = re.match(r"([A-Z]+)(\d+)", parts[0])
+    if not m1:
+        return []
+    m2 = re.match(r"([A-Z]+)(\d+)", parts[-1]) or m1
+    c1, r1, c2, r2 = col_index(m1.group(1)), int(m1.group(2)), col_index(m2.group(1)), int(m2.group(2))
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > 10000:
+        return [(r1, c1)]
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _read_rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    p = PurePosixPath(part)
+    rel_path = str(p.parent / "_rels" / (p.name + ".rels"))
+    try:
+        root = ET.fromstring(zf.read(rel_path))
+    except KeyError:
+        return {}
+    return {el.get("Id"): el.get("Target", "") for el in root}
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
+    """Map sheet names to their XML part paths (via workbook.xml and its rels)."""
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    except KeyError:
+        return {}, set()
+    rels = _read_rels(zf, "xl/workbook.xml")
+    out, hidden = {}, set()
+    for el in wb.iter():
+        if el.tag.endswith("}sheet"):
+            rid = el.get(f"{{{_NS_REL}}}id")
+            target = rels.get(rid, "")
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = str(PurePosixPath("xl") / target)
+            out[el.get("name")] = path
+            if el.get("state") in ("hidden", "veryHidden"):
+                hidden.add(el.get("name"))
+    return out, hidden
+
+
+def open_workbook(path: str | Path) -> WorkbookFile:
+    """Open an .xlsx/.xlsm file for reading; raise :class:`WorkbookError` with a plain
+    message (naming the file) when it cannot be read.  The file is never written."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise WorkbookError("file-not-found", str(path), f"{name}: berkas tidak ditemukan",
+                            f"{name}: file not found")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(OLE_MAGIC):
+        raw = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in raw or b"EncryptedPackage" in raw \
+                or "EncryptedPackage".encode("utf-16-le") in raw:
+            raise WorkbookError("file-encrypted", str(path),
+                                f"{name}: workbook dikunci dengan kata sandi untuk membuka; buka di Excel, "
+                                "hapus kata sandinya (File > Info > Protect Workbook), lalu simpan ulang",
+                                f"{name}: the workbook is encrypted with a password to open; remove the "
+                                "password in Excel and save it again")
+        raise WorkbookError("file-not-xlsx", str(path),
+                            f"{name}: format Excel lama (.xls); simpan ulang sebagai .xlsx",
+                            f"{name}: old Excel format (.xls); save it again as .xlsx")
+    if not head.startswith(ZIP_MAGIC):
+        raise WorkbookError("file-not-xlsx", str(path),
+                            f"{name}: bukan berkas Excel .xlsx", f"{name}: not an Excel .xlsx file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts, hidden = _sheet_parts(zf)
+        cwb = CalamineWorkbook.from_path(str(path))
+        names = list(cwb.sheet_names)
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError("file-corrupt", str(path),
+                            f"{name}: berkas rusak atau bukan workbook Excel yang sah ({type(exc).__name__})",
+                            f"{name}: the file is damaged or not a valid Excel workbook ({type(exc).__name__})") from exc
+    if not names:
+        raise WorkbookError("workbook-empty", str(path), f"{name}: workbook tidak berisi sheet",
+                            f"{name}: the workbook has no sheets")
+    return WorkbookFile(path=path, sheet_names=names, _calamine=cwb, _zip_names=parts, _hidden=hidden)

@@ -1,0 +1,39 @@
+"""Text helpers for matching edited labels to the rubric: normalisation and a cheap
+token similarity (set operations, microseconds per pair, unlike difflib)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_STOP = frozenset("yang dan di ke dari dalam untuk atau dengan pada jumlah atas oleh the of".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def norm(text) -> str:
+    """Lower case, ASCII-folded, single-spaced, no leading bullet or marker."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"\s+", " ", s).strip()
+    return s.lstrip("-•* ").strip()
+
+
+def tokens(text) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(norm(text)) if w not in _STOP and len(w) > 1)
+
+
+def similarity(a, b) -> float:
+    """0..1: the mean of Jaccard and overlap coefficient of the word sets, so that a
+    shortened label ('Kepala satuan kerja') still matches its long form."""
+    ta, tb = (a if isinstance(a, frozenset) else tokens(a)), (b if isinstance(b, frozenset) else tokens(b))
+    if not ta or not tb:
+        return 0.0
+    inter = len(ta & tb)
+    return 0.5 * inter / len(ta | tb) + 0.5 * inter / min(len(ta), len(tb))
+
+
+def norm_type_label(text) -> str:
+    """'Nilai\\n(0-4)' -> 'nilai (0-4)'; 'a / b / c' -> 'a/b/c'."""
+    s = norm(text)
+    s = re.sub(r"\s*/\s*", "/", s)
+    return s

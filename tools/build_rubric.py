@@ -1,0 +1,249 @@
+"""Build lketool's rubric data file for PermenPANRB 90/2021 (Lampiran III).
+
+Source: PortalRB's "Master Soal LKE ZI 2026" JSON (same weights and 127 input items as
+Lampiran III), kept outside the repository in ../shared. The output is committed, so the
+tool never needs the source at run time; re-run this script only to regenerate it:
+
+    python tools/build_rubric.py ../shared/lke-data/axxpxmd_zona_integritas/response_master_soal_lkezi_2026.json
+
+The percentage ("%") rows of Lampiran III are not items in PortalRB's list: PortalRB holds
+only their "Jumlah" inputs. The table PCT below restores them with the formula the
+official workbook uses in column K (see docs/rubric.md).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_RUBRIC = ROOT / "lketool" / "rubric" / "data" / "permenpanrb-90-2021.json"
+OUT_PORTALRB = ROOT / "lketool" / "layouts" / "portalrb-2026.json"
+
+TYPE_MAP = {"YA_TIDAK": "yn", "ABC": "abc", "ABCD": "abcd", "ABCDE": "abcde",
+            "JUMLAH": "count", "0-4": "survey"}
+AREA_IDS = {1: "MP", 2: "PT", 3: "SDM", 4: "AK", 5: "PW", 6: "PP"}
+
+# % rows: soal ids of their inputs, with the role each input plays in the formula
+# (K column of the Lampiran III workbook).  'ratio' = min(1, num/den);
+# 'decrease' = 1 if prev = curr = 0 else max(0, (prev-curr)/prev).
+# A 'total' input exists only in the Lampiran III layout (PortalRB lists the parts instead).
+PCT = [
+    {"first": 88, "text": "Agen perubahan telah membuat perubahan yang konkret di Instansi (dalam 1 tahun)",
+     "formula": "ratio", "roles": {88: "den", 89: "num"}},
+    {"first": 90, "text": "Perubahan yang dibuat Agen Perubahan telah terintegrasi dalam sistem manajemen",
+     "formula": "ratio", "roles": {90: "den", 91: "num"}},
+    {"first": 102, "text": "Penurunan pelanggaran disiplin pegawai",
+     "formula": "decrease", "roles": {102: "prev", 103: "curr", 104: "sanctioned"}},
+    {"first": 105, "text": "Persentase Sasaran dengan capaian 100% atau lebih",
+     "formula": "ratio", "roles": {105: "den", 106: "num"}},
+    {"first": 110, "text": "Persentase penanganan pengaduan masyarakat",
+     "formula": "ratio", "roles": {110: "den", 111: "in_process", 112: "num"}},
+    {"first": 113, "text": "Persentase penyampaian LHKPN",
+     "formula": "ratio", "roles": {113: "part", 114: "part", 115: "part", 116: "num"},
+     "total": {"text": "Jumlah yang harus melaporkan", "computed": True},
+     "input_texts": {116: "Jumlah yang sudah melaporkan"}},
+    {"first": 117, "text": "Persentase penyampaian Non LHKPN (LHKASN)",
+     "formula": "ratio", "roles": {117: "part", 118: "part", 119: "part", 120: "num"},
+     "total": {"text": "Jumlah yang harus melaporkan (ASN tidak wajib LHKPN)", "computed": False},
+     "input_texts": {120: "Jumlah yang sudah melaporkan"}},
+    {"first": 122, "text": "Upaya dan/atau inovasi pada perijinan/pelayanan telah dipermudah",
+     "formula": "ratio", "roles": {122: "den", 123: "num"}},
+]
+# Older labels seen in real Lampiran III workbooks, so edited or older copies still map.
+ALIASES = {
+    "ind:P.1.i": ["Tim Reformasi Birokrasi"],
+    "ind:R.5.iii.b": ["Penyampaian Laporan Harta Kekayaan Aparatur Sipil Negara (LHKASN)", "LHKASN"],
+    "ind:R.5.iii.a": ["LHKPN"],
+}
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+
+
+def clean(text: str | None) -> str:
+    return re.sub(r"[ \t]+", " ", (text or "").replace("\r", "")).strip()
+
+
+def strip_marker(name: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Z]{1,3}\.|\d+\.|[ivx]+\.|[a-z]\.)\s*(.*)$", name)
+    return (m.group(1), clean(m.group(2))) if m else ("", clean(name))
+
+
+def item_from_soal(s: dict, item_id: str, marker: str) -> dict:
+    kind = TYPE_MAP[s["jenis_jawaban"].upper()]
+    item = {"id": item_id, "marker": marker, "soal_id": s["id"], "type": kind,
+            "text": clean(s["teks_pertanyaan"]), "criteria": clean(s.get("kriteria_nilai"))}
+    return item
+
+
+def build(master: dict) -> tuple[dict, dict]:
+    pct_by_first = {p["first"]: p for p in PCT}
+    pct_member = {sid: p for p in PCT for sid in p["roles"]}
+    portal_rows: dict[str, int] = {}
+    components = []
+    for comp in master["data"]:
+        cmark, cname = strip_marker(comp["nama"])
+        ccode = "A" if cmark.startswith("A") else "B"
+        cnode = {"id": "pengungkit" if ccode == "A" else "hasil", "marker": cmark, "name": cname,
+                 "weight": comp["bobot_maksimal"], "subcomponents": []}
+        components.append(cnode)
+        for sub in comp["children"]:
+            smark, sname = strip_marker(sub["nama"])
+            if ccode == "A":
+                sid = "pemenuhan" if smark == "I." else "reform"
+                half = "P" if sid == "pemenuhan" else "R"
+            else:
+                sid = "bersih_akuntabel" if smark == "I." else "pelayanan_prima"
+                half = "H"
+            snode = {"id": sid, "marker": smark, "name": sname, "weight": sub["bobot_maksimal"]}
+            cnode["subcomponents"].append(snode)
+            if ccode == "B":
+                # Hasil: each soal is its own indicator, weight = soal weight.
+                snode["indicators"] = []
+                for k, s in enumerate(sub["soals"]):
+                    letter = "abcdefgh"[k]
+                    kind = TYPE_MAP[s["jenis_jawaban"].upper()]
+                    metric = {"survey": "ipak" if smark == "I." else "ipkp", "abcde": "capaian_kinerja"}[kind]
+                    iid = f"H.{smark.rstrip('.')}.{letter}"
+                    snode["indicators"].append({
+                        "id": iid, "marker": letter, "metric": metric, "name": clean(s["teks_pertanyaan"]),
+                        "weight": s["bobot_maksimal"], "items": [item_from_soal(s, iid, letter)]})
+                    portal_rows[str(s["id"])] = s["excel_baris"]
+                continue
+            snode["areas"] = []
+            for area in sub["children"]:
+                amark, aname = strip_marker(area["nama"])
+                anum = int(amark.rstrip("."))
+                anode = {"id": AREA_IDS[anum], "number": anum, "name": aname,
+                         "weight": area["bobot_maksimal"], "indicators": []}
+                snode["areas"].append(anode)
+                for ind in area["children"]:
+                    anode["indicators"].append(build_indicator(ind, f"{half}.{anum}", pct_by_first,
+                                                               pct_member, portal_rows))
+    return {"components": components}, portal_rows
+
+
+def build_indicator(ind: dict, prefix: str, pct_by_first, pct_member, portal_rows) -> dict:
+    imark, iname = strip_marker(ind["nama"])
+    iid = f"{prefix}.{imark.rstrip('.')}"
+    node = {"id": iid, "marker": imark, "name": iname, "weight": ind["bobot_maksimal"]}
+    if ind.get("children"):
+        # LHKPN / Non-LHKPN: the indicator's score is the sum of its sub-indicators.
+        node["children"] = [build_indicator(ch, iid, pct_by_first, pct_member, portal_rows)
+                            for ch in ind["children"]]
+        return node
+    items = []
+    letter = iter("abcdefghijklmnop")
+    for s in ind["soals"]:
+        portal_rows[str(s["id"])] = s["excel_baris"]
+        if s["id"] in pct_member:
+            p = pct_member[s["id"]]
+            if s["id"] != p["first"]:
+                continue
+            lt = next(letter)
+            item = {"id": f"{iid}.{lt}", "marker": f"{lt}.", "soal_id": None, "type": "pct",
+                    "text": p["text"], "criteria": "", "formula": p["formula"], "inputs": []}
+            crit = clean(s.get("kriteria_nilai"))
+            # PortalRB keeps the % row's own text in the first input's criteria.
+            lines = crit.split("\n")
+            item["criteria"] = "\n".join(lines[1:]).strip() if lines and p["text"][:20].lower() in lines[0].lower() else crit
+            if p.get("total"):
+                item["inputs"].append({"id": f"{item['id']}.total", "soal_id": None, "role": "total",
+                                       "text": p["total"]["text"], "layout_only": "lampiran-iii",
+                                       "computed": p["total"]["computed"]})
+            items.append(item)
+            for k, (sid, role) in enumerate(p["roles"].items(), start=1):
+                src = find_soal(ind, sid)
+                text = p.get("input_texts", {}).get(sid) or clean(src["teks_pertanyaan"])
+                item["inputs"].append({"id": f"{item['id']}.{k}", "soal_id": sid, "role": role,
+                                       "text": text, "portalrb_text": clean(src["teks_pertanyaan"])})
+            continue
+        lt = next(letter)
+        items.append(item_from_soal(s, f"{iid}.{lt}", f"{lt}."))
+    node["items"] = items
+    return node
+
+
+def find_soal(ind: dict, sid: int) -> dict:
+    for s in ind["soals"]:
+        if s["id"] == sid:
+            return s
+    raise KeyError(sid)
+
+
+def add_aliases(rubric: dict) -> None:
+    def walk(ind):
+        al = ALIASES.get(f"ind:{ind['id']}")
+        if al:
+            ind["aliases"] = al
+        for ch in ind.get("children", []):
+            walk(ch)
+    for comp in rubric["components"]:
+        for sub in comp["subcomponents"]:
+            for area in sub.get("areas", []):
+                for ind in area["indicators"]:
+                    walk(ind)
+
+
+HEADER = {
+    "edition": "permenpanrb-90-2021",
+    "title": "LKE Zona Integritas - Lampiran III PermenPANRB Nomor 90 Tahun 2021",
+    "sources": [
+        "PermenPANRB 90/2021 Lampiran III (LKE ZI), Lampiran I Tabel 3-4 (bobot), Lampiran II Tabel 6 (predikat)",
+        "PermenPANRB 5/2024 (mengganti Lampiran II Bab II saja; LKE dan ambang predikat tetap)",
+        "PortalRB Master Soal LKE ZI 2026 (soal_id, bobot, skema penilaian)",
+    ],
+    "answer_types": {
+        "yn": {"label": "Ya/Tidak", "options": {"Ya": 1, "Tidak": 0}},
+        "abc": {"label": "A/B/C", "options": {"A": 1, "B": 0.5, "C": 0}},
+        # 0.67 / 0.33 are literal in the official formula, not 2/3 and 1/3.
+        "abcd": {"label": "A/B/C/D", "options": {"A": 1, "B": 0.67, "C": 0.33, "D": 0}},
+        "abcde": {"label": "A/B/C/D/E", "options": {"A": 1, "B": 0.75, "C": 0.5, "D": 0.25, "E": 0}},
+        "pct": {"label": "%"},
+        "count": {"label": "Jumlah"},
+        "survey": {"label": "Nilai (0-4)", "min": 0, "max": 4},
+    },
+    "predicates": {
+        "wbk": {"label": "Menuju WBK", "criteria": [
+            {"id": "total", "metric": "total", "min": 75},
+            {"id": "pengungkit", "metric": "pengungkit", "min": 40},
+            {"id": "area", "metric": "area_share", "min": 0.60},
+            {"id": "bersih_akuntabel", "metric": "bersih_akuntabel", "min": 18.25},
+            {"id": "ipak", "metric": "ipak", "min": 15.75, "survey_min": 3.60},
+            {"id": "capaian_kinerja", "metric": "capaian_kinerja", "min": 2.50},
+            {"id": "pelayanan_prima", "metric": "pelayanan_prima", "min": 14.00, "survey_min": 3.20}]},
+        "wbbm": {"label": "Menuju WBBM", "prerequisite": "wbk-held", "criteria": [
+            {"id": "total", "metric": "total", "min": 85},
+            {"id": "pengungkit", "metric": "pengungkit", "min": 48},
+            {"id": "area", "metric": "area_share", "min": 0.75},
+            {"id": "bersih_akuntabel", "metric": "bersih_akuntabel", "min": 19.50},
+            {"id": "ipak", "metric": "ipak", "min": 15.75, "survey_min": 3.60},
+            {"id": "capaian_kinerja", "metric": "capaian_kinerja", "min": 3.75},
+            {"id": "pelayanan_prima", "metric": "pelayanan_prima", "min": 15.75, "survey_min": 3.60}]},
+    },
+}
+
+
+def main(argv: list[str]) -> int:
+    src = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared/lke-data/axxpxmd_zona_integritas/response_master_soal_lkezi_2026.json"
+    master = json.loads(src.read_text(encoding="utf-8"))
+    body, portal_rows = build(master)
+    add_aliases(body)
+    rubric = dict(HEADER)
+    rubric.update(body)
+    OUT_RUBRIC.parent.mkdir(parents=True, exist_ok=True)
+    OUT_RUBRIC.write_text(json.dumps(rubric, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    layout = {
+        "layout": "portalrb-2026", "sheet": "Jawaban", "header_row": 1,
+        "columns": {"answer": "K", "note": "L", "evidence": "M", "tpi_answer": "N", "tpi_note": "Q",
+                    "text": "G", "type": "J"},
+        "rows": portal_rows,
+    }
+    OUT_PORTALRB.parent.mkdir(parents=True, exist_ok=True)
+    OUT_PORTALRB.write_text(json.dumps(layout, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {OUT_RUBRIC.relative_to(ROOT)} and {OUT_PORTALRB.relative_to(ROOT)} ({len(portal_rows)} soal)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
