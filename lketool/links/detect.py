@@ -1,0 +1,142 @@
+"""Turn an HTTP answer into a link status.
+
+Status codes are not enough: a private Google Drive link answers *200* with a
+sign-in page (after a redirect to ``accounts.google.com/ServiceLogin``), and a
+signed-in "request access" page is also a 200.  So we look at where the redirect
+chain ended and at the title/visible text of the first 64 KB of HTML.
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+from .fetch import LOGIN_HOSTS, Fetched
+from .results import ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, UNREACHABLE
+
+# Paths of sign-in pages on any host (Google, Microsoft, SharePoint on-premises).
+_LOGIN_PATH = re.compile(
+    r"/(?:servicelogin|v3/signin|signin/|interactivelogin|_forms/default\.aspx"
+    r"|_layouts/\d+/authenticate\.aspx|_layouts/\d+/accessdenied\.aspx|oauth2/)",
+    re.I,
+)
+# Generic sign-in paths count only when a redirect led there: a site that sends an
+# evidence link to its login page has locked it.
+_GENERIC_LOGIN_PATH = re.compile(r"(?:^|/)(?:login|signin|sign-in|sso|auth)(?:[/.?]|$)", re.I)
+
+# Markers are compared lower-case with dashes and spaces normalised.
+_NOT_FOUND_TITLE = ("page not found", "halaman tidak ditemukan", "404 not found", "error 404",
+                    "file not found", "file tidak ditemukan", "berkas tidak ditemukan")
+_NOT_FOUND_TEXT = (
+    "the file you have requested does not exist",         # Google Drive
+    "file yang anda minta tidak ada",                      # Google Drive (id)
+    "this item might not exist or is no longer available",  # OneDrive / SharePoint
+    "item ini mungkin tidak ada atau tidak lagi tersedia",
+    "we couldn't find this item", "kami tidak dapat menemukan item ini",
+)
+# Sign-in page titles; "masuk"/"login" alone are not enough ("Surat Masuk" is a
+# normal document title), so only whole sign-in titles are listed.
+_SIGNIN_TITLES = ("sign in - google accounts", "masuk - akun google", "login - akun google",
+                  "sign in to your account", "masuk ke akun anda")
+_SIGNIN_TITLE = re.compile(r"^google [a-z ]+: ?(?:sign-in|sign in|login|masuk)$")
+_LOCKED_TITLE = (
+    "you need access", "anda memerlukan akses",
+    "anda perlu akses", "request access", "minta akses", "access denied", "akses ditolak",
+    "you need permission", "anda memerlukan izin",
+)
+_LOCKED_TEXT = (
+    "you need access", "anda memerlukan akses", "anda perlu akses", "minta akses",
+    "request access", "ask for access", "you need permission to access this item",
+    "anda memerlukan izin untuk mengakses item ini",
+    "to continue to google drive", "untuk melanjutkan ke google drive",
+    "to continue to google docs", "untuk melanjutkan ke google dokumen",
+    "sign in to continue to", "login untuk melanjutkan ke", "masuk untuk melanjutkan ke",
+)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_DASH = re.compile(r"[\u2010-\u2015\u2212]")
+
+# (detail_id, detail_en) texts
+_T_LOGIN = ("dialihkan ke halaman login; atur berbagi ke 'Siapa saja yang memiliki link'",
+            "redirects to a sign-in page; set sharing to 'Anyone with the link'")
+_T_SIGNIN_PAGE = ("halaman meminta login; atur berbagi ke 'Siapa saja yang memiliki link'",
+                  "the page asks to sign in; set sharing to 'Anyone with the link'")
+_T_NEED_ACCESS = ("halaman 'Anda memerlukan akses' / 'Minta akses'; tautan belum dibagikan",
+                  "'You need access' / 'Request access' page; the link is not shared")
+_T_DELETED = ("berkas tidak ada atau sudah dihapus", "the file does not exist or was deleted")
+
+
+def is_login_url(url: str, redirected: bool = True) -> bool:
+    """True if ``url`` is a sign-in page (known sign-in host or sign-in path)."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() in LOGIN_HOSTS:
+        return True
+    if _LOGIN_PATH.search(parts.path):
+        return True
+    return redirected and bool(_GENERIC_LOGIN_PATH.search(parts.path))
+
+
+def page_text(body: bytes, charset: str = "utf-8") -> tuple[str, str]:
+    """(title, visible text) of an HTML body, lower-case, whitespace and dashes normalised.
+
+    Scripts and styles are dropped because Google pages carry translation tables
+    in them that mention "request access" even on pages that open fine.
+    """
+    try:
+        text = body.decode(charset, errors="replace")
+    except LookupError:
+        text = body.decode("utf-8", errors="replace")
+    m = _TITLE.search(text)
+    title = _norm(html.unescape(_TAG.sub(" ", m.group(1)))) if m else ""
+    visible = _norm(html.unescape(_TAG.sub(" ", _INVISIBLE.sub(" ", text))))
+    return title, visible
+
+
+def _norm(s: str) -> str:
+    return _SPACE.sub(" ", _DASH.sub("-", s)).strip().lower()
+
+
+def _looks_html(f: Fetched) -> bool:
+    if f.content_type in ("text/html", "application/xhtml+xml"):
+        return True
+    if f.content_type:
+        return False
+    head = f.body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def classify(f: Fetched) -> tuple[str, str, str]:
+    """-> (status, detail_id, detail_en) for a fetched chain (no exceptions)."""
+    code = f.status
+    redirected = len(f.chain) > 1
+    if f.stopped_at_login or is_login_url(f.url, redirected):
+        return LOCKED, *_T_LOGIN
+    if code in (401, 403, 407):
+        return LOCKED, f"akses ditolak (HTTP {code}); tautan belum dibagikan untuk umum", \
+            f"access refused (HTTP {code}); the link is not shared publicly"
+    if code in (404, 410):
+        return NOT_FOUND, f"tidak ditemukan (HTTP {code}); tautan salah atau berkas dihapus", \
+            f"not found (HTTP {code}); wrong link or the file was deleted"
+    if code in (400, 451):
+        return NOT_FOUND, f"tautan tidak valid (HTTP {code})", f"invalid link (HTTP {code})"
+    if code == 429:
+        return SERVER_ERROR, "server membatasi permintaan (HTTP 429); coba lagi nanti", \
+            "rate limited by the server (HTTP 429); try again later"
+    if code >= 500:
+        return SERVER_ERROR, f"kesalahan server (HTTP {code})", f"server error (HTTP {code})"
+    if code >= 400 or code < 200:
+        return UNREACHABLE, f"server menolak permintaan (HTTP {code})", \
+            f"the server refused the request (HTTP {code})"
+    if code >= 300:
+        return UNREACHABLE, f"pengalihan tidak lengkap (HTTP {code})", f"incomplete redirect (HTTP {code})"
+    if _looks_html(f) and f.body:
+        title, visible = page_text(f.body, f.charset)
+        if any(m in title for m in _NOT_FOUND_TITLE) or any(m in visible for m in _NOT_FOUND_TEXT):
+            return NOT_FOUND, *_T_DELETED
+        if _SIGNIN_TITLE.search(title) or any(m in title for m in _SIGNIN_TITLES):
+            return LOCKED, *_T_SIGNIN_PAGE
+        if any(m in title for m in _LOCKED_TITLE) or any(m in visible for m in _LOCKED_TEXT):
+            return LOCKED, *_T_NEED_ACCESS
+    return ACCESSIBLE, f"dapat dibuka (HTTP {code})", f"opens (HTTP {code})"
