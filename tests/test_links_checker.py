@@ -166,6 +166,18 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(200, PDF, "application/pdf")
         elif route == "/redirect-to":
             self.send(302, headers=[("Location", q["to"][0])])
+        elif route == "/unusual":
+            if n == 1:
+                self.send(403, b"<html><title>Sorry...</title><body>Our systems have detected unusual "
+                               b"traffic from your computer network.</body></html>")
+            else:
+                self.send(200, PDF, "application/pdf")
+        elif route == "/request-timeout":
+            self.send(408, b"", "text/plain")
+        elif route == "/bad-port-redirect":
+            self.send(302, headers=[("Location", "http://127.0.0.1:99999/x")])
+        elif route == "/ftp-redirect":
+            self.send(302, headers=[("Location", "ftp://files.example.com/bukti.pdf")])
         elif route == "/concurrent":
             with rec.lock:
                 rec.active += 1
@@ -522,3 +534,30 @@ def test_unsaveable_cache_warns_but_results_stand(server, tmp_path):
     with pytest.warns(LinkCacheWarning, match="not saved"):
         res = run([url], cache=cache)
     assert res[url].status == ACCESSIBLE
+
+
+def test_google_unusual_traffic_page_is_throttling_not_locked(server):
+    base, rec = server
+    r = run([f"{base}/unusual"], retries=1)[f"{base}/unusual"]
+    assert r.status == ACCESSIBLE and rec.paths() == ["/unusual", "/unusual"]
+    r = run([f"{base}/unusual"], retries=0)[f"{base}/unusual"]  # counter is at 3 now: 200
+    assert r.status == ACCESSIBLE
+
+
+def test_408_is_a_timeout(server):
+    base, rec = server
+    r = run([f"{base}/request-timeout"], retries=1)[f"{base}/request-timeout"]
+    assert (r.status, r.http_status) == (TIMEOUT, 408) and len(rec.requests) == 2
+
+
+@pytest.mark.parametrize("path", ["/bad-port-redirect", "/ftp-redirect"])
+def test_invalid_redirect_targets_are_unreachable(server, path):
+    base, rec = server
+    r = run([base + path])[base + path]
+    assert r.status == UNREACHABLE and rec.paths() == [path]
+
+
+def test_invalid_host_name_does_not_crash():
+    url = "http://" + "a" * 70 + ".example.com/x"
+    r = check_links([url, "D:\\x.pdf"], timeout=1, retries=0)
+    assert r[url].status == UNREACHABLE and r["D:\\x.pdf"].status == NOT_WEB

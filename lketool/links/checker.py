@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
 from . import detect
 from .cache import LinkCache, LinkCacheWarning
 from .fetch import BadRedirect, Fetched, TooManyRedirects, fetch
 from .guard import AddressPolicy, BlockedAddress, Resolver
-from .results import (BLOCKED, NOT_WEB, SERVER_ERROR, TIMEOUT, UNREACHABLE, LinkResult, now_iso)
+from .results import BLOCKED, NOT_WEB, TIMEOUT, UNREACHABLE, LinkResult, now_iso
 from .urls import OTHER, PATH, SHORTENER, UrlInfo, classify
 
 DEFAULT_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -164,7 +163,11 @@ def _check_one(url: str, info: UrlInfo, opts: _Options) -> tuple[LinkResult, boo
     start = time.monotonic()
     last: tuple | None = None
     for attempt in range(opts.retries + 1):
-        outcome = _attempt(url, opts, attempt)
+        try:
+            outcome = _attempt(url, opts, attempt)
+        except Exception as exc:  # one odd link must not abort a run over hundreds
+            outcome = (UNREACHABLE, None, None, f"kesalahan tak terduga ({type(exc).__name__}: {_short(exc)})",
+                       f"unexpected error ({type(exc).__name__}: {_short(exc)})", False, None)
         status, http_status, final, detail_id, detail_en, private, retry_wait = outcome
         last = outcome
         if retry_wait is None or attempt == opts.retries:
@@ -220,19 +223,23 @@ def _attempt(url: str, opts: _Options, attempt: int):
         # reset, aborted, closed without answer, unreachable network, ...
         return (UNREACHABLE, None, None, f"koneksi terputus/gagal ({_short(exc)})",
                 f"connection failed or reset ({_short(exc)})", False, None)
+    except (ValueError, UnicodeError) as exc:
+        # a bad port or an unencodable host name, here or in a redirect target
+        return (UNREACHABLE, None, None, f"tautan tidak valid ({_short(exc)})",
+                f"invalid link ({_short(exc)})", False, None)
     status, detail_id, detail_en = detect.classify(f)
     retry_wait = None
-    if f.status in _RETRY_CODES:
+    throttled = detect.is_rate_limited(f)
+    if throttled or f.status in _RETRY_CODES:
         retry_wait = backoff
-        if f.status in (429, 503):
-            hinted = parse_retry_after(f.headers.get("Retry-After"))
-            if hinted is not None:
-                retry_wait = hinted
-            retry_wait = min(retry_wait, opts.max_retry_after)
-            if f.status == 429:
-                # pause the host for everyone; our own retry then waits in the gate
-                opts.gate.pause(f.host, retry_wait)
-                retry_wait = 0.0
+        hinted = parse_retry_after(f.headers.get("Retry-After"))
+        if hinted is not None and (throttled or f.status == 503):
+            retry_wait = hinted
+        retry_wait = min(retry_wait, opts.max_retry_after)
+        if throttled:
+            # pause the host for everyone; our own retry then waits in the gate
+            opts.gate.pause(f.host, retry_wait)
+            retry_wait = 0.0
     return status, f.status, f.url, detail_id, detail_en, f.private, retry_wait
 
 

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from .fetch import LOGIN_HOSTS, Fetched
-from .results import ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, UNREACHABLE
+from .results import ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, TIMEOUT, UNREACHABLE
 
 # Paths of sign-in pages on any host (Google, Microsoft, SharePoint on-premises).
 _LOGIN_PATH = re.compile(
@@ -107,10 +107,31 @@ def _looks_html(f: Fetched) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
+# Google's "unusual traffic" block (403/429 page or a redirect to /sorry/): it means
+# *we* are throttled, not that the evidence is locked.
+_RATE_LIMIT_TEXT = ("unusual traffic", "automated queries", "lalu lintas yang tidak biasa",
+                    "kueri otomatis")
+
+
+def is_rate_limited(f: Fetched) -> bool:
+    """True when the answer says the checker is being throttled (retry later)."""
+    if f.status == 429:
+        return True
+    if urlsplit(f.url).path.startswith("/sorry/"):
+        return True
+    if f.status in (403, 503) and f.body and _looks_html(f):
+        title, visible = page_text(f.body, f.charset)
+        return any(m in visible or m in title for m in _RATE_LIMIT_TEXT)
+    return False
+
+
 def classify(f: Fetched) -> tuple[str, str, str]:
     """-> (status, detail_id, detail_en) for a fetched chain (no exceptions)."""
     code = f.status
     redirected = len(f.chain) > 1
+    if is_rate_limited(f):
+        return SERVER_ERROR, f"server membatasi permintaan (HTTP {code}); coba lagi nanti", \
+            f"rate limited by the server (HTTP {code}); try again later"
     if f.stopped_at_login or is_login_url(f.url, redirected):
         return LOCKED, *_T_LOGIN
     if code in (401, 403, 407):
@@ -119,11 +140,10 @@ def classify(f: Fetched) -> tuple[str, str, str]:
     if code in (404, 410):
         return NOT_FOUND, f"tidak ditemukan (HTTP {code}); tautan salah atau berkas dihapus", \
             f"not found (HTTP {code}); wrong link or the file was deleted"
+    if code == 408:
+        return TIMEOUT, "server kehabisan waktu (HTTP 408)", "the server timed out (HTTP 408)"
     if code in (400, 451):
         return NOT_FOUND, f"tautan tidak valid (HTTP {code})", f"invalid link (HTTP {code})"
-    if code == 429:
-        return SERVER_ERROR, "server membatasi permintaan (HTTP 429); coba lagi nanti", \
-            "rate limited by the server (HTTP 429); try again later"
     if code >= 500:
         return SERVER_ERROR, f"kesalahan server (HTTP {code})", f"server error (HTTP {code})"
     if code >= 400 or code < 200:

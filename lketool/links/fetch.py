@@ -132,10 +132,22 @@ def _headers(user_agent: str) -> dict[str, str]:
     }
 
 
+_tls_lock = threading.Lock()
+_tls_context: ssl.SSLContext | None = None
+
+
+def _tls() -> ssl.SSLContext:
+    # Loading the CA store is slow on Windows; one verifying context serves all threads.
+    global _tls_context
+    with _tls_lock:
+        if _tls_context is None:
+            _tls_context = ssl.create_default_context()
+        return _tls_context
+
+
 def _get_once(scheme, host, port, addresses, target, timeout, user_agent, max_body):
     if scheme == "https":
-        conn: http.client.HTTPConnection = _PinnedHTTPS(host, port, addresses, timeout,
-                                                        ssl.create_default_context())
+        conn: http.client.HTTPConnection = _PinnedHTTPS(host, port, addresses, timeout, _tls())
     else:
         conn = _PinnedHTTP(host, port, addresses, timeout)
     # Socket timeouts bound each read; the watchdog bounds the whole hop, so a
