@@ -1,0 +1,54 @@
+"""``lketool check``: every problem of one or more LKE workbooks, by sheet and cell."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lketool.commands import _common as c
+
+
+@click.command("check")
+@c.PATHS
+@c.LANG
+@c.FORMAT
+@c.STRICT
+@c.PER_HALF
+@c.RUBRIC
+@click.option("--annotate", "annotate", type=click.Path(path_type=Path), default=None, metavar="OUT.xlsx",
+              help="Tulis salinan workbook dengan sel bermasalah diwarnai dan diberi komentar (satu berkas masukan).")
+@click.option("--online", is_flag=True, help="Buka juga setiap tautan bukti dukung (butuh internet).")
+@click.option("--allow-private", is_flag=True, hidden=True, help="Izinkan tautan ke alamat lokal/privat (uji).")
+def command(paths, lang, fmt, strict, per_half, edition, annotate, online, allow_private):
+    """Periksa LKE: jawaban tidak sah atau kosong, bukti dukung, rumus yang ditimpa,
+    nilai workbook yang berbeda dari hitung ulang. Setiap temuan disebut dengan sheet
+    dan selnya.
+
+    PATHS: berkas .xlsx atau folder (dibaca berulang ke subfolder).
+
+    Kode keluar: 0 tidak ada kesalahan, 1 ada kesalahan, 2 berkas tidak terbaca."""
+    from lketool.api import check_files
+
+    try:
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+    except ValueError as exc:  # unknown rubric edition
+        raise click.UsageError(str(exc))
+    if not results:
+        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    if online:
+        from lketool.online import add_link_problems
+        add_link_problems(results, allow_private=allow_private)
+    if annotate is not None:
+        if len(results) != 1:
+            raise click.UsageError("--annotate hanya untuk satu berkas masukan")
+        if results[0].error is None:
+            from lketool.annotate import annotate_workbook
+            annotate_workbook(results[0], annotate, lang=lang)
+    if fmt == "json":
+        c.emit(c.dump_json(results, lang, scores=False))
+    elif fmt == "csv":
+        sys.stdout.write(c.problems_csv(results, lang))
+    else:
+        c.emit(c.problems_table(results, lang))
+    sys.exit(c.exit_code(results))

@@ -1,0 +1,37 @@
+"""``lketool score``: exact scores and the WBK/WBBM verdict of one or many workbooks."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lketool.commands import _common as c
+
+
+@click.command("score")
+@c.PATHS
+@c.LANG
+@c.FORMAT
+@c.STRICT
+@c.PER_HALF
+@c.RUBRIC
+def command(paths, lang, fmt, strict, per_half, edition):
+    """Hitung nilai indikator, area, pengungkit, hasil dan total persis seperti rumus
+    resmi LKE, serta kelayakan WBK/WBBM dengan setiap syarat dan selisihnya.
+
+    PATHS: berkas .xlsx atau folder.  Kode keluar: 0, 1 (ada kesalahan isian), 2 (berkas tidak terbaca)."""
+    from lketool.api import check_files
+
+    try:
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    if not results:
+        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    if fmt == "json":
+        c.emit(c.dump_json(results, lang, scores=True))
+    elif fmt == "csv":
+        sys.stdout.write(c.scores_csv(results, lang))
+    else:
+        c.emit(c.scores_table(results, lang))
+    sys.exit(c.exit_code(results))

@@ -1,0 +1,35 @@
+"""Shared fixtures: where ../shared is, and a marker-based skip for LibreOffice."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
+MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
+
+
+@pytest.fixture
+def real_workbook() -> Path:
+    if not REAL_WORKBOOK.is_file():
+        pytest.skip("../shared/lke-data is not present")
+    return REAL_WORKBOOK
+
+
+@pytest.fixture
+def master_json() -> Path:
+    if not MASTER_JSON.is_file():
+        pytest.skip("../shared/lke-data is not present")
+    return MASTER_JSON
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    skip = pytest.mark.skip(reason="LibreOffice (soffice) is not installed")
+    for item in items:
+        if "libreoffice" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,131 @@
+"""Scoring rules on answer sets built in memory (no workbook)."""
+import pytest
+
+from lketool.rubric import load_rubric
+from lketool.score import compute_scores, evaluate_predicates, pct_value
+
+R = load_rubric()
+
+
+def full_answers(choice="first", survey=4.0):
+    vals = {}
+    for it in R.items.values():
+        if it.type in ("yn", "abc", "abcd", "abcde"):
+            opts = list(R.options(it.type))
+            vals[it.id] = opts[0] if choice == "first" else opts[-1]
+        elif it.type == "survey":
+            vals[it.id] = survey
+        else:
+            has_parts = any(i.role == "part" for i in it.inputs)
+            for inp in it.inputs:
+                if has_parts and inp.role == "num":
+                    vals[inp.id] = 15.0  # all of the 5+5+5 required have reported
+                    continue
+                vals[inp.id] = {"den": 10.0, "num": 10.0, "prev": 4.0, "curr": 0.0, "sanctioned": 0.0,
+                                "in_process": 0.0, "part": 5.0, "total": 15.0}[inp.role]
+    return vals
+
+
+def test_all_best_answers_score_100():
+    s = compute_scores(R, full_answers())
+    assert s.total == pytest.approx(100, abs=1e-12)
+    assert (s.pengungkit, s.hasil) == (pytest.approx(60), pytest.approx(40))
+    assert s.answered == s.expected == 113
+
+
+def test_abcd_b_is_067_not_two_thirds():
+    vals = full_answers()
+    vals["P.1.iii.a"] = "B"  # indicator iii (weight 1) has three A/B/C/D items
+    s = compute_scores(R, vals)
+    assert s.indicators["P.1.iii"].score == (0.67 + 1 + 1) / 3 * 1.0
+
+
+def test_unanswered_is_left_out_of_the_average_unless_strict():
+    vals = full_answers()
+    vals.pop("P.1.ii.a")  # indicator ii: 3 items, weight 1
+    assert compute_scores(R, vals).indicators["P.1.ii"].score == 1.0
+    strict = compute_scores(R, vals, strict=True)
+    assert strict.indicators["P.1.ii"].score == pytest.approx(2 / 3)
+    assert strict.answered == 112
+
+
+def test_survey_value_over_four_times_weight():
+    vals = full_answers(survey=3.6)
+    s = compute_scores(R, vals)
+    assert s.ipak == 3.6 / 4 * 17.5 and s.ipkp == 3.6 / 4 * 17.5
+    assert s.ipak_survey == 3.6
+
+
+def test_pct_rules():
+    item = R.items["R.1.i.a"]  # ratio num/den
+    den, num = (i.id for i in sorted(item.inputs, key=lambda i: i.role))  # den, num
+    assert pct_value(item, {den: 7.0, num: 1.0}).value == 1 / 7
+    capped = pct_value(item, {den: 3.0, num: 5.0})
+    assert (capped.value, capped.rule) == (1.0, "capped")
+    zero = pct_value(item, {den: 0.0, num: 0.0})
+    assert (zero.value, zero.rule) == (1.0, "zero-denominator")
+    assert pct_value(item, {den: 3.0}).value is None  # not filled: left out like "Blm Diisi"
+    dec = R.items["R.3.iii.a"]
+    ids = {i.role: i.id for i in dec.inputs}
+    assert pct_value(dec, {ids["prev"]: 4.0, ids["curr"]: 1.0, ids["sanctioned"]: 1.0}).value == 0.75
+    assert pct_value(dec, {ids["prev"]: 0.0, ids["curr"]: 0.0, ids["sanctioned"]: 0.0}).value == 1.0
+    rose = pct_value(dec, {ids["prev"]: 0.0, ids["curr"]: 2.0, ids["sanctioned"]: 0.0})
+    assert (rose.value, rose.rule) == (0.0, "zero-previous")
+    assert pct_value(dec, {ids["prev"]: 2.0, ids["curr"]: 5.0, ids["sanctioned"]: 0.0}).value == 0.0
+
+
+def test_lhkasn_typed_total_wins_over_parts_as_in_the_sheet():
+    item = R.items["R.5.iii.b.a"]
+    ids = {i.id.rsplit(".", 1)[1]: i.id for i in item.inputs}
+    vals = {ids["total"]: 12.0, ids["1"]: 0.0, ids["2"]: 1.0, ids["3"]: 12.0, ids["4"]: 12.0}
+    assert pct_value(item, vals).value == 1.0          # 12 / typed 12
+    del vals[ids["total"]]                              # PortalRB: no total row -> sum of parts
+    assert pct_value(item, vals).value == 12 / 13
+
+
+def _with(s, **kw):
+    for k, v in kw.items():
+        setattr(s, k, v)
+    return s
+
+
+@pytest.mark.parametrize("pred", ["wbk", "wbbm"])
+def test_every_threshold_just_above_and_just_below(pred):
+    base = compute_scores(R, full_answers())
+    crits = R.predicates[pred]["criteria"]
+    for c in crits:
+        for delta, met in ((1e-9, True), (0.0, True), (-1e-9, False)):
+            s = compute_scores(R, full_answers())
+            if c["metric"] == "area_share":
+                # lower area PW: reform half carries 7.5 of 15
+                target = c["min"] * 15 + delta * 15
+                s.halves["reform"]["PW"] = target - s.halves["pemenuhan"]["PW"]
+                e = evaluate_predicates(R, s)[pred]
+                crit = next(x for x in e["criteria"] if x["id"] == "area:PW")
+            else:
+                setattr(s, c["metric"], c["min"] + delta)
+                e = evaluate_predicates(R, s)[pred]
+                crit = next(x for x in e["criteria"] if x["id"] == c["id"])
+            assert crit["met"] is met, (pred, c["id"], delta)
+            assert e["eligible"] is met
+            assert (crit["gap"] >= 0) is met
+    assert evaluate_predicates(R, base)[pred]["eligible"]
+
+
+def test_per_half_is_stricter():
+    s = compute_scores(R, full_answers())
+    s.halves["pemenuhan"]["MP"] = 4.0
+    s.halves["reform"]["MP"] = 0.9  # combined 4.9/8 = 61% passes WBK; reform half 22% fails
+    assert evaluate_predicates(R, s)["wbk"]["eligible"]
+    strict = evaluate_predicates(R, s, per_half=True)["wbk"]
+    assert not strict["eligible"] and strict["missed"] == ["area:MP:reform"]
+
+
+def test_survey_thresholds_are_exact_at_3_60_and_3_20():
+    s = compute_scores(R, full_answers(survey=3.6))
+    assert s.ipak == 15.75
+    wbk = evaluate_predicates(R, s)["wbk"]
+    assert next(c for c in wbk["criteria"] if c["id"] == "ipak")["met"]
+    s = compute_scores(R, full_answers(survey=3.59))
+    assert not evaluate_predicates(R, s)["wbk"]["eligible"]
+    assert "ipak" in evaluate_predicates(R, s)["wbk"]["missed"]
