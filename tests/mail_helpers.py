@@ -6,6 +6,7 @@ parallel test runs cannot collide.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import ssl
@@ -112,13 +113,17 @@ class RecordingHandler:
     ``reject``: addresses answered with 550 at RCPT.
     ``drop_on``: DATA numbers (1-based, counted over the server's life) at which
     the connection is cut before any reply - the message is *not* accepted.
+    ``close_after_each``: hang up right after each accepted message (like a
+    server's idle timeout); ``closed`` is set once the line is down.
     """
 
     reject: set[str] = field(default_factory=set)
     drop_on: set[int] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
+    close_after_each: bool = False
     data_calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address.casefold() in {a.casefold() for a in self.reject}:
@@ -136,7 +141,14 @@ class RecordingHandler:
         msg = parse_eml(envelope.original_content)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
+        if self.close_after_each:
+            # Runs after the "250" below has been written to the transport.
+            asyncio.get_running_loop().call_soon(self._hang_up, server.transport)
         return "250 OK diterima"
+
+    def _hang_up(self, transport) -> None:
+        transport.close()
+        self.closed.set()
 
     def count_by_unit(self) -> dict[str, int]:
         """How many accepted messages carried each unit's name in the subject."""
@@ -188,6 +200,10 @@ def smtp_server(handler: RecordingHandler, *, tls: ssl.SSLContext | None = None,
         kwargs.update(tls_context=tls, require_starttls=True)
     if auth is not None:
         kwargs.update(authenticator=_authenticator(*auth), auth_required=True)
+        if implicit_tls:
+            # aiosmtpd only recognises STARTTLS as "TLS on" and would refuse AUTH
+            # on an implicit-TLS connection that is in fact encrypted.
+            kwargs["auth_require_tls"] = False
     controller = _PortZeroController(handler, hostname="127.0.0.1", port=0, ready_timeout=5, **kwargs)
     controller.start()
     try:

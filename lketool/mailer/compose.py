@@ -263,7 +263,8 @@ def build_message(
     addr = parseaddr(sender)[1]
     domain = addr.rsplit("@", 1)[-1] if "@" in addr else "lketool.invalid"
     msg["Message-ID"] = f"<lketool.{key[:32]}@{domain}>"
-    msg["X-Lketool-Key"] = key
+    # Short header name: the 64-hex key then fits on one line (no folding).
+    msg["X-LKE-Key"] = key
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     for att in attachments:

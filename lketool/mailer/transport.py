@@ -319,10 +319,13 @@ class SmtpSender:
             ) from None
         except smtplib.SMTPNotSupportedError as exc:
             _quiet_close(smtp)
-            raise MailConfigError(
-                f"Server {host}:{port} tidak mendukung {'STARTTLS' if 'STARTTLS' in str(exc) else 'fitur yang diminta'}: "
-                f"{exc}. Periksa pengaturan security/port."
-            ) from None
+            if "STARTTLS" in str(exc):
+                why = "tidak menawarkan STARTTLS; periksa security/port (465 biasanya ssl)"
+            elif "AUTH" in str(exc):
+                why = "tidak menawarkan login (AUTH) pada koneksi ini; periksa security, atau kosongkan user"
+            else:
+                why = f"menolak fitur yang diminta ({exc})"
+            raise MailConfigError(f"Server {host}:{port} {why}.") from None
         except smtplib.SMTPAuthenticationError as exc:
             _quiet_close(smtp)
             raise MailConfigError(
