@@ -152,7 +152,36 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
         res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
         res.tpi_eligibility = evaluate_predicates(rb, res.tpi_scores, per_half=per_half)
     res.workbook_scores = _workbook_scores(res)
+    if mapped.layout == "portalrb-2026" and "Nilai" in wb.sheet_names:
+        res.workbook_scores = _portalrb_scores(res, wb.grid("Nilai", details=False))
     return res
+
+
+def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
+    """PortalRB-layout workbooks made by ``lketool template`` compute their scores on a
+    ``Nilai`` sheet: keys in A, the unit's value in C (the TPI's in D)."""
+    from lketool.checks.formulas import TOL
+    from lketool.problems import Location
+
+    cached: dict[str, tuple[int, float]] = {}
+    for r, row in enumerate(grid.rows, start=1):
+        if len(row) >= 3 and isinstance(row[0], str) and isinstance(row[2], (int, float)):
+            cached[row[0].strip()] = (r, float(row[2]))
+    if "total" not in cached:
+        return None
+    s = res.scores
+    want = {k: getattr(s, k) for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform",
+                                        "bersih_akuntabel", "pelayanan_prima")}
+    want.update({k: v.score for k, v in s.indicators.items()})
+    for half in ("pemenuhan", "reform"):
+        want.update({f"area:{half}:{a}": v for a, v in s.halves[half].items()})
+    for key, (row, got) in cached.items():
+        if key in want and abs(got - want[key]) > TOL * max(1.0, abs(want[key])):
+            res.problems.append(Problem("score-mismatch", Location(res.file, grid.name, f"C{row}", row, 3),
+                                        {"cached": f"{got:.15g}", "computed": f"{want[key]:.15g}",
+                                         "what": key, "what_en": key}, value=got))
+    return {k: cached[k][1] if k in cached else None
+            for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima")}
 
 
 def _workbook_scores(res: FileResult) -> dict[str, float] | None:

@@ -4,6 +4,7 @@ links.  Kept apart from the offline checks so a plain ``lketool check`` sends no
 from __future__ import annotations
 
 from lketool.problems import Location, Problem
+from lketool.reader import col_index
 
 
 def collect_links(result) -> list[tuple[str, str, str | None, str]]:
@@ -19,15 +20,16 @@ def collect_links(result) -> list[tuple[str, str, str | None, str]]:
     return out
 
 
-def add_link_problems(results, *, allow_private: bool = False, cache=None, **kw) -> dict:
+def add_link_problems(results, *, allow_private: bool = False, cache=True, **kw) -> dict:
     """Check every web link of ``results`` once and append evidence-locked /
-    evidence-not-found / evidence-unreachable problems.  Returns {link: LinkResult}."""
+    evidence-not-found / evidence-unreachable problems.  ``cache``: True for the default
+    on-disk link cache, a LinkCache, or None for none.  Returns {link: LinkResult}."""
     from lketool.links import LinkCache, check_links
     from lketool.links.problems import link_problem_code
 
     refs = {r.file: collect_links(r) for r in results}
     urls = sorted({link for rs in refs.values() for link, *_ in rs})
-    if cache is None:
+    if cache is True:
         cache = LinkCache()
     checked = check_links(urls, cache=cache, allow_private=allow_private, **kw) if urls else {}
     for r in results:
@@ -38,7 +40,6 @@ def add_link_problems(results, *, allow_private: bool = False, cache=None, **kw)
                 continue
             row = int("".join(ch for ch in cell if ch.isdigit()))
             col_letters = "".join(ch for ch in cell if ch.isalpha())
-            from lketool.reader import col_index
             r.problems.append(Problem(code=code, value=link,
                                       location=Location(file=r.file, sheet=sheet, cell=cell, row=row,
                                                         column=col_index(col_letters), item=item),

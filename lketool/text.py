@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _STOP = frozenset("yang dan di ke dari dalam untuk atau dengan pada jumlah atas oleh the of".split())
 _WORD = re.compile(r"[a-z0-9]+")
@@ -19,6 +20,12 @@ def norm(text) -> str:
 
 
 def tokens(text) -> frozenset[str]:
+    """The content words of a label (cached: the same labels recur in every workbook)."""
+    return _tokens(text if isinstance(text, str) else str(text or ""))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(norm(text)) if w not in _STOP and len(w) > 1)
 
 
@@ -32,8 +39,11 @@ def similarity(a, b) -> float:
     return 0.5 * inter / len(ta | tb) + 0.5 * inter / min(len(ta), len(tb))
 
 
+@lru_cache(maxsize=1024)
+def _norm_type_label(text: str) -> str:
+    return re.sub(r"\s*/\s*", "/", norm(text))
+
+
 def norm_type_label(text) -> str:
     """'Nilai\\n(0-4)' -> 'nilai (0-4)'; 'a / b / c' -> 'a/b/c'."""
-    s = norm(text)
-    s = re.sub(r"\s*/\s*", "/", s)
-    return s
+    return _norm_type_label(text if isinstance(text, str) else str(text or ""))
