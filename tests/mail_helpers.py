@@ -186,14 +186,16 @@ def _authenticator(user: str, password: str):
 
 @contextmanager
 def smtp_server(handler: RecordingHandler, *, tls: ssl.SSLContext | None = None,
-                implicit_tls: bool = False, auth: tuple[str, str] | None = None) -> Iterator[int]:
+                implicit_tls: bool = False, auth: tuple[str, str] | None = None,
+                **smtp_kwargs: Any) -> Iterator[int]:
     """Run an SMTP server on 127.0.0.1 and yield its port.
 
     ``tls`` with ``implicit_tls=False`` offers STARTTLS (and requires it);
     with ``implicit_tls=True`` the whole connection is TLS (port-465 style).
     ``auth`` = (user, password) requires login (over TLS, aiosmtpd's default).
+    Other keywords go to aiosmtpd's SMTP class (e.g. ``data_size_limit``).
     """
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = dict(smtp_kwargs)
     if tls is not None and implicit_tls:
         kwargs["ssl_context"] = tls
     elif tls is not None:

@@ -19,6 +19,7 @@ from lketool.mailer.compose import (
     Attachment,
     check_size,
     collect_attachments,
+    format_date,
     format_number,
     template_context,
     verdict_text,
@@ -41,6 +42,7 @@ def test_templates_render_indonesian_verdict_and_counts(tmp_path: Path) -> None:
     assert "85,12" in rendered.text and "Temuan kesalahan : 3" in rendered.text
     assert "Peringatan       : 5" in rendered.text and "u.pdf" in rendered.text
     assert "<strong>85,12</strong>" in rendered.html
+    assert "dari laporan tanggal 21 November 2026 pukul 10.00" in rendered.text
 
 
 def test_html_is_escaped_but_text_and_subject_are_not(tmp_path: Path) -> None:
@@ -72,6 +74,9 @@ def test_verdict_and_number_format() -> None:
     assert verdict_text(ReportEntry("A", "a")).startswith("Belum")
     assert format_number(1234.5) == "1.234,50"
     assert format_number(None) == "-"
+    assert format_date("2026-11-21T10:00:00") == "21 November 2026 pukul 10.00"
+    assert format_date("2026-01-05") == "5 Januari 2026"
+    assert format_date("bukan tanggal") == "bukan tanggal"
 
 
 def test_parse_attach() -> None:

@@ -135,3 +135,10 @@ def test_yaml_without_pyyaml_gives_clear_message(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(builtins, "__import__", no_yaml)
     with pytest.raises(MailConfigError, match="PyYAML"):
         load_recipients(f)
+
+
+def test_excel_sep_hint_line_is_obeyed(tmp_path: Path) -> None:
+    f = tmp_path / "u.csv"
+    f.write_text("sep=;\nunit;email\nUnit, Koma;a@x.go.id\n", encoding="utf-8")
+    got = load_recipients(f).lookup(report("Unit, Koma"))
+    assert got is not None and got.to == ("a@x.go.id",)

@@ -213,6 +213,21 @@ def test_server_hanging_up_between_messages_is_reconnected_transparently(tmp_pat
     assert handler.count_by_unit() == {"Unit 1": 1, "Unit 2": 1, "Unit 3": 1}
 
 
+def test_message_over_server_size_limit_is_a_clear_failure(tmp_path: Path) -> None:
+    outdir, csv = standard_outdir(tmp_path, 2)
+    for name in ("unit-1.pdf", "unit-2.pdf"):
+        (outdir / name).write_bytes(b"%PDF" + b"\0" * 20_000)
+    handler = RecordingHandler()
+    with smtp_server(handler, data_size_limit=15_000) as port:  # advertised as SIZE 15000
+        r = send(outdir, csv, smtp_env(port), "--attach", "pdf")
+        assert r.exit_code == 1
+        assert "[GAGAL] Unit 1: ukuran email melebihi batas server: 552" in r.output
+        assert handler.received == []
+        r2 = send(outdir, csv, smtp_env(port), "--attach", "none")  # without attachments it fits
+        assert r2.exit_code == 0, r2.output
+        assert handler.count_by_unit() == {"Unit 1": 1, "Unit 2": 1}
+
+
 def test_unreachable_server_loses_nothing(tmp_path: Path) -> None:
     outdir, csv = standard_outdir(tmp_path, 2)
     with socket.socket() as s:  # a port with nobody listening

@@ -12,6 +12,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, localtime, parseaddr
@@ -152,6 +153,24 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember")
+
+
+def format_date(value: str | None) -> str:
+    """ISO timestamp -> ``21 November 2026 pukul 10.00``; unparsable text is kept as is."""
+    if not value:
+        return ""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    text = f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+    if len(value) > 10:  # a time was given
+        text += f" pukul {when:%H.%M}"
+    return text
+
+
 def verdict_text(report: ReportEntry) -> str:
     """Short Indonesian verdict shown in the subject/body."""
     if report.wbbm_eligible:
@@ -193,6 +212,7 @@ class EmailTemplates:
             lstrip_blocks=True,
         )
         self.env.filters["angka"] = format_number
+        self.env.filters["tanggal"] = format_date
 
     def render(self, context: dict[str, Any]) -> RenderedEmail:
         """Render subject and both bodies; template mistakes raise MailConfigError."""
@@ -235,6 +255,7 @@ def template_context(
         "warnings": report.warnings,
         "attachments": [a.filename for a in attachments],
         "generated_at": manifest.generated_at or "",
+        "generated_at_text": format_date(manifest.generated_at),
         "lketool_version": manifest.lketool_version or "",
     }
 

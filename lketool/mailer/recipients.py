@@ -214,9 +214,15 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
         raise MailConfigError(f"File penerima {path} tidak dapat dibaca: {exc}") from exc
     lines = text.splitlines()
     header_line = next((ln for ln in lines if ln.strip()), "")
-    # Excel with Indonesian regional settings writes ';' as the separator
-    # (the comma is the decimal mark there), so detect it from the header.
-    delimiter = max([";", ",", "\t"], key=header_line.count)
+    if header_line.strip().casefold().startswith("sep=") and len(header_line.strip()) == 5:
+        # Excel's "sep=;" hint line: obey it, then read the rest.
+        delimiter = header_line.strip()[4]
+        text = text.split(header_line, 1)[1]
+        header_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    else:
+        # Excel with Indonesian regional settings writes ';' as the separator
+        # (the comma is the decimal mark there), so detect it from the header.
+        delimiter = max([";", ",", "\t"], key=header_line.count)
     if header_line.count(delimiter) == 0:
         raise MailConfigError(
             f"{path.name}: baris judul harus memuat kolom 'unit' (atau 'file') dan 'email', "

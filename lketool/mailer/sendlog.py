@@ -136,9 +136,12 @@ class SendLogWriter:
 
     def open(self) -> None:
         """Take the lock and open the log for appending."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock_fh = open(lock_path, "a+b")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fh = open(lock_path, "a+b")
+        except OSError as exc:
+            raise MailConfigError(f"Log pengiriman {self.path} tidak dapat dibuat: {exc}") from exc
         if not _try_lock(self._lock_fh):
             self._lock_fh.close()
             self._lock_fh = None
@@ -146,7 +149,11 @@ class SendLogWriter:
                 f"Log pengiriman {self.path} sedang dipakai proses `lketool mail --send` lain. "
                 "Tunggu sampai proses itu selesai."
             )
-        self._fh = open(self.path, "ab")
+        try:
+            self._fh = open(self.path, "ab")
+        except OSError as exc:
+            self.close()
+            raise MailConfigError(f"Log pengiriman {self.path} tidak dapat ditulis: {exc}") from exc
         # If a crash tore the last line, start on a fresh line so the next
         # record stays readable.
         if self._fh.tell() > 0:

@@ -388,7 +388,10 @@ class SmtpSender:
                 error="semua penerima ditolak server",
             )
         except smtplib.SMTPSenderRefused as exc:
-            return SendResult(error=f"alamat pengirim ditolak server: {_reply(exc.smtp_code, exc.smtp_error)}")
+            reply = _reply(exc.smtp_code, exc.smtp_error)
+            if exc.smtp_code == 552:  # SIZE given in MAIL FROM was over the server's limit
+                return SendResult(error=f"ukuran email melebihi batas server: {reply}; kurangi --attach")
+            return SendResult(error=f"alamat pengirim ditolak server: {reply}")
         except smtplib.SMTPDataError as exc:
             return SendResult(error=f"server menolak isi email: {_reply(exc.smtp_code, exc.smtp_error)}")
         except smtplib.SMTPServerDisconnected as exc:
