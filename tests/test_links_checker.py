@@ -522,7 +522,13 @@ def test_cached_private_result_does_not_bypass_the_guard(server, tmp_path):
     assert run([url], cache=cache)[url].status == ACCESSIBLE
     r = check_links([url], cache=LinkCache(tmp_path / "links.json"))[url]
     assert r.status == BLOCKED and not r.from_cache
+    # an allow-list of other networks must not reuse it either
+    r = check_links([url], cache=LinkCache(tmp_path / "links.json"), allow_private=["10.0.0.0/8"])[url]
+    assert r.status == BLOCKED and not r.from_cache
     assert rec.paths() == ["/files/a.pdf"]
+    # with everything allowed the cached answer is reused
+    r = run([url], cache=LinkCache(tmp_path / "links.json"))[url]
+    assert r.status == ACCESSIBLE and r.from_cache and rec.paths() == ["/files/a.pdf"]
 
 
 def test_unsaveable_cache_warns_but_results_stand(server, tmp_path):

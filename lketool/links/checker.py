@@ -10,7 +10,7 @@ import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterable
 
@@ -61,7 +61,9 @@ def check_links(urls: Iterable[str], *, timeout: float = 10, retries: int = 2, p
                     max_retry_after=max(0.0, float(max_retry_after)),
                     backoff=max(0.0, float(backoff)), resolver=resolver,
                     gate=_HostGate(max(1, int(per_host))))
-    allow_cached_private = opts.policy.allow_all or bool(opts.policy.networks)
+    # A cached answer from a private address is reused only when every address is
+    # allowed: with a network allow-list we cannot tell which network it came from.
+    allow_cached_private = opts.policy.allow_all
     results: dict[str, LinkResult] = {}
     pending: dict[str, list[tuple[str, UrlInfo]]] = {}  # normalized URL -> originals
 
@@ -120,9 +122,17 @@ def check_link(url: str, **kwargs) -> LinkResult:
 
 # --------------------------------------------------------------------------- internals
 
+@dataclass(frozen=True)
 class _Options:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    timeout: float
+    retries: int
+    policy: AddressPolicy
+    user_agent: str
+    max_redirects: int
+    max_retry_after: float
+    backoff: float
+    resolver: Resolver | None
+    gate: "_HostGate"
 
 
 class _HostGate:
