@@ -9,13 +9,15 @@ from lketool.reader import col_index
 
 def collect_links(result) -> list[tuple[str, str, str | None, str]]:
     """(link, cell, rubric item, sheet) for every web link in a checked workbook."""
+    from lketool.links import is_web_url
+
     out = []
     if result.mapped is None:
         return out
     for eid, e in result.mapped.entries.items():
         for ev in e.evidence:
             for link in ev.links:
-                if link.lower().startswith(("http://", "https://", "www.")):
+                if is_web_url(link):  # also 'drive.google.com/...' typed without https://
                     out.append((link, ev.cell, eid, result.sheet))
     return out
 
