@@ -126,6 +126,7 @@ def test_usage_and_config_errors_exit_2(outdir: Path, recipients: Path, extra: l
     r = run("--recipients", str(recipients), "--reports", str(outdir), *extra)
     assert r.exit_code == 2, r.output
     assert message in r.stderr
+    assert "Mengirim lewat" not in r.output and "[" not in r.stdout  # stopped before any unit
 
 
 def test_missing_manifest_and_bad_manifest_exit_2(tmp_path: Path, recipients: Path) -> None:

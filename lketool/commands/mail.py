@@ -105,6 +105,7 @@ def command(
             retry_uncertain=retry_uncertain,
         )
         if send:
+            settings.require_for_sending()  # fail before printing where we would send
             click.echo(f"Mengirim lewat {settings.describe()}")
 
         def password() -> str | None:
