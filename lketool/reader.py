@@ -24,7 +24,7 @@ _CELL_RE = re.compile(
     r'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _REF_RE = re.compile(r'\br="([A-Z]{1,3})(\d+)"')
 _F_RE = re.compile(r'<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
-_V_RE = re.compile(r'<(?:\w+:)?v\b[^>]*>', re.S)
+_V_RE = re.compile(r'<(?:\w+:)?v\b[^>]*>[^<]', re.S)  # a value element with content (openpyxl writes <v></v>)
 _HL_RE = re.compile(r'<(?:\w+:)?hyperlink\b([^>]*?)/?>', re.S)
 _ATTR_RE = re.compile(r'([\w:]+)="([^"]*)"')
 _HYPERLINK_FN = re.compile(r'HYPERLINK\(\s*"([^"]+)"', re.I)
