@@ -1,0 +1,103 @@
+"""``lketool export-portalrb``: answers in PortalRB's 2026 integration JSON."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lketool.commands import _common as c
+
+_STATUS = {"written": ("DITULIS", "WRITTEN"), "refused": ("DITOLAK", "REFUSED"),
+           "unreadable": ("TIDAK TERBACA", "UNREADABLE")}
+
+
+@click.command("export-portalrb")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path), metavar="OUT",
+              help="Folder tujuan (satu <unit_id>.json per LKE, plus unit-wbk.json/unit-wbbm.json), "
+                   "atau berkas .json bila hanya satu LKE.")
+@click.option("--unit-id", default=None, metavar="ID",
+              help="ID unit di sistem instansi (satu LKE saja). Bawaan: angka di akhir nama berkas salinan "
+                   "PortalRB ('<nama>-<id>.xlsx'), atau nama unit tanpa spasi.")
+@click.option("--nama", default=None, metavar="NAMA", help="Nama unit (satu LKE saja). Bawaan: dari workbook.")
+@click.option("--kategori", type=click.Choice(["WBK", "WBK-AFIRMASI", "WBBM"]), default="WBK", show_default=True,
+              help="Kategori usulan unit.")
+@click.option("--afirmasi/--no-afirmasi", default=None,
+              help="Unit afirmasi (bawaan: ya hanya untuk kategori WBK-AFIRMASI).")
+@click.option("--tahun", type=click.IntRange(2000, 2100), default=2026, show_default=True,
+              help="Tahun evaluasi.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Tetap ekspor walau ada jawaban wajib kosong/tidak sah (ditulis null).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Bentuk ringkasan di terminal.")
+@c.RUBRIC
+@c.LANG
+def command(paths, out, unit_id, nama, kategori, afirmasi, tahun, allow_incomplete, fmt, edition, lang):
+    """Ekspor jawaban LKE (format Lampiran III atau sheet Jawaban PortalRB) ke format
+    JSON integrasi PortalRB 2026 (Panduan Teknis API Integrasi ZI): jawaban unit dan
+    TPI, catatan, dan bukti dukung per soal_id, siap disajikan di
+    /lke/jawaban-unit/{unit_id}.
+
+    LKE yang jawaban wajibnya masih kosong atau tidak sah ditolak: tidak ada berkas
+    yang ditulis untuknya, dan daftar sel yang harus diperbaiki ditampilkan.
+
+    Kode keluar: 0 semua ditulis, 1 ada LKE yang ditolak, 2 berkas tidak terbaca atau
+    pilihan salah."""
+    from lketool.export_portalrb import ExportUsageError, export_files
+
+    try:
+        summary = export_files(paths, out, unit_id=unit_id, nama=nama, kategori=kategori, afirmasi=afirmasi,
+                               tahun=tahun, allow_incomplete=allow_incomplete, rubric=edition)
+    except ExportUsageError as exc:
+        raise click.UsageError(str(exc))
+    except ValueError as exc:  # unknown rubric edition
+        raise click.UsageError(str(exc))
+    except OSError as exc:
+        raise click.UsageError(f"{out}: tidak dapat menulis ({exc})")
+    if fmt == "json":
+        c.emit(json.dumps({"results": [r.to_dict(lang) for r in summary.results],
+                           "unit_lists": [str(p) for p in summary.unit_lists]}, ensure_ascii=False, indent=2))
+    else:
+        c.emit(render(summary, lang))
+    sys.exit(summary.exit_code)
+
+
+def render(summary, lang: str = "id") -> str:
+    """The terminal summary: one line per workbook, and the cells to fix when refused."""
+    from lketool.problems import CATALOGUE
+
+    en = lang == "en"
+    lines = []
+    for r in summary.results:
+        label = _STATUS[r.status][1 if en else 0]
+        if r.status == "unreadable":
+            lines.append(f"{label}  {r.file}: {r.error.message(lang)}")
+            continue
+        u = r.unit
+        who = f"{u['nama']}; id {u['id']}; {u['kategori']}"
+        if r.status == "written":
+            n = len(r.payload["answers"])
+            lines.append(f"{label}  {r.output}  ({who}; {n} {'answers' if en else 'jawaban'})")
+        else:
+            n = len(r.blockers)
+            lines.append(f"{label}  {r.file}  ({who}): " + (
+                f"{n} required answer(s) missing or invalid; nothing written" if en else
+                f"{n} jawaban wajib kosong atau tidak sah; tidak ada berkas yang ditulis"))
+        for b in r.blockers + r.notices:
+            kind = CATALOGUE.get(b.code)
+            msg = b.message(lang)
+            if kind is not None and b.text and b.text[:40] in msg:
+                msg = kind.title_en if en else kind.title_id
+            soal = f"soal {b.soal_id}" if b.soal_id is not None else ""
+            text = (b.text or "").replace("\n", " ")
+            text = text if len(text) <= 60 else text[:57] + "..."
+            lines.append(f"    {b.cell or '-':<14} {soal:<9} {text:<60}  {msg}")
+        if r.status == "refused" and r.blockers and any(b.soal_id for b in r.blockers):
+            lines.append("    " + ("Fix these cells, or use --allow-incomplete to export them as null."
+                                   if en else "Perbaiki sel di atas, atau pakai --allow-incomplete untuk "
+                                              "mengekspornya sebagai null."))
+    for p in summary.unit_lists:
+        lines.append(f"{'Unit list' if en else 'Daftar unit'}: {p}")
+    return "\n".join(lines)
