@@ -1,0 +1,44 @@
+"""``lketool template``: write a blank LKE workbook in an official layout."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("template")
+@click.option("--layout", type=click.Choice(["lampiran-iii", "portalrb-2026"]), default="lampiran-iii",
+              show_default=True,
+              help="Format: lampiran-iii (LKE ZI PermenPANRB 90/2021) atau portalrb-2026 (sheet Jawaban PortalRB).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="BERKAS.xlsx", help="Berkas .xlsx yang ditulis (ditimpa bila sudah ada).")
+@click.option("--unit", default=None, metavar="NAMA", help='Nama unit kerja, mis. "Dinas Kesehatan".')
+@click.option("--recalc", is_flag=True,
+              help="Hitung ulang rumus dengan LibreOffice agar berkas langsung berisi nilai (butuh LibreOffice).")
+def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
+    """Buat LKE kosong dalam format resmi, lengkap dengan rumus Nilai, pilihan jawaban
+    (validasi data) dan perlindungan sheet tanpa kata sandi: sel jawaban, catatan dan
+    bukti dukung dapat diisi, sel rumus terkunci.
+
+    Contoh: lketool template --layout lampiran-iii -o LKE_ZI.xlsx --unit "Dinas Kesehatan"
+
+    Kode keluar: 0 berhasil, 2 pilihan salah atau berkas tidak dapat ditulis."""
+    from lketool.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError("nama berkas keluaran harus berakhiran .xlsx")
+    try:
+        path = write_template(output, layout, unit=unit)
+    except OSError as exc:
+        click.echo(f"Gagal menulis {output}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    if recalc:
+        from lketool.libreoffice import LibreOfficeError, recalc as lo_recalc
+
+        try:
+            lo_recalc(path, path)
+        except LibreOfficeError as exc:
+            click.echo(f"{path} ditulis, tetapi tanpa hitung ulang: {exc.message('id')}", err=True)
+            sys.exit(2)
+    click.echo(f"LKE kosong ({layout}) ditulis ke {path}")

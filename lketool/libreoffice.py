@@ -1,0 +1,178 @@
+"""LibreOffice headless helpers: find ``soffice``, recalculate a workbook (so it carries
+cached formula values, as a file saved by Excel does) and convert to PDF.
+
+Every call uses a private, throw-away LibreOffice profile, so it neither disturbs nor
+is blocked by a LibreOffice window the user has open, and the profile is told to
+recalculate every formula on load (a workbook written by openpyxl has formulas but no
+values)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+DEFAULT_TIMEOUT = 180.0
+ENV_VAR = "LKETOOL_SOFFICE"  # full path of soffice, when it is somewhere unusual
+
+_CANDIDATES_WINDOWS = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+_CANDIDATES_MAC = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
+
+# Recalculate OOXML and ODF files on load ("always"), so stale or missing cached values
+# are replaced by LibreOffice's own results.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+class LibreOfficeError(RuntimeError):
+    """LibreOffice is missing, failed or timed out.  ``message(lang)`` is for users."""
+
+    def __init__(self, code: str, message_id: str, message_en: str):
+        super().__init__(message_en)
+        self.code = code  # not-installed | failed | timeout
+        self.message_id = message_id
+        self.message_en = message_en
+
+    def message(self, lang: str = "id") -> str:
+        return self.message_en if lang == "en" else self.message_id
+
+
+def find_soffice() -> str | None:
+    """Path of the LibreOffice ``soffice`` program, or None when it is not installed.
+
+    Looks at ``$LKETOOL_SOFFICE``, then the PATH, then the usual install folders on
+    Windows and macOS."""
+    env = os.environ.get(ENV_VAR)
+    if env and Path(env).is_file():
+        return env
+    for name in ("soffice", "libreoffice", "soffice.exe"):
+        found = shutil.which(name)
+        if found:
+            return found
+    candidates = list(_CANDIDATES_WINDOWS if sys.platform == "win32" else _CANDIDATES_MAC)
+    if sys.platform == "win32":
+        for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432"):
+            base = os.environ.get(var)
+            if base:
+                candidates.append(str(Path(base) / "LibreOffice" / "program" / "soffice.exe"))
+    for c in candidates:
+        if Path(c).is_file():
+            return c
+    return None
+
+
+def _require() -> str:
+    exe = find_soffice()
+    if exe is None:
+        raise LibreOfficeError(
+            "not-installed",
+            "LibreOffice tidak ditemukan. Pasang LibreOffice (https://www.libreoffice.org) atau isi variabel "
+            f"lingkungan {ENV_VAR} dengan lokasi soffice.exe",
+            f"LibreOffice was not found. Install LibreOffice or set {ENV_VAR} to the path of soffice")
+    return exe
+
+
+def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run soffice in its own process group so a timeout kills its children too."""
+    kw = {}
+    if os.name == "posix":
+        kw["start_new_session"] = True
+    else:  # pragma: no cover - Windows
+        kw["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if os.name == "posix":
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:  # pragma: no cover
+            proc.kill()
+        proc.communicate()
+        raise LibreOfficeError("timeout", f"LibreOffice tidak selesai dalam {timeout:.0f} detik",
+                               f"LibreOffice did not finish within {timeout:.0f} seconds") from None
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def _convert(srcs: list[Path], outdir: Path, target: str, timeout: float) -> None:
+    exe = _require()
+    with tempfile.TemporaryDirectory(prefix="lketool-lo-profile-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        args = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible",
+                "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
+                "--convert-to", target, "--outdir", str(outdir), *[str(s) for s in srcs]]
+        proc = _run(args, timeout)
+    if proc.returncode != 0:
+        err = (proc.stderr or b"").decode("utf-8", "replace").strip()[-500:]
+        raise LibreOfficeError("failed", f"LibreOffice gagal mengonversi ({err or proc.returncode})",
+                               f"LibreOffice failed to convert ({err or proc.returncode})")
+
+
+def recalc_many(srcs: Iterable[str | Path], outdir: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
+    """Recalculate many workbooks with ONE LibreOffice start (much faster than one call
+    each).  Each ``src`` is written as ``outdir/<src stem>.xlsx``; stems must differ.
+    Sources are never modified.  Raises :class:`LibreOfficeError`."""
+    srcs = [Path(s).resolve() for s in srcs]
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    if len({s.stem for s in srcs}) != len(srcs):
+        raise ValueError("recalc_many: source file names (stems) must differ")
+    if not srcs:
+        return []
+    # Convert into a private folder first, then move: a source inside outdir is never
+    # overwritten half-way, and readers of outdir never see a partial file.
+    with tempfile.TemporaryDirectory(prefix=".lketool-lo-", dir=outdir) as tmp:
+        _convert(srcs, Path(tmp), "xlsx:Calc MS Excel 2007 XML", timeout)
+        out = []
+        for s in srcs:
+            produced = Path(tmp) / f"{s.stem}.xlsx"
+            if not produced.is_file():
+                raise LibreOfficeError("failed", f"LibreOffice tidak menghasilkan berkas untuk {s.name}",
+                                       f"LibreOffice produced no file for {s.name}")
+            dst = outdir / produced.name
+            os.replace(produced, dst)
+            out.append(dst)
+    return out
+
+
+def recalc(src: str | Path, dst: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Open ``src`` in LibreOffice headless, recalculate every formula and save it as
+    ``dst`` (.xlsx, written atomically; ``src`` may equal ``dst``)."""
+    src, dst = Path(src).resolve(), Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".lketool-lo-", dir=dst.parent) as tmp:
+        produced = recalc_many([src], tmp, timeout=timeout)[0]
+        os.replace(produced, dst)
+    return dst
+
+
+def to_pdf(src: str | Path, outdir: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Convert ``src`` (docx, xlsx, html, ...) to ``outdir/<stem>.pdf``."""
+    src, outdir = Path(src).resolve(), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".lketool-lo-", dir=outdir) as tmp:
+        _convert([src], Path(tmp), "pdf", timeout)
+        produced = Path(tmp) / f"{src.stem}.pdf"
+        if not produced.is_file():
+            raise LibreOfficeError("failed", f"LibreOffice tidak menghasilkan PDF untuk {src.name}",
+                                   f"LibreOffice produced no PDF for {src.name}")
+        dst = outdir / produced.name
+        os.replace(produced, dst)
+    return dst
