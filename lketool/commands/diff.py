@@ -1,0 +1,189 @@
+"""``lketool diff``: what changed between two versions of one unit's LKE."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+
+import click
+
+from lketool.commands import _common as c
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@c.LANG
+@c.FORMAT
+@c.STRICT
+@c.PER_HALF
+@c.RUBRIC
+def command(old, new, lang, fmt, strict, per_half, edition):
+    """Bandingkan dua versi LKE satu unit (OLD = versi lama, NEW = versi baru):
+    jawaban unit dan TPI, catatan, bukti dukung, serta nilai dan kelayakan WBK/WBBM
+    sebelum dan sesudah. Butir dicocokkan menurut nomor rubrik, jadi baris yang
+    bergeser (sisipan/hapus baris) tetap dibandingkan dengan benar.
+
+    Kode keluar: 0 tidak ada perbedaan, 1 ada perbedaan, 2 berkas tidak terbaca."""
+    from lketool.diff import diff_files
+
+    try:
+        d = diff_files(old, new, rubric=edition, strict=strict, per_half=per_half)
+    except ValueError as exc:  # unknown rubric edition
+        raise click.UsageError(str(exc))
+    if fmt == "json":
+        c.emit(json.dumps(d.to_dict(lang), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(d, lang))
+    else:
+        c.emit(render(d, lang))
+    sys.exit(d.exit_code)
+
+
+_URL_NOISE = re.compile(r"^https?://|(?:/view|/edit)?(?:\?usp=\w+)?$")
+
+
+def _short(s: str, width: int) -> str:
+    if "://" in s:  # links differ in their file id: drop the scheme and Drive's suffixes
+        s = _URL_NOISE.sub("", s)
+    if len(s) <= width:
+        return s
+    if "/" in s and " " not in s:  # keep both ends of a link
+        head = (width - 3) // 2
+        return s[:head] + "..." + s[-(width - 3 - head):]
+    return s[:width - 3] + "..."
+
+
+def _show(v, width: int = 30, empty: str = "(kosong)") -> str:
+    if v is None or v == [] or v == "":
+        return empty
+    if isinstance(v, list):
+        return _short(v[0], width - (len(f" (+{len(v) - 1})") if len(v) > 1 else 0)) + \
+            (f" (+{len(v) - 1})" if len(v) > 1 else "")
+    if isinstance(v, float):
+        v = f"{v:g}"
+    s = " / ".join(part.strip() for part in str(v).splitlines() if part.strip())
+    return _short(s, width)
+
+
+def _values(ch, en: bool, width: int = 30) -> tuple[str, str]:
+    """The Old and New columns; for link lists, what was removed and what was added."""
+    empty = "(empty)" if en else "(kosong)"
+    old, new = ch.old or [], ch.new or []
+    if ch.field != "evidence" or not old or not new:
+        return _show(ch.old, width, empty), _show(ch.new, width, empty)
+    removed = [u for u in old if u not in new]
+    added = [u for u in new if u not in old]
+    if not removed and not added:  # same links, another order
+        return _show(old, width, empty), _show(new, width, empty)
+    kept = len(old) - len(removed)
+    o = "- " + _show(removed, width - 2) if removed else (f"({kept} links kept)" if en else f"({kept} tautan tetap)")
+    n = "+ " + _show(added, width - 2) if added else (f"({kept} links kept)" if en else f"({kept} tautan tetap)")
+    return o, n
+
+
+def _cell(ch, en: bool) -> str:
+    where = ch.cell or "-"
+    if ch.old_cell and ch.new_cell and ch.old_cell != ch.new_cell:
+        o_sheet, o_ref = ch.old_cell.split("!", 1)
+        n_sheet = ch.new_cell.split("!", 1)[0]
+        shown = o_ref if o_sheet == n_sheet else ch.old_cell
+        where += f" ({'was' if en else 'dulu'} {shown})"
+    elif ch.old_cell and not ch.new_cell:
+        where += " (" + ("not in the new version" if en else "tidak ada di versi baru") + ")"
+    elif ch.new_cell and not ch.old_cell:
+        where += " (" + ("not in the old version" if en else "tidak ada di versi lama") + ")"
+    return where
+
+
+def render(d, lang: str = "id") -> str:
+    """Readable terminal text: changes by sheet!cell, then scores and verdicts."""
+    en = lang == "en"
+    lines = []
+    for side, err in d.errors:
+        which = ("old" if side == "old" else "new") if en else ("lama" if side == "old" else "baru")
+        lines.append(f"ERROR ({which}): {err.message(lang)}")
+    if d.errors:
+        return "\n".join(lines)
+    o, n = d.old, d.new
+    lines.append(f"{'Old' if en else 'Lama'}: {o.file}  ({o.unit}; {o.layout}; sheet {o.sheet})")
+    lines.append(f"{'New' if en else 'Baru'}: {n.file}  ({n.unit}; {n.layout}; sheet {n.sheet})")
+    if not d.same_unit:
+        lines.append("WARNING: the unit names differ; are these versions of the same unit?" if en else
+                     "PERHATIAN: nama unit berbeda; apakah keduanya memang versi LKE unit yang sama?")
+    lines.append("")
+    if not d.changes:
+        lines.append("No differences in answers, notes or evidence." if en else
+                     "Tidak ada perbedaan jawaban, catatan, maupun bukti dukung.")
+    else:
+        lines.append(f"{'Changes' if en else 'Perubahan'} ({len(d.changes)}):")
+        head = ("Cell", "Item", "Field", "Old", "New") if en else ("Sel", "Butir", "Bagian", "Lama", "Baru")
+        rows = [(_cell(ch, en), ch.item + (f" (soal {ch.soal_id})" if ch.soal_id else ""), ch.label(lang),
+                 *_values(ch, en), ch.text) for ch in d.changes]
+        w = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
+        wo = max(len(head[3]), *(len(r[3]) for r in rows))
+        lines.append(f"  {head[0]:<{w[0]}}  {head[1]:<{w[1]}}  {head[2]:<{w[2]}}  {head[3]:<{wo}}  {head[4]}")
+        for r in rows:
+            lines.append(f"  {r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]:<{wo}}  {r[4]}")
+            text = r[5].replace("\n", " ")
+            lines.append(f"  {'':<{w[0]}}  {text if len(text) <= 90 else text[:87] + '...'}")
+    lines.append("")
+    lines.append(f"  {'Score' if en else 'Nilai':<46}{'Old' if en else 'Lama':>9}{'New' if en else 'Baru':>9}"
+                 f"{'Change' if en else 'Selisih':>10}")
+    for s in d.scores:
+        if s.key == "answered":
+            lines.append(f"  {s.label(lang):<46}{s.old:>9}{s.new:>9}{s.delta:>+10}")
+            continue
+        mark = "  *" if s.changed else ""
+        delta = "" if s.delta is None else f"{s.delta:+.2f}"
+        lines.append(f"  {s.label(lang)[:46]:<46}{c.fmt2(s.old):>9}{c.fmt2(s.new):>9}{delta:>10}{mark}")
+        if s.weight:
+            so = "-" if s.old is None else f"{s.old / s.weight * 100:.1f}%"
+            sn = "-" if s.new is None else f"{s.new / s.weight * 100:.1f}%"
+            lines.append(f"  {'    ' + ('share' if en else 'capaian'):<46}{so:>9}{sn:>9}")
+    lines.append("")
+    for v in d.verdicts:
+        lines.append(f"  {v.label}: {_verdict(v.old, en)} -> {_verdict(v.new, en)}"
+                     + ("" if v.old == v.new else "  *"))
+        if v.old_missed != v.new_missed:
+            lines.append(f"      {'missed before' if en else 'tidak terpenuhi sebelumnya'}: "
+                         f"{'; '.join(v.missed_labels('old', lang)) or '-'}")
+            lines.append(f"      {'missed now' if en else 'tidak terpenuhi sekarang'}: "
+                         f"{'; '.join(v.missed_labels('new', lang)) or '-'}")
+    return "\n".join(lines)
+
+
+def _verdict(ok, en: bool) -> str:
+    if ok is None:
+        return "-"
+    return ("ELIGIBLE" if ok else "NOT ELIGIBLE") if en else ("MEMENUHI" if ok else "BELUM MEMENUHI")
+
+
+def _plain(v):
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return "\n".join(v)
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def to_csv(d, lang: str = "id") -> str:
+    """One CSV: ``kind`` = change | score | verdict | error, cell first."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "cell", "old_cell", "item", "soal_id", "field", "label", "old", "new", "text"])
+    for side, err in d.errors:
+        w.writerow(["error", "", "", "", "", side, err.code, "", "", err.message(lang)])
+    if d.errors:
+        return buf.getvalue()
+    for ch in d.changes:
+        w.writerow(["change", ch.cell or "", ch.old_cell or "", ch.item, ch.soal_id or "", ch.field, ch.label(lang),
+                    _plain(ch.old), _plain(ch.new), ch.text])
+    for s in d.scores:
+        w.writerow(["score", "", "", s.key, "", "", s.label(lang).strip(), _plain(s.old), _plain(s.new), ""])
+    for v in d.verdicts:
+        w.writerow(["verdict", "", "", v.key, "", "eligible", v.label, v.old, v.new,
+                    f"{'; '.join(v.old_missed)} -> {'; '.join(v.new_missed)}"])
+    return buf.getvalue()
