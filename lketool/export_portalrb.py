@@ -316,6 +316,8 @@ def write_json_atomic(path: Path, data: Any) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
+        # mkstemp makes the file private (0600); a web server serving the folder must read it
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -324,6 +326,12 @@ def write_json_atomic(path: Path, data: Any) -> Path:
             pass
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def export_files(paths: Iterable[str | Path], out: str | Path, *, unit_id: str | None = None,

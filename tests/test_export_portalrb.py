@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,6 @@ from lketool.cli import main
 from lketool.export_portalrb import export_files, load_schema
 from lketool.rubric import load_rubric
 from lketool.template import write_template
-
-jsonschema = pytest.importorskip("jsonschema")
 
 RUBRIC = load_rubric()
 SPEC_ROWS = json.loads((Path(__file__).resolve().parents[1] / "lketool" / "layouts" / "portalrb-2026.json")
@@ -45,6 +45,7 @@ EVIDENCE = {"P.1.i.a": DRIVE.format("sk-tim"), "P.2.i.b": f"{DRIVE.format('sop-1
 
 
 def _schema_validator(defn: str | None = None):
+    jsonschema = pytest.importorskip("jsonschema")  # only these checks need it
     schema = load_schema()
     if defn is not None:
         schema = {**schema["$defs"][defn], "$defs": schema["$defs"]}
@@ -61,16 +62,15 @@ def books(tmp_path_factory):
     return {"lampiran-iii": lamp, "portalrb-2026": portal, "dir": d}
 
 
-def _export(args, tmp_path):
-    result = CliRunner().invoke(main, ["export-portalrb", *map(str, args)])
-    return result
+def _export(args):
+    return CliRunner().invoke(main, ["export-portalrb", *map(str, args)])
 
 
 def test_both_layouts_give_the_same_json(books, tmp_path):
     outs = {}
     for layout in ("lampiran-iii", "portalrb-2026"):
         out = tmp_path / f"{layout}.json"
-        r = _export([books[layout], "-o", out, "--unit-id", "UNIT-001"], tmp_path)
+        r = _export([books[layout], "-o", out, "--unit-id", "UNIT-001"])
         assert r.exit_code == 0, r.output
         outs[layout] = json.loads(out.read_text(encoding="utf-8"))
     assert outs["lampiran-iii"] == outs["portalrb-2026"]
@@ -109,9 +109,9 @@ def test_lampiran_only_total_rows_are_not_exported(books):
 
 
 def test_export_follows_the_schema(books, tmp_path):
-    jsonschema.Draft202012Validator.check_schema(load_schema())
+    _schema_validator().check_schema(load_schema())
     out = tmp_path / "folder"
-    r = _export([books["portalrb-2026"], "-o", out, "--unit-id", "UNIT-001", "--kategori", "WBK-AFIRMASI"], tmp_path)
+    r = _export([books["portalrb-2026"], "-o", out, "--unit-id", "UNIT-001", "--kategori", "WBK-AFIRMASI"])
     assert r.exit_code == 0, r.output
     data = json.loads((out / "UNIT-001.json").read_text(encoding="utf-8"))
     _schema_validator().validate(data)
@@ -121,6 +121,10 @@ def test_export_follows_the_schema(books, tmp_path):
                                                "kategori": "WBK-AFIRMASI", "afirmasi": True}]}
     assert not (out / "unit-wbbm.json").exists()
     assert not list(out.glob(".*.tmp"))  # atomic writes leave no temp files
+    if os.name == "posix":  # readable by a web server serving the folder, like any new file
+        mask = os.umask(0)
+        os.umask(mask)
+        assert stat.S_IMODE((out / "UNIT-001.json").stat().st_mode) == 0o666 & ~mask
 
 
 def test_schema_rejects_what_portalrb_would_not_take(books):
@@ -182,7 +186,7 @@ def test_refuses_incomplete_workbook_and_lists_cells(incomplete, tmp_path):
     book, broken = incomplete
     out = tmp_path / "out"
     digest = hashlib.sha256(book.read_bytes()).hexdigest()
-    r = _export([book, "-o", out], tmp_path)
+    r = _export([book, "-o", out])
     assert r.exit_code == 1, r.output
     assert "DITOLAK" in r.output
     for eid in broken:
@@ -198,7 +202,7 @@ def test_refuses_incomplete_workbook_and_lists_cells(incomplete, tmp_path):
 
 def test_refusal_in_english_and_json(incomplete, tmp_path):
     book, broken = incomplete
-    r = _export([book, "-o", tmp_path / "x.json", "--lang", "en", "--format", "json"], tmp_path)
+    r = _export([book, "-o", tmp_path / "x.json", "--lang", "en", "--format", "json"])
     assert r.exit_code == 1
     data = json.loads(r.output)
     res = data["results"][0]
@@ -213,7 +217,7 @@ def test_refusal_in_english_and_json(incomplete, tmp_path):
 def test_allow_incomplete_writes_nulls(incomplete, tmp_path):
     book, broken = incomplete
     out = tmp_path / "out"
-    r = _export([book, "-o", out, "--allow-incomplete"], tmp_path)
+    r = _export([book, "-o", out, "--allow-incomplete"])
     assert r.exit_code == 0, r.output
     # PortalRB copies are named '<nama unit>-<unit_id>.xlsx': the id comes from the name
     data = json.loads((out / "4321.json").read_text(encoding="utf-8"))
@@ -228,10 +232,10 @@ def test_allow_incomplete_writes_nulls(incomplete, tmp_path):
 
 def test_folder_of_units_and_unit_lists(books, incomplete, tmp_path):
     out = tmp_path / "api"
-    r = _export([books["lampiran-iii"], "-o", out, "--unit-id", "A-1", "--kategori", "WBBM"], tmp_path)
+    r = _export([books["lampiran-iii"], "-o", out, "--unit-id", "A-1", "--kategori", "WBBM"])
     assert r.exit_code == 0, r.output
     # a second run into the same folder keeps the first unit in the lists
-    r = _export([books["portalrb-2026"], incomplete[0], "-o", out], tmp_path)
+    r = _export([books["portalrb-2026"], incomplete[0], "-o", out])
     assert r.exit_code == 1  # the incomplete one is refused, the other written
     written = sorted(p.name for p in out.glob("*.json"))
     assert written == ["A-1.json", "dinas-contoh.json", "unit-wbbm.json", "unit-wbk.json"]
@@ -253,21 +257,16 @@ def test_same_unit_id_twice_is_refused_not_overwritten(books, tmp_path):
     assert s.exit_code == 1
 
 
-@pytest.mark.parametrize("args", [
-    ["--unit-id", "U1"],  # with two inputs
-    ["-o", "one.json"],  # a single .json file for two inputs
-    ["--unit-id", "a/b"],
-    ["--kategori", "WBK-AFIRMASI", "--no-afirmasi"],
+@pytest.mark.parametrize("n_inputs,args", [
+    (2, ["--unit-id", "U1", "-o", "o"]),  # one id for two workbooks
+    (2, ["-o", "one.json"]),  # one .json file for two workbooks
+    (1, ["--unit-id", "a/b", "-o", "o"]),  # not usable in a URL path or file name
+    (1, ["--kategori", "WBK-AFIRMASI", "--no-afirmasi", "-o", "o"]),
 ])
-def test_usage_errors_exit_2(books, tmp_path, args):
-    ins = [books["lampiran-iii"], books["portalrb-2026"]]
-    if args[0] == "--unit-id" and args[1] == "a/b" or args[0] == "--kategori":
-        ins = ins[:1]
-    if "-o" not in args:
-        args = [*args, "-o", tmp_path / "o"]
-    else:
-        args = [args[0], tmp_path / args[1]]
-    r = _export([*ins, *args], tmp_path)
+def test_usage_errors_exit_2(books, tmp_path, n_inputs, args):
+    ins = [books["lampiran-iii"], books["portalrb-2026"]][:n_inputs]
+    args = [tmp_path / a if a in ("o", "one.json") else a for a in args]
+    r = _export([*ins, *args])
     assert r.exit_code == 2, r.output
     assert not list(tmp_path.rglob("*.json"))
 
@@ -275,7 +274,7 @@ def test_usage_errors_exit_2(books, tmp_path, args):
 def test_unreadable_input_exits_2(tmp_path):
     bad = tmp_path / "rusak.xlsx"
     bad.write_bytes(b"not a workbook")
-    r = _export([bad, "-o", tmp_path / "o"], tmp_path)
+    r = _export([bad, "-o", tmp_path / "o"])
     assert r.exit_code == 2
     assert "TIDAK TERBACA" in r.output
     assert not list((tmp_path / "o").glob("*.json"))
