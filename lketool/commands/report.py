@@ -1,0 +1,141 @@
+"""``lketool report``: a draft Laporan Hasil Evaluasi per unit (Word, HTML, PDF), and a
+summary across units with ``--summary``.
+
+Thin by design: options -> :func:`lketool.report.batch.generate_reports` -> printed
+outcome and exit code (0 all written, 1 some file failed, 2 usage error)."""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+import click
+
+_FORMATS = ("docx", "html", "pdf")
+
+
+def _parse_formats(value: str) -> tuple[str, ...]:
+    parts = [p.strip().lower() for p in value.split(",") if p.strip()]
+    bad = [p for p in parts if p not in _FORMATS]
+    if bad or not parts:
+        raise click.BadParameter(f"format tidak dikenal: {', '.join(bad) or '(kosong)'}; pilih dari "
+                                 f"{', '.join(_FORMATS)} (dipisah koma)", param_hint="--format")
+    return tuple(dict.fromkeys(parts))
+
+
+def _parse_date(value: str | None) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' bukan tanggal TTTT-BB-HH (mis. 2026-11-21)",
+                                 param_hint="--date") from None
+
+
+class _Progress:
+    """rich progress bar on a terminal, one plain line per step otherwise (logs, CI)."""
+
+    LABELS = {"periksa": "Memeriksa", "tulis": "Menulis laporan", "ringkasan": "Menulis ringkasan",
+              "pdf": "Membuat PDF (LibreOffice)"}
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.tty and not self.quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.fields[label]}"),
+                                console=Console(stderr=True), transient=False)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, phase: str, done: int, total: int, label: str) -> None:
+        if self.quiet:
+            return
+        name = self.LABELS.get(phase, phase)
+        if self.bar is not None:
+            if phase not in self.tasks:
+                self.tasks[phase] = self.bar.add_task(name, total=total, label="")
+            self.bar.update(self.tasks[phase], completed=done, total=total, label=label[:40])
+        elif done:
+            click.echo(f"{name} [{done}/{total}] {label}", err=True)
+
+
+@click.command("report", help=(
+    "Tulis draf Laporan Hasil Evaluasi (LHE) per unit dari LKE: Word, HTML, dan/atau PDF.\n\n"
+    "Setiap berkas LKE menjadi satu laporan bernama dari nama unitnya; OUTDIR/manifest.json "
+    "mendaftar semua laporan (dipakai `lketool mail`). Dengan --summary juga ditulis satu "
+    "ringkasan seluruh unit (ringkasan.docx/.html) untuk pimpinan.\n\n"
+    "Contoh: lketool report lke/ -o laporan --format docx,html,pdf --summary --instansi \"Kab. Contoh\""))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder keluaran (dibuat bila belum ada).")
+@click.option("--format", "formats", default="docx,html", show_default=True, metavar="JENIS",
+              help="Jenis keluaran dipisah koma: docx, html, pdf (PDF perlu LibreOffice).")
+@click.option("--summary", is_flag=True, help="Tulis juga ringkasan seluruh unit (ringkasan.*).")
+@click.option("--instansi", default=None, metavar="NAMA", help="Nama instansi yang dicantumkan di laporan.")
+@click.option("--template", "templates", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Template pengganti: folder berisi report.docx/report.html.j2/summary.*, atau satu berkas "
+                   ".docx/.html.j2 (nama diawali 'summary' untuk ringkasan). Boleh diulang.")
+@click.option("--rekomendasi", "recommendations", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Berkas teks rekomendasi per indikator (.yaml/.json); bawaan: "
+                                 "report_templates/rekomendasi.json.")
+@click.option("--date", "report_date", default=None, metavar="TTTT-BB-HH",
+              help="Tanggal yang dicantumkan di laporan (bawaan: hari ini).")
+@click.option("--overwrite", is_flag=True, help="Timpa laporan yang sudah ada.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Jumlah proses paralel.")
+@click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
+@click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
+@click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
+def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
+            strict, per_half, quiet):
+    from lketool.api import iter_workbooks
+    from lketool.report.batch import ReportOptions, generate_reports
+    from lketool.report.recommend import RecommendationError
+    from lketool.report.templates import TemplateNotFound
+
+    fmts = _parse_formats(formats)
+    day = _parse_date(report_date)
+    if not iter_workbooks(paths):
+        click.echo("Tidak ada berkas LKE (.xlsx/.xlsm) pada jalur yang diberikan.", err=True)
+        sys.exit(2)
+    opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi, report_date=day,
+                         templates=tuple(templates), recommendations=recommendations, overwrite=overwrite,
+                         jobs=jobs, strict=strict, per_half=per_half)
+    try:
+        with _Progress(quiet) as progress:
+            result = generate_reports(paths, outdir, opts, progress=progress)
+    except (TemplateNotFound, RecommendationError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"Folder keluaran {outdir} tidak dapat ditulis: {exc}", err=True)
+        sys.exit(2)
+
+    n_ok = len(result.reports)
+    click.echo(f"Laporan ditulis: {n_ok} unit ke {outdir}" + (f" (format: {', '.join(fmts)})" if n_ok else ""))
+    if result.summary is not None:
+        if result.summary.ok:
+            click.echo(f"Ringkasan: {', '.join(result.summary.outputs.values())}")
+        else:
+            click.echo(f"Ringkasan GAGAL: {result.summary.error}")
+    if result.failures:
+        click.echo(f"Gagal: {len(result.failures)} berkas")
+        for o in result.failures:
+            click.echo(f"  GAGAL {o.source_file}: {o.error}")
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"Daftar laporan: {result.manifest}")
+    sys.exit(0 if result.ok else 1)

@@ -1,0 +1,442 @@
+"""The report context: everything a report template may show about one unit, as a
+plain dict (strings, numbers, booleans, lists, dicts), built by ONE function,
+:func:`build_context`.  Its keys are listed in ``docs/report.md``; templates in
+``report_templates/`` use nothing else, and a test checks that.
+
+Numbers are kept raw (templates format them with the ``angka``/``persen`` filters);
+where a value's unit depends on the row (points or shares), a ready ``..._teks``
+string is given too, so templates need no logic for it."""
+from __future__ import annotations
+
+import datetime as _dt
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Mapping
+
+from lketool import __version__
+from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
+from lketool.report.filters import angka, persen
+
+STRONG_FROM = 0.9   # an indicator at or above this share is named as strong
+WEAK_BELOW = 0.6    # below this it is weak: named, and given a recommendation
+MAX_DETAILS = 10    # problem details listed per code; the rest are counted
+
+LAYOUT_LABELS = {"lampiran-iii": "Lampiran III PermenPANRB 90/2021 (sheet LKE ZI)",
+                 "portalrb-2026": "Format unggah PortalRB 2026 (sheet Jawaban)"}
+SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Informasi"}
+TITLE = "Laporan Hasil Evaluasi Zona Integritas"
+
+
+def build_context(result, *, instansi: str | None = None, report_date: _dt.date | str | None = None,
+                  recommendations: Mapping[str, str] | None = None, strong_from: float = STRONG_FROM,
+                  weak_below: float = WEAK_BELOW, chart: bool = True) -> dict[str, Any]:
+    """The template context of one unit's report (see ``docs/report.md`` for every key).
+
+    ``result`` is a :class:`lketool.api.FileResult` with scores (a file that could not be
+    read has no report: raise ``ValueError``).  ``report_date`` fixes the date shown
+    (default today), ``recommendations`` maps indicator ids to texts with a ``default``
+    key (see :func:`lketool.report.recommend.load_recommendations`).  ``chart=False``
+    leaves ``grafik_svg``/``grafik_png`` empty (faster, for tests of text only)."""
+    if result.error is not None or result.scores is None:
+        raise ValueError(f"{result.file}: tidak ada nilai untuk dilaporkan"
+                         + (f" ({result.error.message('id')})" if result.error else ""))
+    from lketool.report.recommend import DEFAULT_RECOMMENDATIONS, load_recommendations
+
+    rb, sc = result.rubric, result.scores
+    recs = dict(recommendations) if recommendations is not None else load_recommendations()
+    day = _date(report_date)
+    thresholds = _area_thresholds(result.eligibility)
+    unit = (result.unit or "").strip() or Path(result.file).stem
+
+    problems_by_item = _evidence_by_area(result)
+    leaf = [r for r in result.indicator_rows() if not _has_children(rb, r["id"])]
+    areas = _areas(result, leaf, thresholds, problems_by_item, strong_from, weak_below)
+    no_evidence = _no_evidence(result)
+    groups = _problem_groups(result)
+    verdicts = [_verdict(k, v, rb) for k, v in (result.eligibility or {}).items()]
+    tpi_verdicts = [_verdict(k, v, rb) for k, v in (result.tpi_eligibility or {}).items()]
+    weak = [r for r in leaf if r["share"] < weak_below]
+    default_rec = recs.get("default") or DEFAULT_RECOMMENDATIONS
+    ctx: dict[str, Any] = {
+        "judul": TITLE,
+        "unit": unit,
+        "instansi": (instansi or "").strip(),
+        "file": Path(result.file).name,
+        "sheet": result.sheet or "",
+        "tanggal": day.isoformat(),
+        "layout": result.layout or "",
+        "layout_label": LAYOUT_LABELS.get(result.layout or "", result.layout or ""),
+        "rubrik": rb.title,
+        "rubrik_edisi": rb.edition,
+        "versi": __version__,
+        "nilai": _values(sc),
+        "nilai_workbook": dict(result.workbook_scores) if result.workbook_scores else None,
+        "skor": _score_rows(result),
+        "kelengkapan": {"dijawab": sc.answered, "diharapkan": sc.expected,
+                        "persen": sc.answered / sc.expected if sc.expected else 0.0},
+        "predikat": verdicts,
+        "kesimpulan": _conclusion(unit, sc, verdicts),
+        "areas": areas,
+        "hasil_narasi": _hasil_paragraph(result),
+        "indikator": [_indicator_row(r, rb, strong_from, weak_below) for r in leaf],
+        "tanpa_bukti": no_evidence,
+        "masalah": groups,
+        "jumlah_masalah": dict(result.counts),
+        "rekomendasi": [{"indikator": r["id"], "nama": r["name"], "area": _area_label(rb, r),
+                         "persen": r["share"], "teks": recs.get(r["id"]) or default_rec}
+                        for r in sorted(weak, key=lambda r: (r["share"], r["id"]))],
+        "batas_kuat": strong_from,
+        "batas_lemah": weak_below,
+        "ada_tpi": result.tpi_scores is not None,
+        "tpi_nilai": _values(result.tpi_scores) if result.tpi_scores else None,
+        "tpi_predikat": tpi_verdicts,
+        "tpi_selisih": [{"butir": d["item"], "teks": d["text"], "sel": _cell(d["cell"]),
+                         "unit": _answer(d["unit"]), "tpi": _answer(d["tpi"])}
+                        for d in result.tpi_differences()],
+        "grafik_svg": "",
+        "grafik_png": b"",
+    }
+    if chart:
+        from markupsafe import Markup
+
+        from lketool.report import chart as ch
+
+        bars = ch.area_bars([{"id": a["id"], "name": a["nama"], "share": a["persen"],
+                              "tpi_share": a["tpi_persen"]} for a in areas])
+        thr = [("WBK", thresholds["wbk"]), ("WBBM", thresholds["wbbm"])]
+        # The SVG is built here from escaped parts, so it is safe to mark as such.
+        ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, f"Profil capaian per area - {unit}"))
+        ctx["grafik_png"] = ch.render_png(bars, thr)
+    return ctx
+
+
+# ---------------------------------------------------------------- pieces
+
+def _date(value) -> _dt.date:
+    if value is None:
+        return _dt.date.today()
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value))
+
+
+def _has_children(rb, ind_id: str) -> bool:
+    return bool(rb.indicators[ind_id].children)
+
+
+def _area_thresholds(elig) -> dict[str, float]:
+    out = {"wbk": 0.6, "wbbm": 0.75}
+    for key in out:
+        for c in (elig or {}).get(key, {}).get("criteria", []):
+            if c["id"].startswith("area:"):
+                out[key] = c["minimum"]
+                break
+    return out
+
+
+def _values(sc) -> dict[str, Any]:
+    return {"total": sc.total, "pengungkit": sc.pengungkit, "pemenuhan": sc.pemenuhan, "reform": sc.reform,
+            "hasil": sc.hasil, "bersih_akuntabel": sc.bersih_akuntabel, "ipak": sc.ipak,
+            "capaian_kinerja": sc.capaian_kinerja, "pelayanan_prima": sc.pelayanan_prima, "ipkp": sc.ipkp,
+            "ipak_survei": sc.ipak_survey, "ipkp_survei": sc.ipkp_survey}
+
+
+def _score_rows(result) -> list[dict[str, Any]]:
+    """The score table: component, weight, value, share, the workbook's own value and
+    the TPI's, each row with an indentation level for the template."""
+    rb, sc, tpi, wb = result.rubric, result.scores, result.tpi_scores, result.workbook_scores or {}
+    comp = {c.id: c for c in rb.components}
+    subs = {s.id: s for c in rb.components for s in c.subcomponents}
+    hasil_w = {i.metric: i.weight for i in rb.indicators.values() if i.metric}
+
+    def row(label, key, weight, level, value=None, tpi_value=None):
+        v = getattr(sc, key) if value is None else value
+        t = (getattr(tpi, key) if tpi_value is None else tpi_value) if tpi is not None else None
+        return {"komponen": label, "kunci": key, "bobot": weight, "nilai": v, "persen": v / weight if weight else 0.0,
+                "tingkat": level, "workbook": wb.get(key), "tpi": t}
+
+    rows = [row("Nilai total", "total", comp["pengungkit"].weight + comp["hasil"].weight, 0),
+            row("A. Pengungkit", "pengungkit", comp["pengungkit"].weight, 1),
+            row("Pemenuhan", "pemenuhan", subs["pemenuhan"].weight, 2),
+            row("Reform", "reform", subs["reform"].weight, 2)]
+    for a in rb.areas("pemenuhan"):
+        rows.append(row(f"Area {a.number}. {area_title(a.name)}", f"area:{a.id}", rb.area_weight(a.id), 2,
+                        sc.area(a.id), tpi.area(a.id) if tpi is not None else None))
+    rows += [row("B. Hasil", "hasil", comp["hasil"].weight, 1),
+             row("Birokrasi bersih dan akuntabel", "bersih_akuntabel", subs["bersih_akuntabel"].weight, 2),
+             row("Survei persepsi antikorupsi (IPAK)", "ipak", hasil_w["ipak"], 3),
+             row("Capaian kinerja lebih baik", "capaian_kinerja", hasil_w["capaian_kinerja"], 3),
+             row("Pelayanan publik prima (IPKP)", "ipkp", hasil_w["ipkp"], 2)]
+    return rows
+
+
+def _criterion_text(c: dict, value: float) -> str:
+    return persen(value) if c["unit"] == "share" else angka(value)
+
+
+def label_suffix(cid: str) -> str:
+    parts = cid.split(":")
+    return f" ({parts[2]})" if len(parts) > 2 else ""
+
+
+def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
+    crits = []
+    for c in v["criteria"]:
+        share = c["unit"] == "share"
+        gap = c["gap"]
+        amount = (angka(abs(gap) * 100, 1) + " poin persen") if share else (angka(abs(gap)) + " poin")
+        if c["met"]:
+            note = "tepat pada batas" if gap == 0 else f"lebih {amount} dari batas"
+        else:
+            note = f"kurang {amount} dari batas"
+        survey = ""
+        if c.get("survey_min") is not None:
+            sv = c.get("survey_value")
+            survey = (f"nilai survei {angka(sv)} (minimal {angka(c['survey_min'])})" if sv is not None
+                      else f"nilai survei belum diisi (minimal {angka(c['survey_min'])})")
+        label = c["label"]
+        if c["id"].startswith("area:") and rb is not None:
+            label = "Capaian area " + area_title(rb.area_name(c["id"].split(":")[1])) + label_suffix(c["id"])
+        crits.append({"id": c["id"], "label": label, "nilai": c["value"], "minimum": c["minimum"],
+                      "terpenuhi": bool(c["met"]), "selisih": gap, "satuan": c["unit"],
+                      "nilai_teks": _criterion_text(c, c["value"]), "minimum_teks": _criterion_text(c, c["minimum"]),
+                      "status": "Terpenuhi" if c["met"] else "Tidak terpenuhi", "keterangan": note,
+                      "survei": survey})
+    pre = v.get("prerequisite")
+    return {"kode": key, "label": v["label"], "layak": bool(v["eligible"]),
+            "status": "Memenuhi syarat" if v["eligible"] else "Belum memenuhi syarat",
+            "kriteria": crits, "tidak_terpenuhi": [c["label"] for c in crits if not c["terpenuhi"]],
+            "prasyarat": pre["label"] if pre else ""}
+
+
+def _conclusion(unit: str, sc, verdicts: list[dict]) -> str:
+    by = {v["kode"]: v for v in verdicts}
+    wbk, wbbm = by.get("wbk"), by.get("wbbm")
+    parts = [f"Berdasarkan hitung ulang lketool, {unit} memperoleh nilai total {angka(sc.total)} "
+             f"(pengungkit {angka(sc.pengungkit)}, hasil {angka(sc.hasil)})."]
+    if wbk and wbbm:
+        if wbbm["layak"]:
+            parts.append("Nilai ini memenuhi seluruh syarat minimal Menuju WBK dan Menuju WBBM "
+                         "(untuk WBBM, unit juga harus sudah berpredikat Menuju WBK).")
+        elif wbk["layak"]:
+            parts.append(f"Nilai ini memenuhi syarat minimal Menuju WBK, tetapi belum Menuju WBBM: "
+                         f"{len(wbbm['tidak_terpenuhi'])} syarat belum terpenuhi "
+                         f"({_join(wbbm['tidak_terpenuhi'], True)}).")
+        else:
+            parts.append(f"Nilai ini belum memenuhi syarat minimal Menuju WBK: "
+                         f"{len(wbk['tidak_terpenuhi'])} syarat belum terpenuhi ({_join(wbk['tidak_terpenuhi'], True)}).")
+    return " ".join(parts)
+
+
+def _join(names: list[str], lower_first: bool = False) -> str:
+    """``a, b dan c``; ``lower_first`` lower-cases a leading capital (not an acronym)
+    for labels used inside a sentence."""
+    if lower_first:
+        names = [n[0].lower() + n[1:] if n[:1].isupper() and not n[1:2].isupper() else n for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " dan " + names[-1]
+
+
+def _evidence_by_area(result) -> dict[str, int]:
+    """Answers without evidence per area id (``hasil`` for the Hasil items)."""
+    out: dict[str, int] = {}
+    for p in result.problems:
+        if p.code != "evidence-missing" or not p.location.item:
+            continue
+        ind = _indicator_of(result.rubric, p.location.item)
+        if ind is not None:
+            key = ind.area_id or "hasil"
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def _indicator_of(rb, entry_id: str):
+    obj = rb.items.get(entry_id)
+    if obj is None and entry_id in rb.inputs:
+        obj = rb.items.get(rb.inputs[entry_id].item_id)
+    if obj is None and entry_id in rb.indicators:
+        return rb.indicators[entry_id]
+    return rb.indicators.get(obj.indicator_id) if obj is not None else None
+
+
+def _indicator_row(r: dict, rb, strong_from: float, weak_below: float) -> dict[str, Any]:
+    status = "kuat" if r["share"] >= strong_from else "lemah" if r["share"] < weak_below else "cukup"
+    return {"id": r["id"], "nama": r["name"], "area": r["area"] or "", "area_nama": _area_label(rb, r),
+            "bagian": r["half"], "bobot": r["weight"], "nilai": r["score"], "persen": r["share"],
+            "dijawab": r["answered"], "butir": r["expected"], "tpi": r["tpi_score"],
+            "tpi_persen": (r["tpi_score"] / r["weight"]) if r["tpi_score"] is not None and r["weight"] else None,
+            "status": status}
+
+
+def _area_label(rb, r: dict) -> str:
+    return area_title(rb.area_name(r["area"])) if r["area"] else "Hasil"
+
+
+_ACRONYMS = {"sdm": "SDM", "spbe": "SPBE", "spip": "SPIP", "tpi": "TPI", "ikm": "IKM", "dan": "dan"}
+
+
+def area_title(name: str) -> str:
+    """``PENATAAN SISTEM MANAJEMEN SDM APARATUR`` -> ``Penataan Sistem Manajemen SDM Aparatur``."""
+    return " ".join(_ACRONYMS.get(w.lower(), w.capitalize()) for w in name.split())
+
+
+def _named(rows: list[dict]) -> str:
+    return _join([f"{r['name']} ({persen(r['share'])})" for r in rows])
+
+
+def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) -> list[dict[str, Any]]:
+    rb, sc, tpi = result.rubric, result.scores, result.tpi_scores
+    out = []
+    for a in rb.areas("pemenuhan"):
+        inds = [r for r in leaf if r["area"] == a.id]
+        weight = rb.area_weight(a.id)
+        value = sc.area(a.id)
+        wp, wr = sc.area_weights["pemenuhan"][a.id], sc.area_weights["reform"][a.id]
+        p, r_ = sc.halves["pemenuhan"][a.id], sc.halves["reform"][a.id]
+        ranked = sorted(inds, key=lambda r: (-r["share"], r["id"]))
+        strong = [r for r in ranked if r["share"] >= strong_from]
+        weak = sorted([r for r in ranked if r["share"] < weak_below], key=lambda r: (r["share"], r["id"]))
+        middle = [r for r in ranked if weak_below <= r["share"] < strong_from]
+        answered = sum(r["answered"] for r in inds)
+        expected = sum(r["expected"] for r in inds)
+        share = value / weight if weight else 0.0
+        tpi_value = tpi.area(a.id) if tpi is not None else None
+        out.append({
+            "id": a.id, "nomor": a.number, "nama": area_title(a.name), "bobot": weight, "nilai": value,
+            "persen": share, "pemenuhan": p, "pemenuhan_bobot": wp, "reform": r_, "reform_bobot": wr,
+            "tpi_nilai": tpi_value, "tpi_persen": (tpi_value / weight) if tpi_value is not None else None,
+            "kuat": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in strong],
+            "lemah": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in weak],
+            "dijawab": answered, "butir": expected, "tanpa_bukti": evidence_by_area.get(a.id, 0),
+            "narasi": _area_paragraph(area_title(a.name), value, weight, p, wp, r_, wr, share, thresholds,
+                                      inds, strong, middle, weak, answered, expected,
+                                      evidence_by_area.get(a.id, 0), strong_from, weak_below),
+        })
+    return out
+
+
+def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong, middle, weak,
+                    answered, expected, no_evidence, strong_from, weak_below) -> str:
+    """A paragraph written from the numbers: the area's share against the WBK/WBBM
+    minimums, strong and weak indicators by name, completeness and evidence."""
+    s = [f"Area {name} memperoleh nilai {angka(value)} dari bobot {angka(weight)} ({persen(share)}), "
+         f"terdiri atas pemenuhan {angka(p)} dari {angka(wp)} dan reform {angka(r_)} dari {angka(wr)}."]
+    if share >= thr["wbbm"]:
+        s.append(f"Capaian ini memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}) "
+                 f"dan WBBM ({persen(thr['wbbm'], 0)}).")
+    elif share >= thr["wbk"]:
+        s.append(f"Capaian ini memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}), "
+                 f"tetapi belum untuk WBBM ({persen(thr['wbbm'], 0)}).")
+    else:
+        s.append(f"Capaian ini belum memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}).")
+    n = len(inds)
+    if strong and len(strong) == n:
+        s.append(f"Seluruh {n} indikator mencapai sedikitnya {persen(strong_from, 0)} dari bobotnya.")
+    elif strong:
+        s.append(f"Indikator yang kuat (sedikitnya {persen(strong_from, 0)}): {_named(strong)}.")
+    else:
+        s.append(f"Belum ada indikator yang mencapai {persen(strong_from, 0)} dari bobotnya.")
+    if weak:
+        s.append(f"Indikator yang lemah (di bawah {persen(weak_below, 0)}) dan perlu mendapat perhatian: "
+                 f"{_named(weak)}.")
+    elif len(strong) < n:
+        s.append(f"Tidak ada indikator di bawah {persen(weak_below, 0)}; indikator lainnya berada di antara "
+                 f"{persen(weak_below, 0)} dan {persen(strong_from, 0)}: {_named(middle)}.")
+    if answered >= expected:
+        s.append(f"Semua {expected} butir pertanyaan di area ini telah dijawab")
+    else:
+        s.append(f"Sebanyak {expected - answered} dari {expected} butir pertanyaan di area ini belum dijawab "
+                 f"atau jawabannya tidak sah sehingga tidak dihitung")
+    if no_evidence:
+        s[-1] += f"; {no_evidence} jawaban belum dilengkapi bukti dukung."
+    else:
+        s[-1] += "."
+    return " ".join(s)
+
+
+def _hasil_paragraph(result) -> str:
+    sc = result.scores
+    ipak = (f"nilai survei persepsi antikorupsi {angka(sc.ipak_survey)} dari 4 (nilai {angka(sc.ipak)})"
+            if sc.ipak_survey is not None else "nilai survei persepsi antikorupsi belum diisi")
+    ipkp = (f"nilai persepsi kualitas pelayanan {angka(sc.ipkp_survey)} dari 4 (nilai {angka(sc.ipkp)})"
+            if sc.ipkp_survey is not None else "nilai persepsi kualitas pelayanan belum diisi")
+    kin = result.values.get("H.I.b")
+    kinerja = (f"capaian kinerja dinilai {kin} (nilai {angka(sc.capaian_kinerja)})" if kin
+               else "capaian kinerja belum diisi")
+    return (f"Komponen hasil memperoleh {angka(sc.hasil)} dari bobot 40: {ipak}; {kinerja}; "
+            f"dan {ipkp}.")
+
+
+def _cell(cell: str | None) -> str:
+    return cell.split("!", 1)[1] if cell and "!" in cell else (cell or "")
+
+
+def _answer(v) -> str:
+    if v is None:
+        return "(kosong)"
+    if isinstance(v, float):
+        return angka(v, 0) if v.is_integer() else angka(v)
+    return str(v)
+
+
+def _no_evidence(result) -> list[dict[str, Any]]:
+    """Answered items without evidence, in sheet order, with the unit's answer and note."""
+    from lketool.score import pct_value
+
+    rb = result.rubric
+    rows = {r["item"]: r for r in result.answer_rows()}
+    out = []
+    for p in sorted((p for p in result.problems if p.code == "evidence-missing"), key=lambda p: p.sort_key()):
+        item = p.location.item or ""
+        r = rows.get(item, {})
+        obj = rb.items.get(item) or rb.inputs.get(item)
+        if r:
+            answer = _answer(r.get("unit_value"))
+        elif obj is not None and getattr(obj, "type", None) == "pct":
+            # a % row has no answer cell of its own: show the fraction derived from its counts
+            frac = pct_value(obj, result.values).value
+            answer = persen(frac) if frac is not None else "(kosong)"
+        else:
+            answer = ""
+        note = " ".join((r.get("note") or _note_of(result, obj)).split())
+        out.append({"butir": item, "teks": (r.get("text") or getattr(obj, "text", "") or "").strip(),
+                    "sel": p.location.cell or "", "jawaban": answer,
+                    "catatan": note if len(note) <= 300 else note[:297].rstrip() + "..."})
+    return out
+
+
+def _note_of(result, obj) -> str:
+    """A % row's note sits on one of its count rows: take the first non-empty one."""
+    if obj is None or result.mapped is None:
+        return ""
+    for inp in getattr(obj, "inputs", ()):
+        e = result.mapped.entries.get(inp.id)
+        if e is not None and e.note:
+            return e.note
+    e = result.mapped.entries.get(obj.id)
+    return (e.note or "") if e is not None else ""
+
+
+def _problem_groups(result) -> list[dict[str, Any]]:
+    """Every other problem grouped by code: severity, count, cells, items, and the first
+    :data:`MAX_DETAILS` messages."""
+    groups: "OrderedDict[str, list]" = OrderedDict()
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    probs = sorted((p for p in result.problems if p.code != "evidence-missing"),
+                   key=lambda p: (order.get(p.severity, 3), p.code, p.sort_key()))
+    for p in probs:
+        groups.setdefault(p.code, []).append(p)
+    out = []
+    for code, ps in groups.items():
+        kind = CATALOGUE[code]
+        cells = [p.location.cell for p in ps if p.location.cell]
+        items = sorted({p.location.item for p in ps if p.location.item})
+        out.append({"kode": code, "judul": kind.title_id, "tingkat": SEVERITY_LABELS.get(ps[0].severity, ""),
+                    "jumlah": len(ps), "sel": ", ".join(dict.fromkeys(cells)), "butir": ", ".join(items),
+                    "rincian": [{"sel": p.location.cell or "", "butir": p.location.item or "",
+                                 "pesan": p.message("id")} for p in ps[:MAX_DETAILS]],
+                    "lainnya": max(len(ps) - MAX_DETAILS, 0)})
+    return out

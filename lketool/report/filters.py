@@ -1,0 +1,96 @@
+"""Indonesian number and date formatting, and the one Jinja environment every report
+template (HTML and Word) is rendered with.
+
+Indonesian writes ``95,58`` (decimal comma, ``.`` between thousands), percentages as
+``95,6%`` and dates as ``21 November 2026``."""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+             "September", "Oktober", "November", "Desember")
+DASH = "–"  # shown for a value that does not exist (no TPI score, no survey value)
+
+
+def angka(value: Any, digits: int = 2) -> str:
+    """``95.5833`` -> ``"95,58"``; ``1234.5`` -> ``"1.234,50"``; ``None`` -> ``"–"``."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x) or math.isinf(x):
+        return DASH
+    # Format first, then swap separators, so rounding is Python's (half-even on the
+    # binary value) exactly as in the JSON output users compare against.
+    s = f"{x:,.{int(digits)}f}"
+    if s.startswith("-") and float(s.replace(",", "")) == 0:
+        s = s[1:]  # no "-0,00"
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def persen(share: Any, digits: int = 1) -> str:
+    """A 0..1 share as a percentage: ``0.9558`` -> ``"95,6%"``."""
+    if share is None or share == "":
+        return DASH
+    return angka(float(share) * 100, digits) + "%"
+
+
+def tanggal(value: Any) -> str:
+    """A date (or ISO string) as ``21 November 2026``."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value[:10])
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def selisih(value: Any, digits: int = 2) -> str:
+    """A signed difference: ``+3,25`` / ``-1,50``."""
+    if value is None:
+        return DASH
+    s = angka(abs(float(value)), digits)
+    if s.strip("0,.") == "":
+        return s
+    return ("+" if float(value) > 0 else "-") + s
+
+
+def ya_tidak(value: Any) -> str:
+    """``True`` -> ``"Ya"``, ``False`` -> ``"Tidak"``."""
+    return "Ya" if value else "Tidak"
+
+
+FILTERS = {"angka": angka, "persen": persen, "tanggal": tanggal, "selisih": selisih, "ya_tidak": ya_tidak}
+
+
+def make_environment():
+    """The Jinja environment for every report template.
+
+    ``StrictUndefined`` so that a misspelt variable in a user-edited template fails
+    loudly instead of printing nothing; autoescape on, so text from a workbook (unit
+    names, notes) is always text, in HTML and in Word's XML alike."""
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+_ENV = None
+
+
+def environment():
+    """The process-wide environment made by :func:`make_environment` (compiled
+    templates are cached by the caller, keyed on path and mtime)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = make_environment()
+    return _ENV

@@ -1,0 +1,71 @@
+"""Word -> PDF through LibreOffice headless (:mod:`lketool.libreoffice`).
+
+Many documents are converted in ONE LibreOffice start (starting it costs about a
+second and a half; converting a report a fraction of that)."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+NOT_INSTALLED = ("PDF tidak dibuat: LibreOffice tidak ditemukan di komputer ini. Pasang LibreOffice "
+                 "(https://www.libreoffice.org) lalu jalankan lagi, atau pilih --format docx,html.")
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is not installed (message in Indonesian)."""
+
+
+def pdf_available() -> bool:
+    """True when LibreOffice (soffice) can be found."""
+    from lketool.libreoffice import find_soffice
+
+    return find_soffice() is not None
+
+
+def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0) -> dict[Path, Path | str]:
+    """Convert each ``.docx`` to a ``.pdf`` beside it.  Returns ``{docx: pdf path}`` or
+    ``{docx: error message}`` per document; raises :class:`PdfUnavailable` when
+    LibreOffice is missing.  Each PDF is moved into place atomically."""
+    from lketool import libreoffice as lo
+
+    if lo.find_soffice() is None:
+        raise PdfUnavailable(NOT_INSTALLED)
+    out: dict[Path, Path | str] = {}
+    by_dir: dict[Path, list[Path]] = {}
+    for d in docs:
+        by_dir.setdefault(Path(d).resolve().parent, []).append(Path(d).resolve())
+    for folder, group in by_dir.items():
+        with tempfile.TemporaryDirectory(prefix=".lketool-pdf-", dir=folder) as tmp:
+            try:
+                _convert_many(group, Path(tmp), timeout)
+            except lo.LibreOfficeError as exc:
+                for d in group:
+                    out[d] = exc.message("id")
+                continue
+            for d in group:
+                produced = Path(tmp) / f"{d.stem}.pdf"
+                if produced.is_file() and produced.stat().st_size > 0:
+                    dst = d.with_suffix(".pdf")
+                    os.replace(produced, dst)
+                    out[d] = dst
+                else:
+                    out[d] = f"LibreOffice tidak menghasilkan PDF untuk {d.name}"
+    return out
+
+
+def _convert_many(srcs: list[Path], outdir: Path, timeout: float) -> None:
+    from lketool import libreoffice as lo
+
+    convert_many = getattr(lo, "convert_many", None)
+    if convert_many is not None:  # a public batch converter, once lketool.libreoffice has one
+        convert_many(srcs, outdir, "pdf", timeout=timeout)
+        return
+    batch = getattr(lo, "_convert", None)
+    if batch is not None and len(srcs) > 1:
+        # lketool.libreoffice's public API converts one file per start; its batch helper
+        # does many in one start (200 reports: seconds instead of minutes).
+        batch(srcs, outdir, "pdf", timeout)
+        return
+    for s in srcs:
+        lo.to_pdf(s, outdir, timeout=timeout)

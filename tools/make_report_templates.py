@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Write the Word report templates ``report_templates/report.docx`` and
+``report_templates/summary.docx`` with python-docx: ordinary paragraphs, headings and
+tables holding docxtpl Jinja tags (``{{ ... }}``, ``{%p ... %}`` paragraph tags and
+``{%tr ... %}`` table-row tags).  The generated files are committed; rerun this after
+changing it:
+
+    python tools/make_report_templates.py [--out report_templates]
+
+Users may then edit the .docx in Word (keep each ``{{ ... }}`` tag in one piece of
+text formatting) — the variables are listed in ``docs/report.md``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HEAD_FILL = "DCE6F1"
+OK_FILL, BAD_FILL = "C6EFCE", "FFC7CE"
+TABLE_PT = 9
+
+
+# ---------------------------------------------------------------- helpers
+
+def _document(title: str) -> Document:
+    doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(sec, side, Cm(2.0))
+    sec.top_margin, sec.bottom_margin = Cm(2.0), Cm(2.0)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10.5)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
+    normal.paragraph_format.space_after = Pt(4)
+    for name, size, color in (("Title", 18, "1F3864"), ("Heading 1", 13, "0D47A1"), ("Heading 2", 11, "1F3864")):
+        st = doc.styles[name]
+        st.font.name = "Arial"
+        st.font.size = Pt(size)
+        st.font.color.rgb = RGBColor.from_string(color)
+        rfonts = st.element.rPr.find(qn("w:rFonts"))
+        if rfonts is not None:
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                rfonts.attrib.pop(qn(attr), None)
+    doc.core_properties.title = title
+    doc.core_properties.author = "lketool"
+    doc.core_properties.comments = "Template laporan lketool; variabel: lihat docs/report.md"
+    return doc
+
+
+def _para(doc_or_cell, text: str = "", style: str | None = None, *, bold: bool = False, size: float | None = None,
+          italic: bool = False, align=None, color: str | None = None):
+    p = doc_or_cell.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def _tag(doc, tag: str):
+    """A paragraph holding only a ``{%p ... %}`` tag (docxtpl removes the paragraph)."""
+    return doc.add_paragraph(tag)
+
+
+def _shade(cell, fill: str) -> None:
+    tcPr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcPr.append(shd)
+
+
+def _set_cell(cell, text: str, *, bold: bool = False, align=None, size: float = TABLE_PT) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.font.size = Pt(size)
+    if align is not None:
+        p.alignment = align
+
+
+def _repeat_header(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trPr.append(el)
+
+
+def _table(doc, headers: list[str], widths_cm: list[float], *, numeric: set[int] = frozenset()):
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    for i, h in enumerate(headers):
+        c = t.rows[0].cells[i]
+        _set_cell(c, h, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT if i in numeric else None)
+        _shade(c, HEAD_FILL)
+    _repeat_header(t.rows[0])
+    t._widths = widths_cm
+    t._numeric = numeric
+    return t
+
+
+def _row(t, cells: list[str], *, bold: bool = False) -> None:
+    r = t.add_row()
+    for i, text in enumerate(cells):
+        _set_cell(r.cells[i], text, bold=bold, align=WD_ALIGN_PARAGRAPH.RIGHT if i in t._numeric else None)
+
+
+def _loop_rows(t, loop: str, cells: list[str], end: str = "endfor") -> None:
+    """Three rows: ``{%tr loop %}``, the repeated row, ``{%tr end %}``."""
+    _set_cell(t.add_row().cells[0], "{%tr " + loop + " %}")
+    _row(t, cells)
+    _set_cell(t.add_row().cells[0], "{%tr " + end + " %}")
+
+
+def _finish(t) -> None:
+    # Word reads the cell widths, LibreOffice the grid columns: set both, and a fixed layout.
+    for i, w in enumerate(t._widths):
+        t.columns[i].width = Cm(w)
+    tblPr = t._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblPr.append(layout)
+    for row in t.rows:
+        for i, w in enumerate(t._widths):
+            row.cells[i].width = Cm(w)
+
+
+def _footer(doc, text: str) -> None:
+    p = doc.sections[0].footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text + " – halaman ")
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(0x61, 0x61, 0x61)
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "16")
+    rpr.append(sz)
+    r.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = "1"
+    r.append(t)
+    fld.append(r)
+    p._p.append(fld)
+
+
+def _status_cell_tag(cond: str) -> str:
+    return "{% cellbg '" + OK_FILL + "' if " + cond + " else '" + BAD_FILL + "' %}"
+
+
+# ---------------------------------------------------------------- report.docx
+
+def build_report(path: Path) -> Path:
+    """The per-unit report template."""
+    doc = _document("Laporan Hasil Evaluasi Zona Integritas")
+    R = WD_ALIGN_PARAGRAPH.RIGHT
+    _para(doc, "{{ judul }}", "Title")
+    _para(doc, "{{ unit }}{% if instansi %} – {{ instansi }}{% endif %}", size=12, color="616161")
+
+    doc.add_heading("Identitas", 1)
+    t = _table(doc, ["Uraian", "Keterangan"], [4.5, 12.5])
+    _row(t, ["Unit kerja", "{{ unit }}"])
+    _set_cell(t.add_row().cells[0], "{%tr if instansi %}")
+    _row(t, ["Instansi", "{{ instansi }}"])
+    _set_cell(t.add_row().cells[0], "{%tr endif %}")
+    _row(t, ["Berkas LKE", "{{ file }}{% if sheet %} (sheet {{ sheet }}){% endif %}"])
+    _row(t, ["Format LKE", "{{ layout_label }}"])
+    _row(t, ["Rubrik", "{{ rubrik }}"])
+    _row(t, ["Tanggal laporan", "{{ tanggal|tanggal }}"])
+    _finish(t)
+
+    doc.add_heading("I. Kesimpulan", 1)
+    _para(doc, "{{ kesimpulan }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    t = _table(doc, ["Predikat", "Status"], [6.0, 6.0])
+    _loop_rows(t, "for v in predikat", ["{{ v.label }}", _status_cell_tag("v.layak") + "{{ v.status }}"])
+    _finish(t)
+    _para(doc, "Kelengkapan: {{ kelengkapan.dijawab }} dari {{ kelengkapan.diharapkan }} butir bernilai terjawab "
+               "({{ kelengkapan.persen|persen }}). Temuan pemeriksaan: {{ jumlah_masalah.error }} kesalahan, "
+               "{{ jumlah_masalah.warning }} peringatan.", size=9, color="616161")
+
+    doc.add_heading("II. Nilai LKE", 1)
+    t = _table(doc, ["Komponen", "Bobot", "Nilai", "% bobot", "Nilai di workbook"], [7.6, 2.0, 2.0, 2.2, 3.2],
+               numeric={1, 2, 3, 4})
+    _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.bobot|angka }}",
+                                    "{{ r.nilai|angka }}", "{{ r.persen|persen }}", "{{ r.workbook|angka }}"])
+    _finish(t)
+    _tag(doc, "{%p if nilai_workbook %}")
+    _para(doc, "Kolom \u201cNilai di workbook\u201d adalah nilai yang tersimpan di berkas; kolom \u201cNilai\u201d adalah "
+               "hasil hitung ulang lketool dari jawaban. Perbedaan keduanya dijelaskan pada bagian Temuan.",
+          size=9, color="616161")
+    _tag(doc, "{%p else %}")
+    _para(doc, "Berkas tidak menyimpan nilai hasil rumus, sehingga kolom \u201cNilai di workbook\u201d kosong.",
+          size=9, color="616161")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("III. Pemenuhan Syarat Predikat", 1)
+    _tag(doc, "{%p for v in predikat %}")
+    doc.add_heading("{{ v.label }}: {{ v.status }}", 2)
+    t = _table(doc, ["Syarat", "Nilai", "Minimal", "Status", "Keterangan"], [5.6, 1.8, 1.8, 2.6, 5.2],
+               numeric={1, 2})
+    _loop_rows(t, "for c in v.kriteria", ["{{ c.label }}", "{{ c.nilai_teks }}", "{{ c.minimum_teks }}",
+                                          _status_cell_tag("c.terpenuhi") + "{{ c.status }}",
+                                          "{{ c.keterangan }}{% if c.survei %}; {{ c.survei }}{% endif %}"])
+    _finish(t)
+    _tag(doc, "{%p if v.prasyarat %}")
+    _para(doc, "Prasyarat: {{ v.prasyarat }}.", size=9, color="616161")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+
+    doc.add_heading("IV. Profil Capaian per Area", 1)
+    _para(doc, "{{ grafik_png }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Gambar: capaian tiap area pengungkit (nilai dibagi bobot area) dan batas minimal WBK/WBBM.",
+          size=8.5, italic=True, color="616161", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _tag(doc, "{%p for a in areas %}")
+    doc.add_heading("{{ a.nomor }}. {{ a.nama }} – {{ a.persen|persen }}", 2)
+    _para(doc, "{{ a.narasi }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _tag(doc, "{%p endfor %}")
+    doc.add_heading("Komponen Hasil", 2)
+    _para(doc, "{{ hasil_narasi }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+    doc.add_heading("V. Jawaban Tanpa Bukti Dukung", 1)
+    _tag(doc, "{%p if tanpa_bukti %}")
+    _para(doc, "{{ tanpa_bukti|length }} jawaban belum dilengkapi tautan atau path bukti dukung:")
+    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban", "Catatan unit"], [2.0, 1.3, 6.0, 1.7, 6.0])
+    _loop_rows(t, "for b in tanpa_bukti", ["{{ b.butir }}", "{{ b.sel }}", "{{ b.teks }}", "{{ b.jawaban }}",
+                                           "{{ b.catatan }}"])
+    _finish(t)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Semua jawaban telah dilengkapi bukti dukung.")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("VI. Temuan Lain", 1)
+    _tag(doc, "{%p if masalah %}")
+    _tag(doc, "{%p for g in masalah %}")
+    doc.add_heading("{{ g.judul }} ({{ g.tingkat|lower }}, {{ g.jumlah }})", 2)
+    _para(doc, "Kode {{ g.kode }}{% if g.sel %}; sel {{ g.sel }}{% endif %}{% if g.butir %}; butir {{ g.butir }}"
+               "{% endif %}.", size=9, color="616161")
+    _tag(doc, "{%p for d in g.rincian %}")
+    _para(doc, "{% if d.sel %}{{ d.sel }}: {% endif %}{{ d.pesan }}", "List Bullet", size=9)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if g.lainnya %}")
+    _para(doc, "… dan {{ g.lainnya }} temuan lain dengan kode yang sama.", "List Bullet", size=9)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p else %}")
+    _para(doc, "Tidak ada temuan lain.")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("VII. Rekomendasi", 1)
+    _tag(doc, "{%p if rekomendasi %}")
+    _para(doc, "Indikator dengan capaian di bawah {{ batas_lemah|persen(0) }} dari bobotnya:")
+    t = _table(doc, ["Indikator", "Area", "Capaian", "Rekomendasi"], [4.2, 3.2, 1.8, 7.8], numeric={2})
+    _loop_rows(t, "for r in rekomendasi", ["{{ r.indikator }} {{ r.nama }}", "{{ r.area }}",
+                                           "{{ r.persen|persen }}", "{{ r.teks }}"])
+    _finish(t)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Tidak ada indikator dengan capaian di bawah {{ batas_lemah|persen(0) }}; pertahankan dan lengkapi "
+               "bukti dukung seluruh jawaban.")
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if ada_tpi %}")
+    doc.add_heading("VIII. Perbandingan dengan Penilaian TPI", 1)
+    _para(doc, "Nilai total menurut jawaban TPI: {{ tpi_nilai.total|angka }} (unit: {{ nilai.total|angka }}, "
+               "selisih {{ (tpi_nilai.total - nilai.total)|selisih }}). {% for v in tpi_predikat %}{{ v.label }} "
+               "menurut TPI: {{ v.status|lower }}. {% endfor %}")
+    t = _table(doc, ["Komponen", "Nilai unit", "Nilai TPI"], [9.0, 3.0, 3.0], numeric={1, 2})
+    _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.nilai|angka }}",
+                                    "{{ r.tpi|angka }}"])
+    _finish(t)
+    _tag(doc, "{%p if tpi_selisih %}")
+    _para(doc, "Butir yang jawabannya berbeda ({{ tpi_selisih|length }}):")
+    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban unit", "Jawaban TPI"], [2.0, 1.3, 8.3, 2.7, 2.7])
+    _loop_rows(t, "for d in tpi_selisih", ["{{ d.butir }}", "{{ d.sel }}", "{{ d.teks }}", "{{ d.unit }}",
+                                           "{{ d.tpi }}"])
+    _finish(t)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Jawaban unit dan TPI sama pada semua butir yang dinilai TPI.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("Lampiran: Capaian per Indikator", 1)
+    t = _table(doc, ["Kode", "Indikator", "Area", "Bobot", "Nilai", "Capaian", "Dijawab"],
+               [1.9, 5.6, 3.4, 1.4, 1.4, 1.7, 1.6], numeric={3, 4, 5, 6})
+    _loop_rows(t, "for i in indikator", ["{{ i.id }}", "{{ i.nama }}", "{{ i.area_nama }}", "{{ i.bobot|angka }}",
+                                         "{{ i.nilai|angka }}", "{{ i.persen|persen }}",
+                                         "{{ i.dijawab }}/{{ i.butir }}"])
+    _finish(t)
+    _para(doc, "Draf laporan dibuat otomatis oleh lketool {{ versi }} ({{ rubrik_edisi }}) pada "
+               "{{ tanggal|tanggal }} dari berkas {{ file }}. Periksa, lengkapi, dan sesuaikan sebelum "
+               "ditandatangani.", size=8.5, italic=True, color="616161")
+    _footer(doc, "Draf LHE lketool – {{ unit }}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- summary.docx
+
+def build_summary(path: Path) -> Path:
+    """The summary (all units) template."""
+    doc = _document("Ringkasan Hasil Evaluasi Zona Integritas")
+    _para(doc, "{{ judul }}", "Title")
+    _para(doc, "{% if instansi %}{{ instansi }} – {% endif %}{{ tanggal|tanggal }}", size=12, color="616161")
+
+    doc.add_heading("I. Ringkasan", 1)
+    _para(doc, "{{ narasi }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    t = _table(doc, ["Uraian", "Jumlah"], [9.0, 3.0], numeric={1})
+    _row(t, ["Berkas LKE diproses", "{{ jumlah_berkas }}"])
+    _row(t, ["Unit yang dilaporkan", "{{ jumlah_unit }}"])
+    _row(t, ["Memenuhi syarat Menuju WBK", "{{ jumlah_wbk }}"])
+    _row(t, ["Memenuhi syarat Menuju WBBM", "{{ jumlah_wbbm }}"])
+    _row(t, ["Berkas gagal diproses", "{{ jumlah_gagal }}"])
+    _finish(t)
+
+    doc.add_heading("II. Nilai per Unit", 1)
+    t = _table(doc, ["No", "Unit kerja", "Total", "Pengungkit", "Hasil", "WBK", "WBBM", "Kesalahan"],
+               [0.9, 6.2, 1.6, 1.9, 1.5, 1.4, 1.5, 2.0], numeric={0, 2, 3, 4, 7})
+    _loop_rows(t, "for u in units", ["{{ u.no }}", "{{ u.unit }}", "{{ u.total|angka }}",
+                                     "{{ u.pengungkit|angka }}", "{{ u.hasil|angka }}",
+                                     _status_cell_tag("u.wbk") + "{{ u.wbk|ya_tidak }}",
+                                     _status_cell_tag("u.wbbm") + "{{ u.wbbm|ya_tidak }}",
+                                     "{{ u.kesalahan }}"])
+    _finish(t)
+
+    doc.add_heading("III. Capaian per Area", 1)
+    _para(doc, "{{ grafik_png }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Gambar: rata-rata capaian tiap area pengungkit seluruh unit dan batas minimal WBK/WBBM.",
+          size=8.5, italic=True, color="616161", align=WD_ALIGN_PARAGRAPH.CENTER)
+    t = _table(doc, ["Area", "Rata-rata", "Terendah", "Unit < batas WBK"], [8.0, 2.6, 2.6, 3.6],
+               numeric={1, 2, 3})
+    _loop_rows(t, "for a in areas", ["{{ a.nama }}", "{{ a.rata_rata|persen }}", "{{ a.terendah|persen }}",
+                                     "{{ a.di_bawah_wbk }}"])
+    _finish(t)
+    _para(doc, "Capaian per area per unit:", size=9)
+    t = _table(doc, ["Unit kerja", "MP", "PT", "SDM", "AK", "PW", "PP"], [6.0, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8],
+               numeric={1, 2, 3, 4, 5, 6})
+    _loop_rows(t, "for u in units", ["{{ u.unit }}"] + [
+        "{{ u.area_persen[%d]|persen }}" % i for i in range(6)])
+    _finish(t)
+
+    doc.add_heading("IV. Indikator yang Paling Sering Lemah", 1)
+    _tag(doc, "{%p if indikator_lemah %}")
+    t = _table(doc, ["Indikator", "Area", "Jumlah unit", "Rata-rata capaian", "Unit"], [4.6, 3.0, 1.8, 2.2, 5.4],
+               numeric={2, 3})
+    _loop_rows(t, "for i in indikator_lemah", ["{{ i.indikator }} {{ i.nama }}", "{{ i.area }}",
+                                               "{{ i.jumlah_unit }}", "{{ i.rata_rata|persen }}",
+                                               "{{ i.unit }}"])
+    _finish(t)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Tidak ada indikator dengan capaian di bawah {{ batas_lemah|persen(0) }} pada unit mana pun.")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("V. Temuan Pemeriksaan", 1)
+    t = _table(doc, ["Unit kerja", "Berkas", "Kesalahan", "Peringatan", "Tanpa bukti dukung"],
+               [5.4, 5.0, 2.0, 2.0, 2.6], numeric={2, 3, 4})
+    _loop_rows(t, "for u in units", ["{{ u.unit }}", "{{ u.file }}", "{{ u.kesalahan }}", "{{ u.peringatan }}",
+                                     "{{ u.tanpa_bukti }}"])
+    _finish(t)
+    _tag(doc, "{%p if gagal %}")
+    _para(doc, "Berkas yang tidak dapat diproses:")
+    t = _table(doc, ["Berkas", "Sebab"], [6.0, 11.0])
+    _loop_rows(t, "for f in gagal", ["{{ f.file }}", "{{ f.error }}"])
+    _finish(t)
+    _tag(doc, "{%p endif %}")
+    _para(doc, "Draf ringkasan dibuat otomatis oleh lketool {{ versi }} pada {{ tanggal|tanggal }}. Periksa dan "
+               "sesuaikan sebelum digunakan.", size=8.5, italic=True, color="616161")
+    _footer(doc, "Ringkasan LHE lketool")
+    doc.save(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Write report_templates/report.docx and summary.docx")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "report_templates")
+    a = ap.parse_args(argv)
+    for p in (build_report(a.out / "report.docx"), build_summary(a.out / "summary.docx")):
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
