@@ -114,6 +114,25 @@ def _lampiran_plan(rubric: Rubric) -> list[_Row]:
     return plan
 
 
+def _placed_plan(rubric: Rubric, header: int) -> list[_Row]:
+    plan = _lampiran_plan(rubric)
+    for n, p in enumerate(plan):
+        p.row = header + 1 + n
+    return plan
+
+
+def lampiran_rows(rubric: Rubric | None = None, *, unit: str | None = None) -> dict[str, int]:
+    """Rows of the Lampiran III sheet written by :func:`write_template` (with or without
+    ``unit``): rubric key -> row.  Keys: item and input ids, indicator ids,
+    ``area:<half>:<AREA>``, ``pemenuhan``, ``reform``, ``pengungkit`` (TOTAL PENGUNGKIT),
+    ``bersih_akuntabel``, ``pelayanan_prima``, ``hasil`` (TOTAL HASIL), ``total``,
+    ``comp:pengungkit``/``comp:hasil`` (the A./B. rows) and ``header``."""
+    header = 3 if unit else 2
+    rows = {p.key: p.row for p in _placed_plan(rubric or load_rubric(), header) if p.key}
+    rows["header"] = header
+    return rows
+
+
 def _plan_indicator(plan: list[_Row], ind: Indicator, col: str) -> None:
     kind = "indicator" if ind.parent_id is None else "subindicator"
     plan.append(_Row(kind, ind.id, ind.marker, ind.name, col, ind.weight, obj=ind,
@@ -283,14 +302,8 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
     for col in HEADER_LAMPIRAN:
         ws[f"{col}{header}"].alignment = st.title
 
-    plan = _lampiran_plan(rubric)
-    rows: dict[str, int] = {}
-    r = header + 1
-    for p in plan:
-        if p.key:
-            rows[p.key] = r
-        p.row = r
-        r += 1
+    plan = _placed_plan(rubric, header)
+    rows = {p.key: p.row for p in plan if p.key}
     # the last row of each indicator: items and their Jumlah rows
     span_end: dict[str, int] = {}
     for p in plan:
