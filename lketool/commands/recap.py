@@ -1,0 +1,103 @@
+"""``lketool recap``: many workbooks -> one recap workbook (or JSON/CSV).
+
+Thin by design: options -> :func:`lketool.recap.recap` -> a short summary and the exit
+code (0 all read, 1 some files could not be read, 2 usage error / nothing to recap /
+the output cannot be written)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ("xlsx", "json", "csv")
+
+
+@click.command(
+    "recap",
+    help=(
+        "Rekap banyak LKE ke satu workbook Excel.\n\n"
+        "PATH boleh file atau folder (dibaca beserta subfoldernya; hanya .xlsx/.xlsm, "
+        "file kunci Office ~$ dilewati). Hasilnya satu workbook dengan sheet Ringkasan "
+        "(peringkat unit, nilai, kelayakan WBK/WBBM dan kriteria yang belum terpenuhi), "
+        "Area dan Indikator (peta warna), Unit vs TPI, Beda TPI, Temuan, Gagal dibaca "
+        "dan Grafik.\n\n"
+        "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di "
+        "folder .lketool-cache di samping file rekap). File LKE tidak pernah diubah.\n\n"
+        "Contoh: lketool recap LKE_2025/ -o Rekap.xlsx\n\n"
+        "Kode keluar: 0 semua terbaca, 1 ada file yang gagal dibaca, 2 kesalahan pemakaian."
+    ),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File hasil (default Rekap.xlsx; untuk --format json/csv tanpa -o: ditulis ke layar).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="xlsx (default), json atau csv (tabel Ringkasan). Default mengikuti akhiran -o.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Jumlah proses paralel (default: semua inti prosesor).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder cache (default: .lketool-cache di samping file hasil).")
+@click.option("--no-cache", is_flag=True, default=False, help="Baca ulang semua file; cache tidak dipakai.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Bahasa isi rekap.")
+@click.option("--strict", is_flag=True, default=False,
+              help="Butir yang belum dijawab dihitung 0 (default: dilewati seperti rumus Excel).")
+@click.option("--per-half", is_flag=True, default=False,
+              help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
+@click.option("-q", "--quiet", is_flag=True, default=False, help="Tanpa progres dan ringkasan.")
+@click.pass_context
+def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
+            jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
+            per_half: bool, quiet: bool) -> None:
+    from lketool.recap import NoWorkbooks, RecapOptions, recap
+    from lketool.recap.labels import t
+    from lketool.recap.progress import Progress
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in ("json", "csv") else "xlsx"
+    if fmt == "xlsx" and output is None:
+        output = Path("Rekap.xlsx")
+    if fmt == "xlsx" and str(output) == "-":
+        _fail(ctx, t("cli.xlsx_stdout", lang), lang)
+    to_stdout = output is None or str(output) == "-"
+    if not to_stdout and not output.resolve().parent.is_dir():
+        _fail(ctx, t("cli.no_dir", lang, path=output.resolve().parent), lang)
+
+    say = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
+    options = RecapOptions(strict=strict, per_half=per_half, lang=lang)
+    try:
+        with Progress(lang=lang, quiet=quiet) as progress:
+            outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,
+                            use_cache=not no_cache, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("\n" + t("cli.cancelled", lang), err=True)
+        ctx.exit(130)
+    except NoWorkbooks:
+        _fail(ctx, t("cli.no_files", lang, paths=", ".join(str(p) for p in paths)), lang)
+    except OSError as exc:
+        _fail(ctx, t("cli.cannot_write", lang, path=output, error=exc.strerror or exc), lang)
+
+    if not quiet:
+        st = outcome.stats
+        seconds = f"{st.seconds + outcome.write_seconds:.1f}"
+        where = t("cli.where", lang, path=outcome.output) if outcome.output else ""
+        say(t("cli.done", lang, where=where, units=outcome.units, failed=len(outcome.failures)))
+        say(t("cli.stats", lang, checked=st.checked, cached=st.cached,
+              seconds=seconds if lang == "en" else seconds.replace(".", ",")))
+        for f in outcome.failures[:10]:
+            say(t("cli.failed", lang, file=f["file"], message=f["message"]))
+        if len(outcome.failures) > 10:
+            say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
+    ctx.exit(1 if outcome.failures else 0)
+
+
+def _fail(ctx: click.Context, message: str, lang: str = "id") -> None:
+    from lketool.recap.labels import t
+
+    click.echo(t("cli.error", lang, message=message), err=True)
+    ctx.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    command(sys.argv[1:])

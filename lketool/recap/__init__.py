@@ -1,0 +1,87 @@
+"""Recap many LKE workbooks into one: a ranked summary, area and indicator heat maps,
+unit vs TPI, every finding, the unreadable files and charts (xlsx), or the same data as
+JSON/CSV for pipelines.
+
+    from lketool.recap import recap
+    outcome = recap(["folder/"], "Rekap.xlsx")
+    outcome.stats.checked, outcome.failures
+
+Workbooks are checked in parallel worker processes and their results cached by content
+(see :mod:`lketool.recap.cache`), so a second run reads only the files that changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from lketool.recap.cache import DEFAULT_DIRNAME, ResultCache
+from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions, collect
+
+FORMATS = ("xlsx", "json", "csv")
+
+
+class NoWorkbooks(ValueError):
+    """None of the given paths holds an .xlsx/.xlsm file: nothing was written."""
+
+
+@dataclass
+class RecapOutcome:
+    """What a recap run did: where it wrote, how many units, what failed, timings."""
+
+    output: Path | None
+    format: str
+    units: int
+    failures: list[dict[str, str]] = field(default_factory=list)
+    stats: CollectStats = field(default_factory=CollectStats)
+    write_seconds: float = 0.0
+    cache_dir: Path | None = None
+
+
+def default_cache_dir(output: str | Path | None) -> Path:
+    """``.lketool-cache`` beside the output file (or in the current folder for stdout)."""
+    if output is None or str(output) == "-":
+        return Path.cwd() / DEFAULT_DIRNAME
+    return Path(output).resolve().parent / DEFAULT_DIRNAME
+
+
+def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = "xlsx",
+          options: RecapOptions | None = None, jobs: int | None = None, cache_dir: str | Path | None = None,
+          use_cache: bool = True, progress: ProgressFn | None = None) -> RecapOutcome:
+    """Check every workbook under ``paths`` and write the recap to ``output``.
+
+    ``fmt`` is "xlsx", "json" or "csv"; for JSON/CSV ``output`` None or "-" means standard
+    output.  The output file is never among the inputs.  A file that cannot be read is a
+    failure in the outcome, never an exception."""
+    import time
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "xlsx" and (output is None or str(output) == "-"):
+        raise ValueError("an .xlsx recap needs an output file")
+    options = options or RecapOptions()
+    paths = list(paths)
+    to_file = output is not None and str(output) != "-"
+    cdir = Path(cache_dir) if cache_dir is not None else default_cache_dir(output)
+    exclude = [output] if to_file else []
+    with collect(paths, options, jobs=jobs, cache_dir=cdir, use_cache=use_cache, exclude=exclude,
+                 progress=progress) as coll:
+        if coll.stats.files == 0:
+            raise NoWorkbooks(", ".join(str(p) for p in paths))
+        started = time.perf_counter()
+        if fmt == "xlsx":
+            from lketool.recap.workbook import write_workbook
+            write_workbook(coll, output, progress=progress)
+        elif fmt == "json":
+            from lketool.recap.export import write_json
+            write_json(coll, output, progress=progress)
+        else:
+            from lketool.recap.export import write_csv
+            write_csv(coll, output, progress=progress)
+        return RecapOutcome(output=Path(output) if to_file else None, format=fmt, units=len(coll.units),
+                            failures=list(coll.failures), stats=coll.stats,
+                            write_seconds=time.perf_counter() - started,
+                            cache_dir=cdir if use_cache else None)
+
+
+__all__ = ["recap", "NoWorkbooks", "collect", "Collection", "CollectStats", "RecapOptions", "RecapOutcome", "ResultCache",
+           "default_cache_dir", "FORMATS"]

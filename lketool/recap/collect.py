@@ -1,0 +1,298 @@
+"""Check and score many workbooks: in parallel, through the cache, never stopping for
+one bad file.
+
+Worker processes run :func:`lketool.api.check_file`, write each full result
+(``to_dict()``) to the result store (the cache folder, or a private temporary folder
+with ``--no-cache``) and send back only a small summary row, so the parent's memory
+stays flat however many workbooks there are; the writers read full results back one at
+a time."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from lketool.api import check_file, iter_workbooks
+from lketool.recap.cache import ResultCache, cache_key, file_digest
+from lketool.recap.labels import t
+from lketool.recap.tables import failure_row, summary_row
+from lketool.rubric import DEFAULT_EDITION
+
+#: ``progress(stage, done, total)``; stage is "check" (workbooks) or "write" (units written).
+ProgressFn = Callable[[str, int, int], None]
+
+SERIAL_BELOW = 8  # fewer workbooks to read than this: a process pool costs more than it saves
+MAX_CHUNK = 16
+
+
+@dataclass(frozen=True)
+class RecapOptions:
+    """What changes a workbook's result (and therefore its cache key)."""
+
+    strict: bool = False
+    per_half: bool = False
+    lang: str = "id"
+    rubric: str = DEFAULT_EDITION
+
+    def key_fields(self, name: str) -> dict[str, Any]:
+        # The file name takes part because a unit name may come from it.
+        return {"strict": self.strict, "per_half": self.per_half, "lang": self.lang, "rubric": self.rubric,
+                "name": name}
+
+
+@dataclass
+class CollectStats:
+    files: int = 0
+    checked: int = 0  # read and scored in this run
+    cached: int = 0   # taken from the cache
+    failed: int = 0   # could not be read
+    seconds: float = 0.0
+
+
+@dataclass
+class Collection:
+    """The outcome of :func:`collect`: a summary row per readable workbook (input order),
+    the failures, and access to every full result.  Close it (or use ``with``) to remove
+    the temporary store of a ``--no-cache`` run."""
+
+    options: RecapOptions
+    store: ResultCache
+    units: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    stats: CollectStats = field(default_factory=CollectStats)
+    _memory: dict[int, dict] = field(default_factory=dict, repr=False)
+    _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def result(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The full ``to_dict()`` result behind a summary row."""
+        if row.get("_mem") is not None:
+            return self._memory[row["_mem"]]
+        d = self.store.get(row["_key"]) if row.get("_key") else None
+        if d is None:  # the entry vanished since (folder cleaned meanwhile): read the file again
+            d = _check_one(row["file"], self.options, None)[1] or {}
+        return _relocate(d, row["file"])
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> "Collection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *, jobs: int | None = None,
+            cache_dir: str | Path | None = None, use_cache: bool = True, exclude: Iterable[str | Path] = (),
+            progress: ProgressFn | None = None) -> Collection:
+    """Check every workbook under ``paths`` (files and folders, recursively).
+
+    A workbook whose bytes, name, lketool version and options match a cache entry is not
+    read again.  ``jobs`` worker processes (default: all cores) read the rest; a file that
+    cannot be read, or that makes the checker fail unexpectedly, becomes a failure row."""
+    started = time.perf_counter()
+    options = options or RecapOptions()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    tmp = None
+    if use_cache and cache_dir is not None:
+        store = ResultCache(cache_dir)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="lketool-recap-")
+        store = ResultCache(tmp.name)
+    coll = Collection(options=options, store=store, _tmp=tmp)
+    try:
+        files = _unique_files(paths, exclude)
+        coll.stats.files = len(files)
+        found: dict[int, tuple[str, dict | None, dict | None]] = {}
+        todo: list[tuple[int, str]] = []
+        for i, f in enumerate(files):
+            hit = _cached(store, f, options) if use_cache else None
+            if hit is None:
+                todo.append((i, f))
+            else:
+                found[i] = hit
+                coll.stats.cached += 1
+        if progress:
+            progress("check", len(found), len(files))
+
+        def take(i: int, out: tuple) -> None:
+            found[i] = out
+            coll.stats.checked += 1
+            if progress:
+                progress("check", len(found), len(files))
+
+        if jobs == 1 or len(todo) < SERIAL_BELOW:
+            for i, f in todo:
+                take(i, _check_one(f, options, str(store.directory)))
+        else:
+            _run_pool(todo, options, str(store.directory), jobs, take)
+
+        for i in sorted(found):
+            key, result, row_or_failure = found[i]
+            if row_or_failure.get("_failure"):
+                coll.failures.append({k: v for k, v in row_or_failure.items() if k != "_failure"})
+                continue
+            row = row_or_failure
+            row["_key"] = key
+            if result is not None:  # not in the store (it could not be written): keep it here
+                coll._memory[i] = result
+                row["_mem"] = i
+            coll.units.append(row)
+        coll.stats.failed = len(coll.failures)
+    except BaseException:
+        coll.close()
+        raise
+    coll.stats.seconds = time.perf_counter() - started
+    return coll
+
+
+def _unique_files(paths: Iterable[str | Path], exclude: Iterable[str | Path]) -> list[str]:
+    skip = {_resolved(p) for p in exclude}
+    out, seen = [], set()
+    for f in iter_workbooks(paths):
+        r = _resolved(f)
+        if r in skip or r in seen:
+            continue
+        seen.add(r)
+        out.append(str(f))
+    return out
+
+
+def _resolved(p: str | Path) -> str:
+    try:
+        return os.path.normcase(str(Path(p).resolve()))
+    except OSError:
+        return os.path.normcase(os.path.abspath(p))
+
+
+def _cached(store: ResultCache, file: str, options: RecapOptions):
+    """(key, None, summary row or failure) from the cache, or None to read the file."""
+    try:
+        key = cache_key(file_digest(file), options.key_fields(Path(file).name))
+    except OSError:
+        return None  # check_file will say why it cannot be opened
+    d = store.get(key)
+    if d is None:
+        return None
+    try:
+        return key, None, _row_of(_relocate(d, file))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # an entry that parses but is not a result: recompute
+
+
+def _row_of(d: dict) -> dict:
+    if d["error"]:
+        return {**failure_row(d), "_failure": True}
+    return summary_row(d)
+
+
+def _relocate(d: dict, file: str) -> dict:
+    """A cached result as if computed for ``file`` (the same bytes may live elsewhere)."""
+    if d.get("file") != file:
+        d["file"] = file
+        for p in d.get("problems") or []:
+            p["file"] = file
+    return d
+
+
+def _check_one(file: str, options: RecapOptions, store_dir: str | None):
+    """Check one workbook: (key, full result if not stored, summary row or failure)."""
+    key = None
+    try:
+        key = cache_key(file_digest(file), options.key_fields(Path(file).name))
+    except OSError:
+        pass  # not cached; check_file explains why the file cannot be opened
+    try:
+        d = check_file(file, rubric=options.rubric, strict=options.strict,
+                       per_half=options.per_half).to_dict(options.lang)
+        row = _row_of(d)
+    except Exception as exc:  # one broken file never stops the batch
+        err = f"{type(exc).__name__}: {exc}"
+        return None, None, {"file": file, "code": "internal-error", "_failure": True,
+                            "message": t("fail.internal", options.lang, file=Path(file).name, error=err)}
+    if row.get("_failure"):
+        if key is not None and store_dir is not None:
+            ResultCache(store_dir).put(key, d)
+        return key, None, row
+    if key is not None and store_dir is not None and ResultCache(store_dir).put(key, d):
+        return key, None, row
+    return key, d, row
+
+
+def _check_chunk(chunk: list[tuple[int, str]], options: RecapOptions, store_dir: str):
+    return [(i, _check_one(f, options, store_dir)) for i, f in chunk]
+
+
+def _ignore_sigint() -> None:
+    # Ctrl+C is handled by the parent, which cancels what is queued; workers must not
+    # each print a traceback.
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing as mp
+
+    # forkserver: forking a parent that runs a progress-bar thread can deadlock.
+    method = "forkserver" if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods() else None
+    ctx = mp.get_context(method) if method else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+
+
+def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str, jobs: int,
+              take: Callable[[int, tuple], None]) -> None:
+    size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
+    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    careful: list[tuple[int, str]] = []
+    ex = _pool(min(jobs, len(chunks)))
+    try:
+        futs = {ex.submit(_check_chunk, c, options, store_dir): c for c in chunks}
+        for fut in as_completed(futs):
+            try:
+                outs = fut.result()
+            except Exception:  # a worker died (crash, out of memory): find the culprit below
+                careful.extend(futs[fut])
+                continue
+            for i, out in outs:
+                take(i, out)
+    except BaseException:
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown()
+    careful.sort()
+    while careful:
+        careful = _careful_round(careful, options, store_dir, take)
+
+
+def _careful_round(todo, options, store_dir, take):
+    """One worker, one file per task: when it dies, the first unfinished file is the one
+    that killed it; the files queued behind it are tried again in a fresh process."""
+    ex = _pool(1)
+    futs = [(i, f, ex.submit(_check_chunk, [(i, f)], options, store_dir)) for i, f in todo]
+    rest: list[tuple[int, str]] = []
+    culprit_found = False
+    try:
+        for i, f, fut in futs:
+            try:
+                (_, out), = fut.result()
+            except Exception:
+                if culprit_found:
+                    rest.append((i, f))
+                else:
+                    culprit_found = True
+                    take(i, (None, None, {"file": f, "code": "worker-crashed", "_failure": True,
+                                          "message": t("fail.crashed", options.lang, file=Path(f).name)}))
+                continue
+            take(i, out)
+    except BaseException:
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown()
+    return rest

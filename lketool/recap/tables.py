@@ -1,0 +1,220 @@
+"""The recap's tables as plain rows, shared by the xlsx, CSV and JSON writers.
+
+Everything here works on ``FileResult.to_dict()`` dictionaries (what the cache holds
+and what worker processes send back), never on live ``FileResult`` objects."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from lketool.recap.labels import t
+from lketool.rubric import Rubric
+
+# Criteria whose minimum colours a Ringkasan column (criterion id -> column key).
+CRITERION_COLUMN = {"total": "total", "pengungkit": "pengungkit", "bersih_akuntabel": "bersih_akuntabel",
+                    "ipak": "ipak", "capaian_kinerja": "capaian_kinerja", "pelayanan_prima": "ipkp"}
+
+
+def summary_row(result: dict[str, Any]) -> dict[str, Any]:
+    """The compact, language-free facts of one readable workbook: what the Ringkasan,
+    Area, Unit vs TPI and Grafik sheets need, small enough to keep for thousands of units."""
+    s = result["scores"]
+    row: dict[str, Any] = {
+        "unit": result.get("unit") or "", "file": result["file"], "layout": result.get("layout") or "",
+        "total": s["total"], "pengungkit": s["pengungkit"], "pemenuhan": s["pemenuhan"], "reform": s["reform"],
+        "hasil": s["hasil"], "bersih_akuntabel": s["bersih_akuntabel"],
+    }
+    for a in s["areas"]:
+        row[f"area_{a['id']}_share"] = a["share"]
+        row[f"area_{a['id']}_value"] = a["value"]
+        row[f"area_{a['id']}_pemenuhan"] = a["pemenuhan_share"]
+        row[f"area_{a['id']}_reform"] = a["reform_share"]
+    counts = result.get("counts") or {}
+    row.update({"ipak": s["ipak"], "capaian_kinerja": s["capaian_kinerja"], "ipkp": s["ipkp"],
+                "completeness": s["completeness"]["ratio"], "answered": s["completeness"]["answered"],
+                "expected": s["completeness"]["expected"],
+                "errors": counts.get("error", 0), "warnings": counts.get("warning", 0),
+                "infos": counts.get("info", 0)})
+    el = result.get("eligibility") or {}
+    for pred in ("wbk", "wbbm"):
+        p = el.get(pred) or {}
+        row[pred] = bool(p.get("eligible"))
+        row[f"missed_{pred}"] = [_compact(c) for c in p.get("criteria", []) if not c["met"]]
+    tpi = result.get("tpi_scores")
+    row["has_tpi"] = tpi is not None
+    if tpi is not None:
+        tel = result.get("tpi_eligibility") or {}
+        row.update({"tpi_total": tpi["total"], "tpi_pengungkit": tpi["pengungkit"], "tpi_hasil": tpi["hasil"],
+                    "tpi_wbk": bool((tel.get("wbk") or {}).get("eligible")),
+                    "tpi_differences": len(result.get("tpi_differences") or [])})
+    return row
+
+
+def _compact(c: dict) -> list:
+    return [c["id"], c["value"], c["minimum"], c.get("unit", "points")]
+
+
+def failure_row(result: dict[str, Any]) -> dict[str, str]:
+    """A workbook that could not be read: file, error code and the plain-words reason."""
+    err = result["error"]
+    return {"file": result["file"], "code": err["code"], "message": err["message"]}
+
+
+def rank_units(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows sorted by total (highest first) with a ``rank`` (equal totals share a rank)."""
+    out = sorted(rows, key=lambda r: (-r["total"], r["unit"].casefold(), r["file"]))
+    prev, rank = None, 0
+    for i, r in enumerate(out, start=1):
+        if r["total"] != prev:
+            rank, prev = i, r["total"]
+        r["rank"] = rank
+    return out
+
+
+# ------------------------------------------------------------------ missed criteria
+
+def missed_text(missed: Iterable[list], lang: str = "id") -> str:
+    """``Total 72,10 < 75 (-2,90); Area PW 55% < 60%`` for the criteria a unit missed."""
+    parts = []
+    for cid, value, minimum, unit in missed:
+        kind, _, area = cid.partition(":")
+        name = t(f"crit.{kind}", lang, area=area.replace(":", " ")) if f"crit.{kind}" in _CRIT else cid
+        if unit == "share":
+            parts.append(f"{name} {_pct_below(value, minimum, lang)} < {_pct(minimum, 0, lang)}")
+        else:
+            parts.append(f"{name} {_num_below(value, minimum, lang)} < {_num(minimum, None, lang)} "
+                         f"({_num(value - minimum, 2, lang, signed=True)})")
+    return "; ".join(parts)
+
+
+_CRIT = {f"crit.{k}" for k in ("total", "pengungkit", "area", "bersih_akuntabel", "ipak", "capaian_kinerja",
+                               "pelayanan_prima")}
+
+
+def _num(x: float, decimals: int | None, lang: str, signed: bool = False) -> str:
+    if decimals is None:  # a minimum: as short as it is exact (75, 18,25)
+        decimals = 0 if float(x).is_integer() else 2
+    s = f"{x:+.{decimals}f}" if signed else f"{x:.{decimals}f}"
+    return s.replace(".", ",") if lang != "en" else s
+
+
+def _num_below(value: float, minimum: float, lang: str) -> str:
+    # 74.999 must not read "75,00 < 75": add decimals until the shown value is below.
+    for d in range(2, 7):
+        if round(value, d) < minimum:
+            return _num(value, d, lang)
+    return _num(math.floor(value * 1e6) / 1e6, 6, lang)
+
+
+def _pct(x: float, decimals: int, lang: str) -> str:
+    return _num(x * 100, decimals, lang) + "%"
+
+
+def _pct_below(value: float, minimum: float, lang: str) -> str:
+    for d in range(0, 5):
+        if round(value * 100, d) < round(minimum * 100, 6):
+            return _pct(value, d, lang)
+    return _pct(math.floor(value * 1e6) / 1e6, 4, lang)
+
+
+# ------------------------------------------------------------------ column sets
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str  # int | text | points | share | yesno | missed
+    width: float = 10
+    criterion: str | None = None  # colour against this criterion's WBK/WBBM minimums
+
+
+def thresholds(rubric: Rubric) -> dict[str, tuple[float, float]]:
+    """criterion id -> (WBK minimum, WBBM minimum), from the rubric's predicates."""
+    mins: dict[str, dict[str, float]] = {}
+    for pred_id in ("wbk", "wbbm"):
+        for c in rubric.predicates[pred_id]["criteria"]:
+            mins.setdefault(c["id"], {})[pred_id] = float(c["min"])
+    return {cid: (m["wbk"], m["wbbm"]) for cid, m in mins.items() if "wbk" in m and "wbbm" in m}
+
+
+def summary_columns(rubric: Rubric, lang: str = "id") -> list[Column]:
+    """The Ringkasan table, left to right (also the CSV columns)."""
+    c = [Column("rank", t("col.rank", lang), "int", 9),
+         Column("unit", t("col.unit", lang), "text", 34),
+         Column("file", t("col.file", lang), "text", 30),
+         Column("layout", t("col.layout", lang), "text", 13),
+         Column("total", t("col.total", lang), "points", 9, "total"),
+         Column("pengungkit", t("col.pengungkit", lang), "points", 11, "pengungkit"),
+         Column("pemenuhan", t("col.pemenuhan", lang), "points", 11),
+         Column("reform", t("col.reform", lang), "points", 9),
+         Column("hasil", t("col.hasil", lang), "points", 9),
+         Column("bersih_akuntabel", t("col.bersih_akuntabel", lang), "points", 11, "bersih_akuntabel")]
+    for a in rubric.areas("pemenuhan"):
+        c.append(Column(f"area_{a.id}_share", t("col.area_share", lang, area=a.id), "share", 9, "area"))
+        c.append(Column(f"area_{a.id}_value", t("col.area_value", lang, area=a.id), "points", 9))
+    c += [Column("ipak", t("col.ipak", lang), "points", 8, "ipak"),
+          Column("capaian_kinerja", t("col.capaian_kinerja", lang), "points", 11, "capaian_kinerja"),
+          Column("ipkp", t("col.ipkp", lang), "points", 8, "pelayanan_prima"),
+          Column("completeness", t("col.completeness", lang), "share", 12),
+          Column("errors", t("col.errors", lang), "int", 10),
+          Column("warnings", t("col.warnings", lang), "int", 11),
+          Column("wbk", t("col.wbk", lang), "yesno", 10),
+          Column("wbbm", t("col.wbbm", lang), "yesno", 11),
+          Column("missed_wbk", t("col.missed_wbk", lang), "missed", 48),
+          Column("missed_wbbm", t("col.missed_wbbm", lang), "missed", 48)]
+    return c
+
+
+def area_columns(rubric: Rubric, lang: str = "id") -> list[Column]:
+    """The Area matrix: combined share per area, then the Pemenuhan and Reform shares."""
+    ids = [a.id for a in rubric.areas("pemenuhan")]
+    c = [Column("rank", t("col.rank", lang), "int", 9), Column("unit", t("col.unit", lang), "text", 34),
+         Column("total", t("col.total", lang), "points", 9)]
+    c += [Column(f"area_{a}_share", a, "share", 8) for a in ids]
+    c += [Column(f"area_{a}_pemenuhan", t("col.area_pemenuhan", lang, area=a), "share", 11) for a in ids]
+    c += [Column(f"area_{a}_reform", t("col.area_reform", lang, area=a), "share", 10) for a in ids]
+    return c
+
+
+def cell_value(row: dict[str, Any], col: Column, lang: str = "id") -> Any:
+    """What a Ringkasan cell holds: the full-precision number, or its text."""
+    v = row.get(col.key)
+    if col.kind == "yesno":
+        return t("yes" if v else "no", lang)
+    if col.kind == "missed":
+        return missed_text(v or [], lang)
+    return v
+
+
+def summary_record(row: dict[str, Any], rubric: Rubric, lang: str = "id") -> dict[str, Any]:
+    """One Ringkasan row keyed by column key (JSON ``summary`` and CSV rows): eligibility
+    stays boolean, missed criteria become text."""
+    out = {}
+    for col in summary_columns(rubric, lang):
+        v = row.get(col.key)
+        out[col.key] = missed_text(v or [], lang) if col.kind == "missed" else v
+    return out
+
+
+# ------------------------------------------------------------------ detail rows
+
+def indicator_shares(result: dict[str, Any]) -> dict[str, float]:
+    """indicator id -> score as a share of its weight."""
+    return {ind["id"]: ind["share"] for ind in result.get("indicators") or []}
+
+
+def finding_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every problem of one workbook, in sheet order."""
+    probs = sorted(result.get("problems") or [],
+                   key=lambda p: (p.get("sheet") or "", p.get("row") or 0, p.get("column") or 0, p["code"]))
+    yield from probs
+
+
+def answer_text(v: Any) -> Any:
+    """An answer as shown in the recap: numbers stay numbers, blanks are empty."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    return v

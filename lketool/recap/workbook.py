@@ -1,0 +1,401 @@
+"""The recap workbook, written with xlsxwriter in constant-memory mode.
+
+Sheets: Ringkasan (one row per unit, ranked), Area and Indikator (heat maps), Unit vs
+TPI and Beda TPI, Temuan (every finding), Gagal dibaca, Grafik (native charts).
+Numbers are written at full precision and shown with two decimals by number formats.
+Text from the units goes through ``write_string``, so it can never become a formula.
+The file is written beside the output under a temporary name and renamed at the end."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lketool.recap.atomic import atomic_path
+from lketool.recap.collect import Collection, ProgressFn
+from lketool.recap.labels import t
+from lketool.recap.safety import EXCEL_MAX_ROWS, cell_text, sheet_name
+from lketool.recap.tables import (
+    Column, answer_text, area_columns, cell_value, finding_rows, indicator_shares, rank_units,
+    summary_columns, thresholds,
+)
+from lketool.rubric import Rubric, load_rubric
+
+GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
+AMBER = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+NUM_FORMATS = {"points": "0.00", "share": "0.00%", "int": "0"}
+MAX_LISTED_DIFFS = 30
+
+
+def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | None = None,
+                   progress: ProgressFn | None = None) -> Path:
+    """Write the recap of ``coll`` to ``output`` (.xlsx) atomically; returns the path."""
+    output = Path(output)
+    rubric = rubric or load_rubric(coll.options.rubric)
+    with atomic_path(output) as tmp:
+        _Writer(coll, tmp, rubric, progress).write()
+    return output
+
+
+class _Sheet:
+    """A worksheet written top to bottom (constant-memory mode needs rows in order)."""
+
+    def __init__(self, writer: "_Writer", key: str, columns: list[Column] | None = None):
+        self.w = writer
+        self.ws = writer.wb.add_worksheet(sheet_name(t(key, writer.lang), writer.sheet_names))
+        self.columns = columns or []
+        self.row = 0
+
+    def header(self, columns: list[Column] | None = None, height: float | None = None) -> None:
+        if columns is not None:
+            self.columns = columns
+        if height:
+            self.ws.set_row(self.row, height)
+        for c, col in enumerate(self.columns):
+            self.ws.set_column(c, c, col.width)
+            self.ws.write_string(self.row, c, cell_text(col.header), self.w.fmt["header"])
+        self.ws.freeze_panes(self.row + 1, min(2, len(self.columns)))
+        self.row += 1
+
+    def put(self, values: list[Any], formats: list[Any] | None = None) -> None:
+        """One row; each value is written by its Python type (text always as text)."""
+        ws, r = self.ws, self.row
+        for c, v in enumerate(values):
+            fmt = formats[c] if formats else None
+            if v is None or v == "":
+                if fmt is not None:
+                    ws.write_blank(r, c, None, fmt)
+            elif isinstance(v, bool):
+                ws.write_string(r, c, t("yes" if v else "no", self.w.lang), fmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, cell_text(v), fmt)
+        self.row += 1
+
+    def note(self, text: str) -> None:
+        self.ws.write_string(self.row, 0, cell_text(text), self.w.fmt["note"])
+        self.row += 1
+
+    def filter(self, first_row: int = 0) -> None:
+        """Autofilter over the header and the data rows written so far."""
+        if self.columns:
+            self.ws.autofilter(first_row, 0, max(first_row, self.row - 1), len(self.columns) - 1)
+
+    def full(self) -> bool:
+        return self.row >= EXCEL_MAX_ROWS - 1
+
+
+class _Writer:
+    def __init__(self, coll: Collection, path: Path, rubric: Rubric, progress: ProgressFn | None):
+        import xlsxwriter
+
+        self.coll, self.rubric, self.progress = coll, rubric, progress
+        self.lang = coll.options.lang
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": True, "tmpdir": str(path.parent)})
+        self.wb.set_properties({"title": "Rekap LKE Zona Integritas", "subject": rubric.title,
+                                "comments": f"lketool recap, {rubric.edition}"})
+        self.sheet_names: set[str] = set()
+        f = self.wb.add_format
+        self.fmt = {
+            "header": f({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}),
+            "note": f({"italic": True, "font_color": "#595959"}),
+            "wrap": f({"text_wrap": True, "valign": "top"}),
+            "green": f(GREEN), "amber": f(AMBER), "red": f(RED),
+        }
+        for kind, num in NUM_FORMATS.items():
+            self.fmt[kind] = f({"num_format": num})
+            self.fmt[f"{kind}_total"] = f({"num_format": num, "bold": True, "top": 1})
+        self.fmt["text_total"] = f({"bold": True, "top": 1})
+        self.units = rank_units(list(coll.units))
+        self.limits = thresholds(rubric)
+
+    # ------------------------------------------------------------------ driver
+    def write(self) -> None:
+        lang, units = self.lang, self.units
+        summ = _Sheet(self, "sheet.summary", summary_columns(self.rubric, lang))
+        area = _Sheet(self, "sheet.areas", area_columns(self.rubric, lang))
+        inds = list(self.rubric.walk_indicators())
+        ind_cols = [Column("rank", t("col.rank", lang), "int", 9), Column("unit", t("col.unit", lang), "text", 34)]
+        ind_cols += [Column(i.id, f"{i.id} {i.name}", "share", 12) for i in inds]
+        indi = _Sheet(self, "sheet.indicators", ind_cols)
+        tpi = _Sheet(self, "sheet.tpi", self._tpi_columns())
+        diff = _Sheet(self, "sheet.tpi_items", self._diff_columns())
+        find = _Sheet(self, "sheet.findings", self._finding_columns())
+        fail = _Sheet(self, "sheet.failures", [Column("file", t("col.file", lang), "text", 60),
+                                               Column("code", t("col.code", lang), "text", 18),
+                                               Column("message", t("col.reason", lang), "text", 90)])
+        chart = _Sheet(self, "sheet.charts")
+
+        summ.header(height=45)
+        area.header(height=30)
+        indi.header(height=90)
+        tpi.header(height=30)
+        diff.header()
+        find.header()
+        fail.header()
+
+        # Pass 1, in rank order: everything keyed by unit.
+        tpi_units = 0
+        diff_more = 0
+        n = len(units)
+        for k, row in enumerate(units):
+            res = self.coll.result(row)
+            self._summary_row(summ, row)
+            area.put([cell_value(row, c, lang) for c in area.columns], [self._fmt(c) for c in area.columns])
+            shares = indicator_shares(res)
+            indi.put([row["rank"], row["unit"]] + [shares.get(i.id) for i in inds],
+                     [None, None] + [self.fmt["share"]] * len(inds))
+            if row.get("has_tpi"):
+                tpi_units += 1
+                diffs = res.get("tpi_differences") or []
+                self._tpi_row(tpi, row, diffs)
+                for d in diffs:
+                    if diff.full():
+                        diff_more += 1
+                        continue
+                    diff.put([row["unit"], row["file"], d["item"], d.get("cell") or "", d.get("text") or "",
+                              answer_text(d.get("unit")), answer_text(d.get("tpi"))],
+                             [None, None, None, None, self.fmt["wrap"], None, None])
+            if self.progress:
+                self.progress("write", k + 1, n)
+
+        self._summary_footer(summ)
+        self._heat(area, 3, len(area.columns) - 1)
+        self._heat(indi, 2, len(ind_cols) - 1)
+        if tpi_units:
+            tpi.filter()
+            keys = [c.key for c in tpi.columns]
+            for key, rule in (("inflated", {"criteria": "==", "value": f'"{t("yes", lang)}"'}),
+                              ("total_diff", {"criteria": ">", "value": 0})):
+                c = keys.index(key)
+                tpi.ws.conditional_format(1, c, tpi.row - 1, c, {"type": "cell", **rule, "format": self.fmt["red"]})
+        else:
+            tpi.note(t("none.tpi", lang))
+            diff.note(t("none.tpi", lang))
+        if diff.row > 1 and tpi_units:
+            diff.filter()
+        if diff_more:
+            diff.note(t("truncated.rows", lang, n=diff_more))
+
+        # Pass 2, in file order: the findings.
+        more = 0
+        for row in self.coll.units:
+            res = self.coll.result(row)
+            for p in finding_rows(res):
+                if find.full():
+                    more += 1
+                    continue
+                find.put([row["file"], p.get("sheet") or "", p.get("cell") or "", p["code"],
+                          t(f"severity.{p['severity']}", lang) if f"severity.{p['severity']}" in _SEVERITIES
+                          else p["severity"], p.get("message") or "", row["unit"], p.get("item") or ""])
+        if find.row > 1:
+            find.filter()
+            sev = 4
+            find.ws.conditional_format(1, sev, find.row - 1, sev, {
+                "type": "cell", "criteria": "==", "value": f'"{t("severity.error", lang)}"',
+                "format": self.fmt["red"]})
+            find.ws.conditional_format(1, sev, find.row - 1, sev, {
+                "type": "cell", "criteria": "==", "value": f'"{t("severity.warning", lang)}"',
+                "format": self.fmt["amber"]})
+        else:
+            find.note(t("none.findings", lang))
+        if more:
+            find.note(t("truncated.rows", lang, n=more))
+
+        for fl in self.coll.failures:
+            fail.put([fl["file"], fl["code"], fl["message"]])
+        if self.coll.failures:
+            fail.filter()
+        else:
+            fail.note(t("none.failures", lang))
+
+        self._charts(chart)
+        self.wb.close()
+
+    # ------------------------------------------------------------------ Ringkasan
+    def _fmt(self, col: Column):
+        return self.fmt.get(col.kind)
+
+    def _summary_row(self, sheet: _Sheet, row: dict) -> None:
+        cols = sheet.columns
+        values = [cell_value(row, c, self.lang) for c in cols]
+        sheet.put(values, [self.fmt["wrap"] if c.kind == "missed" else self._fmt(c) for c in cols])
+
+    def _summary_footer(self, sheet: _Sheet) -> None:
+        lang, cols, n = self.lang, sheet.columns, len(self.units)
+        if n == 0:
+            sheet.note(t("none.units", lang))
+            return
+        sheet.filter()
+        ws = sheet.ws
+        for c, col in enumerate(cols):
+            if col.criterion and col.criterion in self.limits:
+                wbk, wbbm = self.limits[col.criterion]
+                rng = (1, c, n, c)
+                ws.conditional_format(*rng, {"type": "cell", "criteria": ">=", "value": wbbm,
+                                             "format": self.fmt["green"]})
+                ws.conditional_format(*rng, {"type": "cell", "criteria": "between", "minimum": wbk,
+                                             "maximum": wbbm, "format": self.fmt["amber"]})
+                ws.conditional_format(*rng, {"type": "cell", "criteria": "<", "value": wbk,
+                                             "format": self.fmt["red"]})
+            elif col.kind == "yesno":
+                ws.conditional_format(1, c, n, c, {"type": "cell", "criteria": "==",
+                                                   "value": f'"{t("yes", lang)}"', "format": self.fmt["green"]})
+                ws.conditional_format(1, c, n, c, {"type": "cell", "criteria": "==",
+                                                   "value": f'"{t("no", lang)}"', "format": self.fmt["red"]})
+        # One blank row, then averages/counts that follow the autofilter (SUBTOTAL), each
+        # with its value for the whole table cached so readers without Excel see it too.
+        r = n + 2
+        from xlsxwriter.utility import xl_range
+
+        for c, col in enumerate(cols):
+            rng = xl_range(1, c, n, c)
+            vals = [u.get(col.key) for u in self.units]
+            if col.key == "unit":
+                ws.write_string(r, c, t("row.total", lang), self.fmt["text_total"])
+            elif col.key == "rank":
+                ws.write_formula(r, c, f"=SUBTOTAL(103,{xl_range(1, 1, n, 1)})", self.fmt["int_total"], n)
+            elif col.kind in ("points", "share"):
+                nums = [v for v in vals if isinstance(v, (int, float))]
+                avg = sum(nums) / len(nums) if nums else 0
+                ws.write_formula(r, c, f"=SUBTOTAL(101,{rng})", self.fmt[f"{col.kind}_total"], avg)
+            elif col.kind == "int":
+                ws.write_formula(r, c, f"=SUBTOTAL(109,{rng})", self.fmt["int_total"], sum(vals))
+            elif col.kind == "yesno":
+                ws.write_formula(r, c, f'=COUNTIF({rng},"{t("yes", lang)}")', self.fmt["int_total"],
+                                 sum(1 for v in vals if v))
+            else:
+                ws.write_blank(r, c, None, self.fmt["text_total"])
+        sheet.row = r + 1
+
+    def _heat(self, sheet: _Sheet, first_col: int, last_col: int) -> None:
+        n = len(self.units)
+        if n == 0:
+            sheet.note(t("none.units", self.lang))
+            return
+        sheet.filter()
+        mid = self.limits.get("area", (0.6, 0.75))[0]
+        sheet.ws.conditional_format(1, first_col, n, last_col, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+            "mid_type": "num", "mid_value": mid, "mid_color": "#FFEB84",
+            "max_type": "num", "max_value": 1, "max_color": "#63BE7B"})
+
+    # ------------------------------------------------------------------ TPI
+    def _tpi_columns(self) -> list[Column]:
+        lang = self.lang
+        return [Column("rank", t("col.rank", lang), "int", 9), Column("unit", t("col.unit", lang), "text", 34),
+                Column("file", t("col.file", lang), "text", 30),
+                Column("total", t("col.total_unit", lang), "points", 10),
+                Column("tpi_total", t("col.total_tpi", lang), "points", 10),
+                Column("total_diff", t("col.total_diff", lang), "points", 12),
+                Column("pengungkit", t("col.pengungkit_unit", lang), "points", 11),
+                Column("tpi_pengungkit", t("col.pengungkit_tpi", lang), "points", 11),
+                Column("hasil", t("col.hasil_unit", lang), "points", 10),
+                Column("tpi_hasil", t("col.hasil_tpi", lang), "points", 10),
+                Column("wbk", t("col.wbk_unit", lang), "yesno", 11),
+                Column("tpi_wbk", t("col.wbk_tpi", lang), "yesno", 11),
+                Column("tpi_differences", t("col.n_diff", lang), "int", 10),
+                Column("inflated", t("col.inflated", lang), "yesno", 14),
+                Column("diff_items", t("col.diff_items", lang), "text", 70)]
+
+    def _tpi_row(self, sheet: _Sheet, row: dict, diffs: list[dict]) -> None:
+        listed = "; ".join(f"{d['item']} ({_short(d.get('unit'))} \u2192 {_short(d.get('tpi'))})"
+                           for d in diffs[:MAX_LISTED_DIFFS])
+        if len(diffs) > MAX_LISTED_DIFFS:
+            listed += "; " + t("more", self.lang, n=len(diffs) - MAX_LISTED_DIFFS)
+        vals = {**row, "total_diff": row["total"] - row["tpi_total"], "inflated": row["total"] > row["tpi_total"],
+                "diff_items": listed}
+        sheet.put([vals.get(c.key) for c in sheet.columns],
+                  [self.fmt["wrap"] if c.key == "diff_items" else self._fmt(c) for c in sheet.columns])
+
+    def _diff_columns(self) -> list[Column]:
+        lang = self.lang
+        return [Column("unit", t("col.unit", lang), "text", 30), Column("file", t("col.file", lang), "text", 30),
+                Column("item", t("col.item", lang), "text", 12), Column("cell", t("col.cell", lang), "text", 12),
+                Column("question", t("col.question", lang), "text", 70),
+                Column("unit_answer", t("col.answer_unit", lang), "text", 13),
+                Column("tpi_answer", t("col.answer_tpi", lang), "text", 13)]
+
+    def _finding_columns(self) -> list[Column]:
+        lang = self.lang
+        return [Column("file", t("col.file", lang), "text", 30), Column("sheet", t("col.sheet", lang), "text", 12),
+                Column("cell", t("col.cell", lang), "text", 8), Column("code", t("col.code", lang), "text", 22),
+                Column("severity", t("col.severity", lang), "text", 12),
+                Column("message", t("col.message", lang), "text", 90),
+                Column("unit", t("col.unit", lang), "text", 30), Column("item", t("col.item", lang), "text", 12)]
+
+    # ------------------------------------------------------------------ Grafik
+    def _charts(self, sheet: _Sheet) -> None:
+        lang, units, ws = self.lang, self.units, sheet.ws
+        n = len(units)
+        if n == 0:
+            sheet.note(t("none.units", lang))
+            return
+        wbk_total, wbbm_total = self.limits.get("total", (75.0, 85.0))
+        wbk_area, wbbm_area = self.limits.get("area", (0.6, 0.75))
+        areas = self.rubric.areas("pemenuhan")
+        avg = {a.id: sum(u[f"area_{a.id}_share"] for u in units) / n for a in areas}
+        head = [t("col.unit", lang), t("col.total", lang), t("col.wbk_min", lang), t("col.wbbm_min", lang), "",
+                t("col.area", lang), t("col.average", lang), t("col.wbk_min", lang), t("col.wbbm_min", lang)]
+        for c, h in enumerate(head):
+            if h:
+                ws.write_string(0, c, h, self.fmt["header"])
+        ws.set_column(0, 0, 30)
+        ws.set_column(5, 5, 38)
+        for k, u in enumerate(units, start=1):
+            ws.write_string(k, 0, cell_text(u["unit"]))
+            ws.write_number(k, 1, u["total"], self.fmt["points"])
+            ws.write_number(k, 2, wbk_total)
+            ws.write_number(k, 3, wbbm_total)
+            if k <= len(areas):
+                self._area_data_row(ws, k, areas[k - 1], avg, wbk_area, wbbm_area)
+        for k in range(n + 1, len(areas) + 1):  # fewer units than areas
+            self._area_data_row(ws, k, areas[k - 1], avg, wbk_area, wbbm_area)
+
+        name = sheet.ws.name
+        bar = self.wb.add_chart({"type": "column"})
+        bar.add_series({"name": t("col.total", lang), "categories": [name, 1, 0, n, 0],
+                        "values": [name, 1, 1, n, 1], "fill": {"color": "#4472C4"}, "gap": 50})
+        line = self.wb.add_chart({"type": "line"})
+        for col, color in ((2, "#ED7D31"), (3, "#70AD47")):
+            line.add_series({"name": [name, 0, col], "categories": [name, 1, 0, n, 0],
+                             "values": [name, 1, col, n, col], "line": {"color": color, "width": 2,
+                                                                         "dash_type": "dash"},
+                             "marker": {"type": "none"}})
+        bar.combine(line)
+        bar.set_title({"name": t("chart.totals", lang)})
+        bar.set_y_axis({"name": t("chart.score", lang), "min": 0, "max": 100})
+        bar.set_legend({"position": "bottom"})
+        bar.set_size({"width": min(max(720, 24 * n), 4000), "height": 420})
+        ws.insert_chart(1, 10, bar)
+
+        m = len(areas)
+        radar = self.wb.add_chart({"type": "radar", "subtype": "marker"})
+        for col, color in ((6, "#4472C4"), (7, "#ED7D31"), (8, "#70AD47")):
+            radar.add_series({"name": [name, 0, col], "categories": [name, 1, 5, m, 5],
+                              "values": [name, 1, col, m, col], "line": {"color": color, "width": 2}})
+        radar.set_title({"name": t("chart.areas", lang)})
+        radar.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
+        radar.set_legend({"position": "bottom"})
+        radar.set_size({"width": 720, "height": 480})
+        ws.insert_chart(24, 10, radar)
+
+    def _area_data_row(self, ws, k: int, a, avg: dict, wbk: float, wbbm: float) -> None:
+        ws.write_string(k, 5, cell_text(f"{a.id} {a.name}"))
+        ws.write_number(k, 6, avg[a.id], self.fmt["share"])
+        ws.write_number(k, 7, wbk, self.fmt["share"])
+        ws.write_number(k, 8, wbbm, self.fmt["share"])
+
+
+_SEVERITIES = {"severity.error", "severity.warning", "severity.info"}
+
+
+def _short(v: Any) -> str:
+    if v is None or v == "":
+        return "-"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
