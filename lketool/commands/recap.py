@@ -73,6 +73,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     except KeyboardInterrupt:
         click.echo("\n" + t("cli.cancelled", lang), err=True)
         ctx.exit(130)
+    except BrokenPipeError:  # e.g. `lketool recap ... --format csv | head`: the reader left
+        _silence_stdout()
+        ctx.exit(1)
     except NoWorkbooks:
         _fail(ctx, t("cli.no_files", lang, paths=", ".join(str(p) for p in paths)), lang)
     except OSError as exc:
@@ -90,6 +93,14 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    # Python would report the broken pipe again when flushing stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _fail(ctx: click.Context, message: str, lang: str = "id") -> None:

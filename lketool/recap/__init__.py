@@ -6,6 +6,9 @@ JSON/CSV for pipelines.
     outcome = recap(["folder/"], "Rekap.xlsx")
     outcome.stats.checked, outcome.failures
 
+Lower level: :func:`lketool.recap.collect.collect` (check and cache, no output) and the
+writers in :mod:`lketool.recap.workbook` and :mod:`lketool.recap.export`.
+
 Workbooks are checked in parallel worker processes and their results cached by content
 (see :mod:`lketool.recap.cache`), so a second run reads only the files that changed."""
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 from typing import Iterable
 
 from lketool.recap.cache import DEFAULT_DIRNAME, ResultCache
-from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions, collect
+from lketool.recap import collect as _collect_mod
+from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions
 
 FORMATS = ("xlsx", "json", "csv")
 
@@ -63,7 +67,7 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
     to_file = output is not None and str(output) != "-"
     cdir = Path(cache_dir) if cache_dir is not None else default_cache_dir(output)
     exclude = [output] if to_file else []
-    with collect(paths, options, jobs=jobs, cache_dir=cdir, use_cache=use_cache, exclude=exclude,
+    with _collect_mod.collect(paths, options, jobs=jobs, cache_dir=cdir, use_cache=use_cache, exclude=exclude,
                  progress=progress) as coll:
         if coll.stats.files == 0:
             raise NoWorkbooks(", ".join(str(p) for p in paths))
@@ -83,5 +87,5 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
                             cache_dir=cdir if use_cache else None)
 
 
-__all__ = ["recap", "NoWorkbooks", "collect", "Collection", "CollectStats", "RecapOptions", "RecapOutcome", "ResultCache",
+__all__ = ["recap", "NoWorkbooks", "Collection", "CollectStats", "RecapOptions", "RecapOutcome", "ResultCache",
            "default_cache_dir", "FORMATS"]

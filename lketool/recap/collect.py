@@ -247,13 +247,13 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str, jobs: int,
-              take: Callable[[int, tuple], None]) -> None:
+              take: Callable[[int, tuple], None], worker: Callable = _check_chunk) -> None:
     size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
     careful: list[tuple[int, str]] = []
     ex = _pool(min(jobs, len(chunks)))
     try:
-        futs = {ex.submit(_check_chunk, c, options, store_dir): c for c in chunks}
+        futs = {ex.submit(worker, c, options, store_dir): c for c in chunks}
         for fut in as_completed(futs):
             try:
                 outs = fut.result()
@@ -268,14 +268,14 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
     ex.shutdown()
     careful.sort()
     while careful:
-        careful = _careful_round(careful, options, store_dir, take)
+        careful = _careful_round(careful, options, store_dir, take, worker)
 
 
-def _careful_round(todo, options, store_dir, take):
+def _careful_round(todo, options, store_dir, take, worker):
     """One worker, one file per task: when it dies, the first unfinished file is the one
     that killed it; the files queued behind it are tried again in a fresh process."""
     ex = _pool(1)
-    futs = [(i, f, ex.submit(_check_chunk, [(i, f)], options, store_dir)) for i, f in todo]
+    futs = [(i, f, ex.submit(worker, [(i, f)], options, store_dir)) for i, f in todo]
     rest: list[tuple[int, str]] = []
     culprit_found = False
     try:

@@ -1,0 +1,200 @@
+"""The recap cache (only changed files are read again), parallel runs, and per-file
+failures that never stop a batch."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import lketool.recap.collect as collect_mod
+from lketool.api import check_file
+from lketool.recap import RecapOptions, recap
+from lketool.recap.cache import ResultCache
+from lketool.recap.collect import _check_chunk, _run_pool, collect
+from lketool.rubric import load_rubric
+from lketool.template import write_template
+from test_recap_support import answer_cells, random_answers, set_cells
+
+RB = load_rubric()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("base")
+    return write_template(d / "base.xlsx", "lampiran-iii", unit="Dinas Dasar", answers=random_answers(RB, 7))
+
+
+@pytest.fixture
+def folder(tmp_path, base) -> Path:
+    """Three units made from one template by changing cells (fast), and one broken file."""
+    root = tmp_path / "in"
+    root.mkdir()
+    cells = answer_cells(base)
+    for k, (name, answer) in enumerate([("Dinas A", "Ya"), ("Dinas B", "Tidak"), ("Dinas C", "Ya")]):
+        set_cells(base, root / f"unit_{k}.xlsx", "LKE ZI", {"C2": name, cells["P.1.i.a"]: answer,
+                                                              cells["P.1.ii.a"]: "Tidak" if k == 2 else "Ya"})
+    (root / "rusak.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    return root
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count check_file calls (jobs=1 runs in this process)."""
+    calls: list[str] = []
+    real = collect_mod.check_file
+
+    def spy(path, **kw):
+        calls.append(Path(path).name)
+        return real(path, **kw)
+
+    monkeypatch.setattr(collect_mod, "check_file", spy)
+    return calls
+
+
+def _ringkasan(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)["Ringkasan"]
+    rows = []
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        if r[0] is None:
+            break
+        rows.append(r)
+    return rows
+
+
+def test_second_run_reads_only_changed_files(folder, tmp_path, counted):
+    out = tmp_path / "Rekap.xlsx"
+    first = recap([folder], out, jobs=1)
+    assert sorted(counted) == ["rusak.xlsx", "unit_0.xlsx", "unit_1.xlsx", "unit_2.xlsx"]
+    assert (first.stats.checked, first.stats.cached) == (4, 0)
+    assert (tmp_path / ".lketool-cache").is_dir(), "default cache folder sits beside the output"
+    table1 = _ringkasan(out)
+
+    counted.clear()
+    second = recap([folder], out, jobs=1)
+    assert counted == [] and (second.stats.checked, second.stats.cached) == (0, 4)
+    assert _ringkasan(out) == table1
+    assert second.failures == first.failures
+
+    # change one answer of one unit: only that file is read again, and its row follows
+    cells = answer_cells(folder / "unit_1.xlsx")
+    set_cells(folder / "unit_1.xlsx", folder / "unit_1.xlsx", "LKE ZI", {cells["P.1.i.a"]: "Ya",
+                                                                           cells["P.2.i.a"]: "Tidak"})
+    counted.clear()
+    third = recap([folder], out, jobs=1)
+    assert counted == ["unit_1.xlsx"] and third.stats.cached == 3
+    fresh = check_file(folder / "unit_1.xlsx")
+    row = next(r for r in _ringkasan(out) if r[2] == str(folder / "unit_1.xlsx"))
+    assert row[4] == fresh.scores.total
+
+
+def test_corrupt_or_foreign_entries_are_recomputed(folder, tmp_path, counted):
+    cache = tmp_path / "cache"
+    recap([folder], tmp_path / "a.json", fmt="json", jobs=1, cache_dir=cache)
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 4  # the broken file's verdict is cached too
+    entries[0].write_text('{"format": 1, "key": "trunc', encoding="utf-8")  # torn write
+    data = json.loads(entries[1].read_text(encoding="utf-8"))
+    data["key"] = "0" * 64  # a valid entry stored under the wrong name
+    entries[1].write_text(json.dumps(data), encoding="utf-8")
+    counted.clear()
+    recap([folder], tmp_path / "b.json", fmt="json", jobs=1, cache_dir=cache)
+    assert len(counted) == 2
+    a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    b = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert a == b
+    assert not list(cache.rglob("*.tmp")), "no temporary files are left behind"
+
+
+def test_no_cache_and_option_changes_recompute(folder, tmp_path, counted):
+    cache = tmp_path / "cache"
+    recap([folder], tmp_path / "r.csv", fmt="csv", jobs=1, cache_dir=cache)
+    counted.clear()
+    recap([folder], tmp_path / "r.csv", fmt="csv", jobs=1, cache_dir=cache, use_cache=False)
+    assert len(counted) == 4
+    counted.clear()
+    strict = recap([folder], tmp_path / "s.csv", fmt="csv", jobs=1, cache_dir=cache,
+                   options=RecapOptions(strict=True))
+    assert len(counted) == 4 and strict.stats.cached == 0
+    # a byte-identical copy under another name is its own entry (unit names may come from names)
+    shutil.copy(folder / "unit_0.xlsx", folder / "unit_0_copy.xlsx")
+    counted.clear()
+    recap([folder], tmp_path / "r.csv", fmt="csv", jobs=1, cache_dir=cache)
+    assert counted == ["unit_0_copy.xlsx"]
+
+
+def test_cache_entry_roundtrip(tmp_path):
+    c = ResultCache(tmp_path)
+    assert c.get("ab" * 32) is None
+    assert c.put("ab" * 32, {"file": "x.xlsx", "error": None, "scores": {"total": 1.0}})
+    assert c.get("ab" * 32)["scores"]["total"] == 1.0
+    ro = tmp_path / "ro"
+    ro.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert ResultCache(ro).put("cd" * 32, {"file": "x", "error": None, "scores": {}}) is False
+
+
+def test_parallel_equals_serial(base, tmp_path):
+    root = tmp_path / "many"
+    root.mkdir()
+    cells = answer_cells(base)
+    ids = [e for e in RB.entry_ids() if e in RB.items and RB.items[e].type == "yn"]
+    for k in range(collect_mod.SERIAL_BELOW + 3):
+        set_cells(base, root / f"u{k:02d}.xlsx", "LKE ZI",
+                  {"C2": f"Unit {k:02d}", **{cells[i]: ("Ya" if (k >> j) & 1 else "Tidak") for j, i in
+                                            enumerate(ids[:6])}})
+    (root / "rusak.xlsx").write_bytes(b"nope")
+    one = recap([root], tmp_path / "one.xlsx", jobs=1, use_cache=False)
+    two = recap([root], tmp_path / "two.xlsx", jobs=2, use_cache=False)
+    assert two.stats.checked == len(list(root.iterdir()))
+    assert _ringkasan(tmp_path / "one.xlsx") == _ringkasan(tmp_path / "two.xlsx")
+    assert one.failures == two.failures
+
+
+def test_unexpected_exception_is_a_failure_not_a_crash(folder, tmp_path, monkeypatch):
+    real = collect_mod.check_file
+
+    def flaky(path, **kw):
+        if Path(path).name == "unit_2.xlsx":
+            raise RuntimeError("boom")
+        return real(path, **kw)
+
+    monkeypatch.setattr(collect_mod, "check_file", flaky)
+    out = recap([folder], tmp_path / "r.xlsx", jobs=1, use_cache=False)
+    assert out.units == 2
+    bad = next(f for f in out.failures if f["file"].endswith("unit_2.xlsx"))
+    assert bad["code"] == "internal-error" and "RuntimeError: boom" in bad["message"]
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Gagal dibaca"]
+    assert "internal-error" in [c.value for c in ws["B"]]
+
+
+def crash_on_marked(chunk, options, store_dir):
+    """Worker used below: dies (as on a segfault or out-of-memory kill) on 'crash' files."""
+    if any("crash" in f for _, f in chunk):
+        os._exit(3)
+    return _check_chunk(chunk, options, store_dir)
+
+
+def test_a_dying_worker_loses_only_its_file(folder, tmp_path):
+    files = sorted(str(p) for p in folder.iterdir())
+    crash = folder / "crash.xlsx"
+    crash.write_bytes((folder / "unit_0.xlsx").read_bytes())
+    todo = list(enumerate(files + [str(crash)]))
+    got: dict[int, tuple] = {}
+    _run_pool(todo, RecapOptions(), str(tmp_path / "store"), 2, lambda i, out: got.__setitem__(i, out),
+              worker=crash_on_marked)
+    assert sorted(got) == list(range(len(todo)))
+    crashed = [out[2] for out in got.values() if out[2].get("code") == "worker-crashed"]
+    assert [c["file"] for c in crashed] == [str(crash)]
+    ok = [out for out in got.values() if not out[2].get("_failure")]
+    assert len(ok) == 3
+
+
+def test_collect_keeps_memory_flat(folder, tmp_path):
+    # Parent holds summary rows only; full results are read back from the store on demand.
+    with collect([folder], jobs=1, cache_dir=tmp_path / "c") as coll:
+        assert all("problems" not in row for row in coll.units)
+        full = coll.result(coll.units[0])
+        assert full["problems"] and full["file"] == coll.units[0]["file"]
