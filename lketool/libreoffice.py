@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 DEFAULT_TIMEOUT = 180.0
+XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 ENV_VAR = "LKETOOL_SOFFICE"  # full path of soffice, when it is somewhere unusual
 
 _CANDIDATES_WINDOWS = (
@@ -125,6 +126,18 @@ def _convert(srcs: list[Path], outdir: Path, target: str, timeout: float) -> Non
                                f"LibreOffice failed to convert ({err or proc.returncode})")
 
 
+def convert_many(srcs: Iterable[str | Path], outdir: str | Path, target: str, *,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Convert many files in ONE LibreOffice start: each ``src`` becomes
+    ``outdir/<stem>.<ext>``.  ``target`` is a LibreOffice filter such as ``"pdf"`` or
+    ``"xlsx:Calc MS Excel 2007 XML"``.  Files appear directly in ``outdir`` (use a
+    private folder and move them when atomic results matter)."""
+    srcs = [Path(s).resolve() for s in srcs]
+    if srcs:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+        _convert(srcs, Path(outdir), target, timeout)
+
+
 def recalc_many(srcs: Iterable[str | Path], outdir: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
     """Recalculate many workbooks with ONE LibreOffice start (much faster than one call
     each).  Each ``src`` is written as ``outdir/<src stem>.xlsx``; stems must differ.
@@ -139,7 +152,7 @@ def recalc_many(srcs: Iterable[str | Path], outdir: str | Path, *, timeout: floa
     # Convert into a private folder first, then move: a source inside outdir is never
     # overwritten half-way, and readers of outdir never see a partial file.
     with tempfile.TemporaryDirectory(prefix=".lketool-lo-", dir=outdir) as tmp:
-        _convert(srcs, Path(tmp), "xlsx:Calc MS Excel 2007 XML", timeout)
+        convert_many(srcs, tmp, XLSX_FILTER, timeout=timeout)
         out = []
         for s in srcs:
             produced = Path(tmp) / f"{s.stem}.xlsx"
