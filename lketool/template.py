@@ -499,6 +499,7 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
     dv = _Validations(rubric)
     last_col = ci("R")
     prev_row = header
+    last_pengungkit_row = 0
     heading_rows: dict[str, int] = {}
     for eid, soal, headings in _portalrb_headings(rubric):
         row = entry_rows[eid]
@@ -537,12 +538,15 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             ws[f"F{row}"] = obj.marker
             ws[f"G{row}"] = obj.text
             ind = rubric.indicators[obj.indicator_id]
-            if ind.half == "hasil":  # a Hasil question is its own indicator, with its weight
+            # a Hasil question is its own indicator: show its weight and weighted score
+            is_hasil = ind.half == "hasil"
+            if is_hasil:
                 ws[f"H{row}"] = ind.weight
             ws[f"I{row}"] = obj.criteria
             ws[f"J{row}"] = rubric.type_label(obj.type)
+            key = ind.id if is_hasil else "item:" + obj.id
             for col, src in (("O", "C"), ("P", "D")):
-                ws[f"{col}{row}"] = f"={NILAI_SHEET}!{src}{nilai_rows['item:' + obj.id]}"
+                ws[f"{col}{row}"] = f"={NILAI_SHEET}!{src}{nilai_rows[key]}"
                 ws[f"{col}{row}"].number_format = "0.00"
         else:
             kind = "count"
@@ -556,7 +560,20 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             dv.add(kind, f"{col}{row}")
         for col in ("L", "M", "Q"):
             st.free(ws[f"{col}{row}"])
+        if not last_pengungkit_row and obj.id.startswith("H."):
+            last_pengungkit_row = max(r for r in range(header + 1, row) if ws[f"R{r}"].value is not None)
         prev_row = row
+    # totals where there is room: after the last pengungkit question, and below the sheet
+    totals = [(prev_row + 2, "TOTAL HASIL", "hasil"), (prev_row + 3, "NILAI EVALUASI ZONA INTEGRITAS", "total")]
+    if last_pengungkit_row and not any(ws.cell(last_pengungkit_row + 1, c).value for c in range(2, last_col + 1)):
+        totals.insert(0, (last_pengungkit_row + 1, "TOTAL PENGUNGKIT", "pengungkit"))
+    for tr, label, key in totals:
+        ws[f"B{tr}"] = label
+        ws.merge_cells(f"B{tr}:G{tr}")
+        st.row(ws, tr, "total", 2, last_col)
+        for col, src in (("O", "C"), ("P", "D")):
+            ws[f"{col}{tr}"] = f"={NILAI_SHEET}!{src}{nilai_rows[key]}"
+            ws[f"{col}{tr}"].number_format = "0.00"
     for r in range(header + 1, prev_row + 1):
         fit_row_height(ws, r, {"G": WIDTHS_PORTALRB["G"], "I": WIDTHS_PORTALRB["I"]})
     dv.apply(ws)
