@@ -93,3 +93,22 @@ def test_recalc_many_rejects_duplicate_names(tmp_path):
     with pytest.raises(ValueError):
         lo.recalc_many([one, two], tmp_path / "out")
 
+
+
+@pytest.mark.libreoffice
+def test_template_command_recalc_option(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from lketool.cli import main
+    from lketool.template import lampiran_rows
+
+    if lo.find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "kosong.xlsx"
+    res = CliRunner().invoke(main, ["template", "-o", str(out), "--unit", "Dinas Uji", "--recalc"])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out, data_only=True)["LKE ZI"]
+    rows = lampiran_rows(unit="Dinas Uji")
+    assert ws[f"L{rows['P.1.i.a']}"].value == "Blm Diisi"  # a computed value, not a formula
+    assert ws["C2"].value == "Dinas Uji"
