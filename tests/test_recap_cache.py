@@ -97,12 +97,19 @@ def test_corrupt_or_foreign_entries_are_recomputed(folder, tmp_path, counted):
     entries = sorted(cache.rglob("*.json"))
     assert len(entries) == 4  # the broken file's verdict is cached too
     entries[0].write_text('{"format": 1, "key": "trunc', encoding="utf-8")  # torn write
-    data = json.loads(entries[1].read_text(encoding="utf-8"))
-    data["key"] = "0" * 64  # a valid entry stored under the wrong name
-    entries[1].write_text(json.dumps(data), encoding="utf-8")
+    lines = entries[1].read_text(encoding="utf-8").splitlines()
+    head = json.loads(lines[0])
+    head["key"] = "0" * 64  # a valid entry stored under the wrong name
+    entries[1].write_text("\n".join([json.dumps(head)] + lines[1:]), encoding="utf-8")
+    lines = entries[2].read_text(encoding="utf-8").splitlines()
+    entries[2].write_text("\n".join(lines[:2] + ["[{broken"]), encoding="utf-8")  # bad problems line
     counted.clear()
     recap([folder], tmp_path / "b.json", fmt="json", jobs=1, cache_dir=cache)
-    assert len(counted) == 2
+    # two found when looking up summaries; the broken problems line when the writer needs it
+    assert sorted(counted) == sorted(p.name for p in [Path(json.loads(e.read_text(encoding="utf-8")
+                                                                     .splitlines()[1])["file"])
+                                                      for e in entries[:2]] + [Path(
+        json.loads(entries[2].read_text(encoding="utf-8").splitlines()[1])["file"])])
     a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     b = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert a == b
@@ -128,12 +135,16 @@ def test_no_cache_and_option_changes_recompute(folder, tmp_path, counted):
 
 def test_cache_entry_roundtrip(tmp_path):
     c = ResultCache(tmp_path)
-    assert c.get("ab" * 32) is None
-    assert c.put("ab" * 32, {"file": "x.xlsx", "error": None, "scores": {"total": 1.0}})
-    assert c.get("ab" * 32)["scores"]["total"] == 1.0
+    key = "ab" * 32
+    assert c.get(key) is None and c.summary(key) is None
+    result = {"file": "x.xlsx", "error": None, "scores": {"total": 1.0}, "problems": [{"code": "c"}]}
+    assert c.put(key, result, {"total": 1.0, "file": "x.xlsx"})
+    assert c.get(key) == result
+    assert c.get(key, problems=False) == {k: v for k, v in result.items() if k != "problems"}
+    assert c.problems(key) == [{"code": "c"}] and c.summary(key)["total"] == 1.0
     ro = tmp_path / "ro"
     ro.write_text("a file where the cache folder should be", encoding="utf-8")
-    assert ResultCache(ro).put("cd" * 32, {"file": "x", "error": None, "scores": {}}) is False
+    assert ResultCache(ro).put("cd" * 32, result, {}) is False
 
 
 def test_parallel_equals_serial(base, tmp_path):

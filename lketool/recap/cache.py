@@ -13,12 +13,13 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
 from lketool import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DEFAULT_DIRNAME = ".lketool-cache"
 _CHUNK = 1 << 20
 
@@ -43,7 +44,10 @@ def cache_key(digest: str, options: Mapping[str, Any]) -> str:
 
 
 class ResultCache:
-    """A folder of ``<key[:2]>/<key>.json`` entries holding ``FileResult.to_dict()``.
+    """A folder of ``<key[:2]>/<key>.json`` entries, each three JSON lines: a header with
+    the key and the recap's summary row, ``FileResult.to_dict()`` without its problems,
+    and the problems.  A run that finds everything cached reads only the first lines;
+    the writers read the other two when they need them.
 
     Safe to share between processes: every write is a private temporary file renamed
     into place.  Failing to write (read-only folder, full disk) is not an error: the
@@ -55,36 +59,69 @@ class ResultCache:
     def path_for(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The cached result for ``key``, or None when missing, unreadable or corrupt."""
-        return read_entry(self.path_for(key), key)
+    def summary(self, key: str) -> dict[str, Any] | None:
+        """The summary stored with ``key``, or None when missing, unreadable or corrupt."""
+        try:
+            with open(self.path_for(key), "rb") as f:
+                head = json.loads(f.readline())
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("key") != key
+                or not isinstance(head.get("summary"), dict)):
+            return None
+        return head["summary"]
 
-    def put(self, key: str, result: Mapping[str, Any]) -> bool:
-        """Store ``result`` under ``key``; returns False when it could not be written."""
-        return write_entry(self.path_for(key), key, result)
+    def get(self, key: str, *, problems: bool = True) -> dict[str, Any] | None:
+        """The cached result for ``key`` (without its problems when ``problems`` is
+        False), or None when missing, unreadable or corrupt."""
+        got = self._read(key, True, problems)
+        if got is None:
+            return None
+        result, probs = got
+        if problems:
+            result["problems"] = probs
+        return result
+
+    def problems(self, key: str) -> list[dict[str, Any]] | None:
+        """Only the problems of a cached result (the writers' second pass)."""
+        got = self._read(key, False, True)
+        return None if got is None else got[1]
+
+    def _read(self, key: str, want_result: bool, want_problems: bool):
+        try:
+            with open(self.path_for(key), "rb") as f:
+                head = json.loads(f.readline())
+                if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("key") != key:
+                    return None
+                line = f.readline()
+                result = json.loads(line) if want_result else None
+                probs = json.loads(f.readline()) if want_problems else None
+        except (OSError, ValueError):
+            return None
+        if want_result and not (isinstance(result, dict) and "error" in result and "file" in result
+                                and ("scores" in result or result["error"])):
+            return None
+        if want_problems and not isinstance(probs, list):
+            return None
+        return result, probs
+
+    def put(self, key: str, result: Mapping[str, Any], summary: Mapping[str, Any]) -> bool:
+        """Store ``result`` and its ``summary`` under ``key``; False when it could not be written."""
+        body = {k: v for k, v in result.items() if k != "problems"}
+        dump = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        text = "\n".join([dump({"format": CACHE_FORMAT, "key": key, "summary": summary}), dump(body),
+                          dump(list(result.get("problems") or []))]) + "\n"
+        return _write_atomic(self.path_for(key), key, text)
 
 
-def read_entry(path: Path, key: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if (not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("key") != key
-            or not isinstance(data.get("result"), dict)):
-        return None
-    result = data["result"]
-    if not ("error" in result and "file" in result and ("scores" in result or result["error"])):
-        return None
-    return result
-
-
-def write_entry(path: Path, key: str, result: Mapping[str, Any]) -> bool:
-    text = json.dumps({"format": CACHE_FORMAT, "key": key, "result": result},
-                      ensure_ascii=False, separators=(",", ":"))
+def _write_atomic(path: Path, key: str, text: str) -> bool:
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
         # No fsync: a cache entry lost or truncated by a power cut reads as corrupt and
         # is recomputed, which is cheaper than syncing every entry.
         with os.fdopen(fd, "w", encoding="utf-8") as f:

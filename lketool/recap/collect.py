@@ -68,14 +68,31 @@ class Collection:
     _memory: dict[int, dict] = field(default_factory=dict, repr=False)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
-    def result(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The full ``to_dict()`` result behind a summary row."""
+    def result(self, row: dict[str, Any], *, problems: bool = True) -> dict[str, Any]:
+        """The full ``to_dict()`` result behind a summary row (``problems=False``: all
+        but the problems, which are most of its size)."""
         if row.get("_mem") is not None:
             return self._memory[row["_mem"]]
-        d = self.store.get(row["_key"]) if row.get("_key") else None
-        if d is None:  # the entry vanished since (folder cleaned meanwhile): read the file again
-            d = _check_one(row["file"], self.options, None)[1] or {}
+        d = self.store.get(row["_key"], problems=problems) if row.get("_key") else None
+        if d is None:
+            d = self._reread(row)
         return _relocate(d, row["file"])
+
+    def problems(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The problems of one unit (``to_dict()["problems"]``)."""
+        if row.get("_mem") is not None:
+            return self._memory[row["_mem"]]["problems"]
+        probs = self.store.problems(row["_key"]) if row.get("_key") else None
+        if probs is None:
+            probs = self._reread(row).get("problems") or []
+        for p in probs:
+            p["file"] = row["file"]
+        return probs
+
+    def _reread(self, row: dict[str, Any]) -> dict[str, Any]:
+        # The entry vanished or broke since it was read (cache folder cleaned meanwhile).
+        key, d, out = _check_one(row["file"], self.options, None)
+        return d if d is not None else {"file": row["file"], "error": None, "problems": [], "indicators": []}
 
     def close(self) -> None:
         if self._tmp is not None:
@@ -178,13 +195,11 @@ def _cached(store: ResultCache, file: str, options: RecapOptions):
         key = cache_key(file_digest(file), options.key_fields(Path(file).name))
     except OSError:
         return None  # check_file will say why it cannot be opened
-    d = store.get(key)
-    if d is None:
+    row = store.summary(key)
+    if row is None or not isinstance(row.get("file"), str):
         return None
-    try:
-        return key, None, _row_of(_relocate(d, file))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # an entry that parses but is not a result: recompute
+    row["file"] = file  # the same bytes may have been cached from another folder
+    return key, None, row
 
 
 def _row_of(d: dict) -> dict:
@@ -217,11 +232,8 @@ def _check_one(file: str, options: RecapOptions, store_dir: str | None):
         err = f"{type(exc).__name__}: {exc}"
         return None, None, {"file": file, "code": "internal-error", "_failure": True,
                             "message": t("fail.internal", options.lang, file=Path(file).name, error=err)}
-    if row.get("_failure"):
-        if key is not None and store_dir is not None:
-            ResultCache(store_dir).put(key, d)
-        return key, None, row
-    if key is not None and store_dir is not None and ResultCache(store_dir).put(key, d):
+    stored = key is not None and store_dir is not None and ResultCache(store_dir).put(key, d, row)
+    if stored or row.get("_failure"):
         return key, None, row
     return key, d, row
 

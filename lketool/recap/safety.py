@@ -34,9 +34,9 @@ def sheet_name(name: str, taken: set[str] | None = None) -> str:
 
 
 def cell_text(value) -> str:
-    """Text fit for an xlsx cell: no XML-illegal control characters, at most Excel's
-    32,767 characters (longer text is cut with an ellipsis)."""
-    s = _XML_BAD.sub("", "" if value is None else str(value))
+    """Text fit for an xlsx cell: at most Excel's 32,767 characters (longer text is cut
+    with an ellipsis).  xlsxwriter itself escapes control characters."""
+    s = value if type(value) is str else ("" if value is None else str(value))
     if len(s) > EXCEL_MAX_CHARS:
         s = s[:EXCEL_MAX_CHARS - 1] + "\u2026"
     return s

@@ -17,7 +17,7 @@ CRITERION_COLUMN = {"total": "total", "pengungkit": "pengungkit", "bersih_akunta
 
 
 def summary_row(result: dict[str, Any]) -> dict[str, Any]:
-    """The compact, language-free facts of one readable workbook: what the Ringkasan,
+    """The compact facts of one readable workbook: what the Ringkasan,
     Area, Unit vs TPI and Grafik sheets need, small enough to keep for thousands of units."""
     s = result["scores"]
     row: dict[str, Any] = {
@@ -204,9 +204,9 @@ def indicator_shares(result: dict[str, Any]) -> dict[str, float]:
     return {ind["id"]: ind["share"] for ind in result.get("indicators") or []}
 
 
-def finding_rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def finding_rows(problems: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every problem of one workbook, in sheet order."""
-    probs = sorted(result.get("problems") or [],
+    probs = sorted(problems,
                    key=lambda p: (p.get("sheet") or "", p.get("row") or 0, p.get("column") or 0, p["code"]))
     yield from probs
 

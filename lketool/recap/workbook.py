@@ -142,7 +142,7 @@ class _Writer:
         diff_more = 0
         n = len(units)
         for k, row in enumerate(units):
-            res = self.coll.result(row)
+            res = self.coll.result(row, problems=False)
             self._summary_row(summ, row)
             area.put([cell_value(row, c, lang) for c in area.columns], [self._fmt(c) for c in area.columns])
             shares = indicator_shares(res)
@@ -183,8 +183,7 @@ class _Writer:
         # Pass 2, in file order: the findings.
         more = 0
         for row in self.coll.units:
-            res = self.coll.result(row)
-            for p in finding_rows(res):
+            for p in finding_rows(self.coll.problems(row)):
                 if find.full():
                     more += 1
                     continue

@@ -1,0 +1,214 @@
+"""Benchmark ``lketool recap`` over 1,000 realistic workbooks.
+
+    python benchmarks/bench_recap.py            # N=1000, --jobs 2
+    python benchmarks/bench_recap.py --n 2000 --jobs 4 --keep /tmp/lke-bench
+
+Workbooks: the LibreOffice-saved samples in ``samples/`` (and the real workbook in
+``../shared`` when present) are the bases; each generated copy gets its own unit name
+and a few different answers, edited at the zip/XML level so generation takes seconds
+(the edited cells' cached formula values are left stale, as in a file edited without
+recalculation, so some copies also carry score-mismatch findings).
+
+Each measured run is a fresh Python process (so peak memory is its own): the first run
+with an empty cache, a second run over the same files (all cached), a third after 10
+files changed, and first runs over 250 / 500 / 1000 files to show memory stays flat.
+Peak RSS is ``resource.getrusage`` of the run itself and of its worker processes.
+Not a test: run it by hand and copy the figures into docs/recap.md."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+REAL = ROOT.parent / "shared" / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
+PARTS = 4  # files are spread over 4 sub-folders so that N/4, N/2, N can be recapped
+
+
+def bases() -> list[Path]:
+    found = sorted((ROOT / "samples").glob("*.xlsx"))
+    if REAL.is_file():
+        found.append(REAL)
+    if not found:
+        sys.exit("no base workbooks: samples/ is empty and ../shared is absent")
+    return found
+
+
+def _unit_cell(path: Path, sheet: str, unit: str) -> str | None:
+    from lketool.reader import cell_ref, open_workbook
+
+    grid = open_workbook(path).grid(sheet)
+    for r in range(1, min(grid.nrows, 12) + 1):
+        for c, v in enumerate(grid.rows[r - 1], start=1):
+            if isinstance(v, str) and v.strip() == unit:
+                return cell_ref(r, c)
+    return None
+
+
+def generate(dest: Path, n: int, seed: int = 2025) -> list[Path]:
+    """``n`` copies of the bases with varied unit names and answers, in PARTS folders."""
+    from lketool.api import check_file
+    from lketool.rubric import load_rubric
+    from test_recap_support import set_cells
+
+    rb = load_rubric()
+    rng = random.Random(seed)
+    plans = []
+    for b in bases():
+        res = check_file(b)
+        cells = {r["item"]: r["cell"].split("!")[-1] for r in res.answer_rows() if r["cell"]}
+        choice = [e for e in cells if e in rb.items and rb.items[e].type != "survey"]
+        plans.append((b, res.sheet, _unit_cell(b, res.sheet, res.unit), cells, choice))
+    out = []
+    for i in range(n):
+        base, sheet, unit_cell, cells, choice = plans[i % len(plans)]
+        edits = {}
+        if unit_cell:
+            edits[unit_cell] = f"Unit Kerja Contoh {i:04d}"
+        for eid in rng.sample(choice, 3):
+            edits[cells[eid]] = rng.choice(list(rb.options(rb.items[eid].type)))
+        part = dest / f"part{i * PARTS // n}"
+        part.mkdir(parents=True, exist_ok=True)
+        out.append(set_cells(base, part / f"LKE_{i:04d}_{base.stem[:20]}.xlsx", sheet, edits))
+    return out
+
+
+def change(files: list[Path], k: int, seed: int = 7) -> None:
+    """Change one answer in ``k`` of the files (spread over the set)."""
+    from lketool.api import check_file
+    from lketool.rubric import load_rubric
+    from test_recap_support import set_cells
+
+    rb = load_rubric()
+    rng = random.Random(seed)
+    for f in files[:: max(1, len(files) // k)][:k]:
+        res = check_file(f)
+        rows = [r for r in res.answer_rows() if r["cell"] and r["item"] in rb.items
+                and rb.items[r["item"]].type == "yn"]
+        r = rng.choice(rows)
+        set_cells(f, f, res.sheet, {r["cell"].split("!")[-1]: "Tidak" if r["unit"] == "Ya" else "Ya"})
+
+
+# ---------------------------------------------------------------- one measured run (child)
+
+def child(args) -> None:
+    import multiprocessing.forkserver
+    import resource
+
+    from lketool.recap import recap
+
+    t0 = time.perf_counter()
+    outcome = recap([Path(p) for p in args.paths], Path(args.out), jobs=args.jobs,
+                    cache_dir=Path(args.cache))
+    wall = time.perf_counter() - t0
+    # Workers are children of the forkserver: stop it so their usage is reaped into ours.
+    fs = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if fs is not None and hasattr(fs, "_stop"):
+        fs._stop()
+    kb = 1 if sys.platform != "darwin" else 1 / 1024  # ru_maxrss: KiB on Linux, bytes on macOS
+    print(json.dumps({
+        "files": outcome.stats.files, "units": outcome.units, "failed": len(outcome.failures),
+        "checked": outcome.stats.checked, "cached": outcome.stats.cached, "wall": wall,
+        "collect": outcome.stats.seconds, "write": outcome.write_seconds,
+        "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kb / 1024,
+        "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kb / 1024,
+        "output_mb": Path(args.out).stat().st_size / 2**20,
+    }))
+
+
+def measure(paths: list[Path], out: Path, cache: Path, jobs: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--out", str(out), "--cache", str(cache), "--jobs", str(jobs),
+           *map(str, paths)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"run failed:\n{p.stderr}")
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    # Other programs on the machine slow the first run down: show how busy it was.
+    r["load"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return r
+
+
+def baseline(files: list[Path], k: int = 60) -> float:
+    """Milliseconds check_file alone takes per workbook here (one process, warm)."""
+    from lketool.api import check_file
+
+    for f in files[:5]:
+        check_file(f)
+    t = time.perf_counter()
+    for f in files[:k]:
+        check_file(f)
+    return (time.perf_counter() - t) / min(k, len(files)) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--changed", type=int, default=10)
+    ap.add_argument("--keep", type=Path, help="generate into (and reuse) this folder instead of a temp one")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--cache", help=argparse.SUPPRESS)
+    ap.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="lke-bench-"))
+    data = work / "lke"
+    try:
+        t = time.perf_counter()
+        files = sorted(data.rglob("*.xlsx")) if data.is_dir() else []
+        if len(files) != args.n:
+            shutil.rmtree(data, ignore_errors=True)
+            files = generate(data, args.n)
+        gen = time.perf_counter() - t
+        size = sum(f.stat().st_size for f in files) / 2**20
+        print(f"{len(files)} workbooks ({size:.0f} MB) ready in {gen:.1f} s; bases: "
+              f"{', '.join(b.name for b in bases())}; jobs={args.jobs}, cores={os.cpu_count()}")
+
+        base_ms = baseline(files)
+        print(f"check_file alone: {base_ms:.1f} ms per workbook (ideal {1000 / base_ms:.0f} workbooks/s per core)")
+        parts = sorted(p for p in data.iterdir() if p.is_dir())
+        rows = []
+        for k in (1, 2, 4):  # N/4, N/2, N: first runs, fresh cache each
+            cache = work / f"cache{k}"
+            shutil.rmtree(cache, ignore_errors=True)
+            r = measure(parts[:k], work / f"Rekap{k}.xlsx", cache, args.jobs)
+            rows.append(("first", r))
+        full_cache = work / "cache4"
+        second = measure(parts, work / "Rekap4.xlsx", full_cache, args.jobs)
+        change(files, args.changed)
+        third = measure(parts, work / "Rekap4.xlsx", full_cache, args.jobs)
+
+        first = rows[-1][1]
+        wps = first["files"] / first["wall"]
+        print()
+        print(f"{'run':<28}{'files':>6}{'read':>6}{'wall s':>8}{'collect s':>10}{'write s':>9}"
+              f"{'wb/s':>8}{'RSS MB':>8}{'workers MB':>11}{'load':>6}")
+        for label, r in [(f"first, N={r['files']}", r) for _, r in rows] + \
+                        [("second (all cached)", second), (f"third ({args.changed} changed)", third)]:
+            print(f"{label:<28}{r['files']:>6}{r['checked']:>6}{r['wall']:>8.2f}{r['collect']:>10.2f}"
+                  f"{r['write']:>9.2f}{r['files'] / r['wall']:>8.1f}{r['rss_self_mb']:>8.0f}"
+                  f"{r['rss_children_mb']:>11.0f}{r['load']:>6.1f}")
+        print()
+        print(f"first run: {wps:.1f} workbooks/s = {wps / args.jobs:.1f} per core "
+              f"(collect only: {first['files'] / first['collect'] / args.jobs:.1f} per core)")
+        print(f"cached run: {first['wall'] / second['wall']:.1f}x faster end to end; "
+              f"checking phase {first['collect'] / second['collect']:.0f}x faster")
+        print(f"recap file: {first['output_mb']:.1f} MB, {first['units']} units")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
