@@ -245,7 +245,7 @@ def build_report(path: Path) -> Path:
     doc.add_heading("V. Jawaban Tanpa Bukti Dukung", 1)
     _tag(doc, "{%p if tanpa_bukti %}")
     _para(doc, "{{ tanpa_bukti|length }} jawaban belum dilengkapi tautan atau path bukti dukung:")
-    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban", "Catatan unit"], [2.0, 1.3, 6.0, 1.7, 6.0])
+    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban", "Catatan unit"], [2.0, 1.3, 5.9, 1.9, 5.9])
     _loop_rows(t, "for b in tanpa_bukti", ["{{ b.butir }}", "{{ b.sel }}", "{{ b.teks }}", "{{ b.jawaban }}",
                                            "{{ b.catatan }}"])
     _finish(t)
@@ -293,9 +293,9 @@ def build_report(path: Path) -> Path:
     _finish(t)
     _tag(doc, "{%p if tpi_selisih %}")
     _para(doc, "Butir yang jawabannya berbeda ({{ tpi_selisih|length }}):")
-    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban unit", "Jawaban TPI"], [2.0, 1.3, 8.3, 2.7, 2.7])
+    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Unit", "TPI", "Catatan TPI"], [2.0, 1.3, 6.5, 1.4, 1.4, 4.4])
     _loop_rows(t, "for d in tpi_selisih", ["{{ d.butir }}", "{{ d.sel }}", "{{ d.teks }}", "{{ d.unit }}",
-                                           "{{ d.tpi }}"])
+                                           "{{ d.tpi }}", "{{ d.catatan_tpi }}"])
     _finish(t)
     _tag(doc, "{%p else %}")
     _para(doc, "Jawaban unit dan TPI sama pada semua butir yang dinilai TPI.")

@@ -90,9 +90,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         "ada_tpi": result.tpi_scores is not None,
         "tpi_nilai": _values(result.tpi_scores) if result.tpi_scores else None,
         "tpi_predikat": tpi_verdicts,
-        "tpi_selisih": [{"butir": d["item"], "teks": d["text"], "sel": _cell(d["cell"]),
-                         "unit": _answer(d["unit"]), "tpi": _answer(d["tpi"])}
-                        for d in result.tpi_differences()],
+        "tpi_selisih": _tpi_differences(result),
         "grafik_svg": "",
         "grafik_png": b"",
     }
@@ -380,6 +378,16 @@ def _answer(v) -> str:
     if isinstance(v, float):
         return angka(v, 0) if v.is_integer() else angka(v)
     return str(v)
+
+
+def _tpi_differences(result) -> list[dict[str, Any]]:
+    diffs = result.tpi_differences()
+    if not diffs:
+        return []
+    notes = {r["item"]: r.get("tpi_note") or "" for r in result.answer_rows()}
+    return [{"butir": d["item"], "teks": d["text"], "sel": _cell(d["cell"]), "unit": _answer(d["unit"]),
+             "tpi": _answer(d["tpi"]), "catatan_tpi": " ".join(str(notes.get(d["item"], "")).split())}
+            for d in diffs]
 
 
 def _no_evidence(result) -> list[dict[str, Any]]:

@@ -1,0 +1,212 @@
+"""Word and HTML reports read back (python-docx, html.parser) and checked against
+``check_file`` for the same workbook: headings, the score table, the WBK/WBBM verdict,
+and that text from a workbook stays text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lketool.api import check_file
+from lketool.report.context import build_context
+from lketool.report.render_docx import render_docx
+from lketool.report.render_html import render_html
+from test_report_support import (NASTY_NOTE, NASTY_UNIT, SAMPLES, HtmlDoc, built, docx_blocks,  # noqa: F401
+                                 docx_tables_after, half_up)
+
+DATE = "2026-11-21"
+HEADINGS = ["Identitas", "I. Kesimpulan", "II. Nilai LKE", "III. Pemenuhan Syarat Predikat",
+            "IV. Profil Capaian per Area", "V. Jawaban Tanpa Bukti Dukung", "VI. Temuan Lain", "VII. Rekomendasi"]
+TPI_HEADING = "VIII. Perbandingan dengan Penilaian TPI"
+LAST_HEADING = "Lampiran: Capaian per Indikator"
+STATUS = {True: "Memenuhi syarat", False: "Belum memenuhi syarat"}
+
+
+two_dp = half_up
+
+
+@pytest.fixture(scope="module")
+def cases(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("rendered")
+    files = dict(built)
+    for s in SAMPLES:
+        files[s.stem] = s
+    rendered = {}
+    for name, path in files.items():
+        res = check_file(path)
+        ctx = build_context(res, report_date=DATE, instansi="Pemerintah Kota <Contoh> & Sekitarnya")
+        rendered[name] = (res, ctx, render_docx(ctx, out / f"{name}.docx"), render_html(ctx, out / f"{name}.html"))
+    return rendered
+
+
+def _names(cases):
+    return sorted(cases)
+
+
+def expected_headings(res) -> list[str]:
+    return HEADINGS + ([TPI_HEADING] if res.tpi_scores is not None else []) + [LAST_HEADING]
+
+
+def expected_score_rows(res) -> dict[str, str]:
+    s = res.scores
+    rows = {"Nilai total": s.total, "A. Pengungkit": s.pengungkit, "Pemenuhan": s.pemenuhan, "Reform": s.reform,
+            "B. Hasil": s.hasil, "Birokrasi bersih dan akuntabel": s.bersih_akuntabel,
+            "Survei persepsi antikorupsi (IPAK)": s.ipak, "Capaian kinerja lebih baik": s.capaian_kinerja,
+            "Pelayanan publik prima (IPKP)": s.ipkp}
+    for a in res.rubric.areas("pemenuhan"):
+        rows[f"Area {a.number}."] = s.area(a.id)
+    return {k: two_dp(v) for k, v in rows.items()}
+
+
+def _match_row(label: str, rows: dict[str, str]) -> str | None:
+    label = label.replace("\u00a0", " ").strip()
+    for k, v in rows.items():
+        if label == k or (k.startswith("Area ") and label.startswith(k)):
+            return v
+    return None
+
+
+# ---------------------------------------------------------------- Word
+
+def test_docx_headings_follow_the_report_outline(cases):
+    for name, (res, ctx, docx_path, _) in cases.items():
+        h1 = [v[1] for k, v in docx_blocks(docx_path) if k == "p" and v[0] == "Heading 1"]
+        assert h1 == expected_headings(res), name
+        title = [v[1] for k, v in docx_blocks(docx_path) if k == "p" and v[0] == "Title"]
+        assert title == ["Laporan Hasil Evaluasi Zona Integritas"]
+
+
+def test_docx_score_table_equals_check_file(cases):
+    for name, (res, ctx, docx_path, _) in cases.items():
+        (table,) = docx_tables_after(docx_path, "II. Nilai LKE")
+        assert table[0][:3] == ["Komponen", "Bobot", "Nilai"]
+        want = expected_score_rows(res)
+        seen = {}
+        for row in table[1:]:
+            v = _match_row(row[0], want)
+            assert v is not None, (name, row)
+            seen[row[0].strip()] = row[2]
+            assert row[2] == v, (name, row)
+        assert len(seen) == len(want), name
+        total_row = next(r for r in table if r[0].strip() == "Nilai total")
+        assert total_row[1] == "100,00"
+        if res.workbook_scores and res.workbook_scores.get("total") is not None:
+            assert total_row[4] == two_dp(res.workbook_scores["total"])
+        else:
+            assert total_row[4] == "–"
+
+
+def test_docx_verdict_and_every_criterion_equal_check_file(cases):
+    for name, (res, ctx, docx_path, _) in cases.items():
+        (summary,) = docx_tables_after(docx_path, "I. Kesimpulan")
+        got = {r[0]: r[1] for r in summary[1:]}
+        assert got == {res.eligibility[k]["label"]: STATUS[res.eligibility[k]["eligible"]] for k in ("wbk", "wbbm")}
+        tables = docx_tables_after(docx_path, "III. Pemenuhan Syarat Predikat")
+        assert len(tables) == 2
+        for key, table in zip(("wbk", "wbbm"), tables):
+            crits = res.eligibility[key]["criteria"]
+            assert len(table) - 1 == len(crits), name
+            for row, c in zip(table[1:], crits):
+                assert row[3] == ("Terpenuhi" if c["met"] else "Tidak terpenuhi"), (name, key, c["id"])
+                if c["unit"] == "points":
+                    assert row[1] == two_dp(c["value"])
+                    assert row[2] == two_dp(c["minimum"])
+                gap = abs(c["gap"]) * (100 if c["unit"] == "share" else 1)
+                word = "kurang" if not c["met"] else "lebih" if c["gap"] > 0 else "tepat"
+                assert row[4].startswith(word), (name, row)
+                if word != "tepat":
+                    assert two_dp(gap, "0.1" if c["unit"] == "share" else "0.01") in row[4]
+
+
+def test_docx_lists_every_answer_without_evidence(cases):
+    for name, (res, ctx, docx_path, _) in cases.items():
+        missing = [p for p in res.problems if p.code == "evidence-missing"]
+        tables = docx_tables_after(docx_path, "V. Jawaban Tanpa Bukti Dukung")
+        if not missing:
+            assert tables == []
+            continue
+        (table,) = tables
+        assert sorted((r[0], r[1]) for r in table[1:]) == sorted((p.location.item, p.location.cell) for p in missing)
+
+
+def test_docx_keeps_workbook_text_intact(cases):
+    res, ctx, docx_path, _ = cases["nasty"]
+    texts = [v[1] for k, v in docx_blocks(docx_path) if k == "p"]
+    assert f"{NASTY_UNIT} – Pemerintah Kota <Contoh> & Sekitarnya" in texts
+    (ident,) = docx_tables_after(docx_path, "Identitas")
+    assert ["Unit kerja", NASTY_UNIT] in ident
+    (table,) = docx_tables_after(docx_path, "V. Jawaban Tanpa Bukti Dukung")
+    notes = {r[0]: r[4] for r in table[1:]}
+    assert notes["P.1.i.a"] == NASTY_NOTE
+    assert notes["P.1.ii.a"] == "x < y && y > z"
+    # everything after the table is still there: nothing was cut by an unescaped '<'
+    assert [v[1] for k, v in docx_blocks(docx_path) if k == "p" and v[0] == "Heading 1"][-1] == LAST_HEADING
+
+
+def test_docx_drops_characters_xml_cannot_hold(cases, tmp_path):
+    import docx
+
+    res, ctx, _, _ = cases["nasty"]
+    bad = dict(ctx, unit="Unit\x01 \x0bA\x07B\x0cC & <D>")
+    out = render_docx(bad, tmp_path / "ctrl.docx")
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Unit ABC & <D>" in text
+
+
+def test_docx_has_the_area_chart_as_png(cases):
+    import docx
+
+    for name, (res, ctx, docx_path, _) in cases.items():
+        d = docx.Document(str(docx_path))
+        images = [r for r in d.part.rels.values() if "image" in r.reltype]
+        assert len(images) == 1, name
+        assert images[0].target_part.blob == ctx["grafik_png"]
+
+
+# ---------------------------------------------------------------- HTML
+
+def test_html_headings_score_table_and_verdict_equal_check_file(cases):
+    for name, (res, ctx, _, html_path) in cases.items():
+        doc = HtmlDoc(Path(html_path).read_text(encoding="utf-8"))
+        assert [t for h, t in doc.headings if h == "h2"] == expected_headings(res), name
+        assert doc.headings[0] == ("h1", "Laporan Hasil Evaluasi Zona Integritas")
+        score = next(t for t in doc.tables if t and t[0][:3] == ["Komponen", "Bobot", "Nilai"])
+        want = expected_score_rows(res)
+        for row in score[1:]:
+            assert row[2] == _match_row(row[0], want), (name, row)
+        assert len(score) - 1 == len(want)
+        h3 = [t for h, t in doc.headings if h == "h3"]
+        for k in ("wbk", "wbbm"):
+            e = res.eligibility[k]
+            assert f"{e['label']}: {STATUS[e['eligible']]}" in h3, name
+        crit_tables = [t for t in doc.tables if t and t[0][:2] == ["Syarat", "Nilai"]]
+        for key, table in zip(("wbk", "wbbm"), crit_tables):
+            assert [r[3] for r in table[1:]] == [
+                "Terpenuhi" if c["met"] else "Tidak terpenuhi" for c in res.eligibility[key]["criteria"]]
+
+
+def test_html_escapes_workbook_text_and_is_self_contained(cases):
+    res, ctx, _, html_path = cases["nasty"]
+    raw = Path(html_path).read_text(encoding="utf-8")
+    doc = HtmlDoc(raw)
+    assert "script" not in doc.tags  # the unit name did not become an element
+    assert "i" not in doc.tags
+    assert NASTY_UNIT in doc.text
+    assert NASTY_NOTE in doc.text
+    assert "Pemerintah Kota <Contoh> & Sekitarnya" in doc.text
+    for name, (_, _, _, path) in cases.items():
+        d = HtmlDoc(Path(path).read_text(encoding="utf-8"))
+        assert not {"script", "link", "img", "iframe"} & set(d.tags), name
+        refs = [v for _, a in d.attrs for k, v in a.items() if k in ("src", "href") and v]
+        assert refs == [], name
+        assert "@media print" in Path(path).read_text(encoding="utf-8")
+        assert d.tags.count("svg") == 1
+
+
+def test_html_and_docx_tell_the_same_area_story(cases):
+    for name, (res, ctx, docx_path, html_path) in cases.items():
+        doc = HtmlDoc(Path(html_path).read_text(encoding="utf-8"))
+        paras = [v[1] for k, v in docx_blocks(docx_path) if k == "p"]
+        for a in ctx["areas"]:
+            assert a["narasi"] in paras
+            assert a["narasi"] in doc.text
