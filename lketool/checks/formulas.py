@@ -153,6 +153,7 @@ def _mismatches(ctx, kids) -> list[Problem]:
     for k in ("pemenuhan", "reform", "pengungkit", "bersih_akuntabel", "pelayanan_prima", "hasil", "total"):
         computed[k] = getattr(scores, k)
     bad_cells: dict[str, str] = {}  # key -> cell of a mismatch
+    skipped: set[str] = set()
     agg_rows = _agg_rows(mapped)
     for iid, item in rubric.items.items():
         e = mapped.entries.get(iid)
@@ -176,8 +177,13 @@ def _mismatches(ctx, kids) -> list[Problem]:
         got, want = _num(agg.cached), computed.get(key)
         if want is None or got is not None and abs(got - want) <= TOL * max(1.0, abs(want)):
             continue
+        if got is None and key in scores.indicators and scores.indicators[key].answered == 0:
+            continue  # nothing answered: the sheet shows #DIV/0!, lketool 0; answer-missing says why
+        if got is None and any(k in bad_cells or k in skipped for k in kids.get(key, [])):
+            skipped.add(key)
+            continue  # an error value (#DIV/0!) carried up from a blank indicator below
         bad_cells[key] = agg.cell
-        child_cells = [bad_cells[k] for k in kids.get(key, []) if k in bad_cells]
+        child_cells = [bad_cells[k] for k in kids.get(key, []) if k in bad_cells and bad_cells[k] != agg.cell]
         what = _what(rubric, key)
         out.append(_mismatch(ctx, agg.row, agg.col, key if key in rubric.indicators else None,
                              got if got is not None else agg.cached, want, what[0], what[1],
