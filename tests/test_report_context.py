@@ -15,7 +15,7 @@ from lketool.report.context import build_context
 from lketool.report.recommend import RecommendationError, load_recommendations
 from lketool.report.summary import build_summary_context
 from lketool.report.templates import NAMES, TEMPLATE_DIR, TemplateNotFound, resolve_templates
-from test_report_support import RUBRIC, SAMPLES, built, half_up  # noqa: F401
+from test_report_support import RUBRIC, SAMPLES, built, half_up, make_answers  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "report.md"
@@ -24,6 +24,11 @@ DOC = ROOT / "docs" / "report.md"
 @pytest.fixture(scope="module")
 def results(built):
     out = {k: check_file(v) for k, v in built.items()}
+    from lketool.template import write_template
+
+    blank = write_template(built["good"].parent / "blank-partial.xlsx", "lampiran-iii", unit="Separuh",
+                           answers={k: v for k, v in make_answers(("PT",)).items() if not k.startswith(("P.1", "R.1", "P.3.i."))})
+    out["blank-partial"] = check_file(blank)
     for s in SAMPLES:
         out[s.stem] = check_file(s)
     return out
@@ -44,10 +49,13 @@ def test_area_paragraph_names_strong_and_weak_indicators_from_the_shares(results
         for area in contexts[name]["areas"]:
             text = area["narasi"]
             inds = [r for r in rows if r["area"] == area["id"]]
-            weak = [r for r in inds if r["share"] < 0.6]
+            weak = [r for r in inds if r["share"] < 0.6 and r["answered"]]
+            blank = [r for r in inds if not r["answered"]]
             strong = [r for r in inds if r["share"] >= 0.9]
             for r in weak:
                 assert f"{r['name']} ({pct1(r['share'])})" in text.split("lemah")[1], (name, r["id"])
+            for r in blank:
+                assert r["name"] in text.split("belum dijawab sama sekali")[1], (name, r["id"])
             if strong and len(strong) < len(inds):
                 for r in strong:
                     assert f"{r['name']} ({pct1(r['share'])})" in text, (name, r["id"])
@@ -64,6 +72,8 @@ def test_area_paragraph_names_strong_and_weak_indicators_from_the_shares(results
             expected = sum(r["expected"] for r in inds)
             if answered == expected:
                 assert f"Semua {expected} butir" in text
+            elif answered == 0:
+                assert "Belum ada butir pertanyaan di area ini yang dijawab" in text
             else:
                 assert f"Sebanyak {expected - answered} dari {expected} butir" in text
 

@@ -3,6 +3,7 @@
 generated Word and HTML files."""
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -112,6 +113,12 @@ def half_up(x: float, places: str = "0.01") -> str:
 
 def docx_blocks(path: Path) -> list[tuple[str, object]]:
     """Body in order: ``("p", (style, text))`` and ``("t", [[cell texts]])``."""
+    p = Path(path)
+    return _docx_blocks(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _docx_blocks(path: str, _mtime: int) -> list[tuple[str, object]]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

@@ -296,7 +296,9 @@ def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) 
         p, r_ = sc.halves["pemenuhan"][a.id], sc.halves["reform"][a.id]
         ranked = sorted(inds, key=lambda r: (-r["share"], r["id"]))
         strong = [r for r in ranked if r["share"] >= strong_from]
-        weak = sorted([r for r in ranked if r["share"] < weak_below], key=lambda r: (r["share"], r["id"]))
+        weak = sorted([r for r in ranked if r["share"] < weak_below and r["answered"]],
+                      key=lambda r: (r["share"], r["id"]))
+        blank = [r for r in inds if not r["answered"]]
         middle = [r for r in ranked if weak_below <= r["share"] < strong_from]
         answered = sum(r["answered"] for r in inds)
         expected = sum(r["expected"] for r in inds)
@@ -308,15 +310,16 @@ def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) 
             "tpi_nilai": tpi_value, "tpi_persen": (tpi_value / weight) if tpi_value is not None else None,
             "kuat": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in strong],
             "lemah": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in weak],
+            "belum_dijawab": [{"id": r["id"], "nama": r["name"]} for r in blank],
             "dijawab": answered, "butir": expected, "tanpa_bukti": evidence_by_area.get(a.id, 0),
             "narasi": _area_paragraph(area_title(a.name), value, weight, p, wp, r_, wr, share, thresholds,
-                                      inds, strong, middle, weak, answered, expected,
+                                      inds, strong, middle, weak, blank, answered, expected,
                                       evidence_by_area.get(a.id, 0), strong_from, weak_below),
         })
     return out
 
 
-def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong, middle, weak,
+def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong, middle, weak, blank,
                     answered, expected, no_evidence, strong_from, weak_below) -> str:
     """A paragraph written from the numbers: the area's share against the WBK/WBBM
     minimums, strong and weak indicators by name, completeness and evidence."""
@@ -340,11 +343,15 @@ def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong
     if weak:
         s.append(f"Indikator yang lemah (di bawah {persen(weak_below, 0)}) dan perlu mendapat perhatian: "
                  f"{_named(weak)}.")
-    elif len(strong) < n:
+    if blank:
+        s.append(f"Indikator yang belum dijawab sama sekali: {_join([r['name'] for r in blank])}.")
+    if not weak and not blank and len(strong) < n:
         s.append(f"Tidak ada indikator di bawah {persen(weak_below, 0)}; indikator lainnya berada di antara "
                  f"{persen(weak_below, 0)} dan {persen(strong_from, 0)}: {_named(middle)}.")
     if answered >= expected:
         s.append(f"Semua {expected} butir pertanyaan di area ini telah dijawab")
+    elif answered == 0:
+        s.append("Belum ada butir pertanyaan di area ini yang dijawab")
     else:
         s.append(f"Sebanyak {expected - answered} dari {expected} butir pertanyaan di area ini belum dijawab "
                  f"atau jawabannya tidak sah sehingga tidak dihitung")
