@@ -152,3 +152,12 @@ def test_word_reports_convert_to_pdf(built, tmp_path):
             txt = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
             assert r["unit"] in txt and "Pemenuhan Syarat Predikat" in txt
     assert (out / "ringkasan.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_missing_packaged_templates_are_a_usage_error(built, tmp_path, monkeypatch):
+    import lketool.report.templates as t
+
+    monkeypatch.setattr(t, "TEMPLATE_DIR", tmp_path / "tidak-terpasang")
+    code, text = run(built["good"], "-o", tmp_path / "o", "--format", "html")
+    assert code == 2
+    assert "report.html.j2 tidak ditemukan" in text and "--template" in text

@@ -151,7 +151,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     """Write the reports of every workbook in ``paths`` (files or folders) to ``outdir``."""
     from lketool.api import iter_workbooks
     from lketool.report.recommend import find_recommendations, load_recommendations
-    from lketool.report.templates import resolve_templates
+    from lketool.report.templates import TemplateNotFound, resolve_templates
 
     opts = options or ReportOptions()
     formats = tuple(f for f in FORMATS if f in opts.formats)
@@ -161,6 +161,13 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     outdir.mkdir(parents=True, exist_ok=True)
     notify = progress or (lambda *a: None)
     templates = resolve_templates(list(opts.templates))
+    needed = [("report", f) for f in ("docx", "html") if f in formats or (f == "docx" and "pdf" in formats)]
+    if opts.summary:
+        needed += [("summary", k[1]) for k in needed]
+    for k in needed:
+        if not templates[k].is_file():
+            raise TemplateNotFound(f"Template {templates[k]} tidak ditemukan. Pasang ulang lketool, atau berikan "
+                                   "template sendiri dengan --template.")
     rec_path = opts.recommendations
     if rec_path is None:
         dirs = [Path(t) for t in opts.templates if Path(t).is_dir()]
