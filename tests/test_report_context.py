@@ -27,7 +27,8 @@ def results(built):
     from lketool.template import write_template
 
     blank = write_template(built["good"].parent / "blank-partial.xlsx", "lampiran-iii", unit="Separuh",
-                           answers={k: v for k, v in make_answers(("PT",)).items() if not k.startswith(("P.1", "R.1", "P.3.i."))})
+                           answers={k: v for k, v in make_answers(("PT",)).items()
+                                    if not k.startswith(("P.1", "R.1", "P.3.i."))})
     out["blank-partial"] = check_file(blank)
     for s in SAMPLES:
         out[s.stem] = check_file(s)

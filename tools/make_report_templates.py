@@ -177,7 +177,6 @@ def _status_cell_tag(cond: str) -> str:
 def build_report(path: Path) -> Path:
     """The per-unit report template."""
     doc = _document("Laporan Hasil Evaluasi Zona Integritas")
-    R = WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, "{{ judul }}", "Title")
     _para(doc, "{{ unit }}{% if instansi %} – {{ instansi }}{% endif %}", size=12, color="616161")
 
@@ -209,7 +208,8 @@ def build_report(path: Path) -> Path:
                                     "{{ r.nilai|angka }}", "{{ r.persen|persen }}", "{{ r.workbook|angka }}"])
     _finish(t)
     _tag(doc, "{%p if nilai_workbook %}")
-    _para(doc, "Kolom \u201cNilai di workbook\u201d adalah nilai yang tersimpan di berkas; kolom \u201cNilai\u201d adalah "
+    _para(doc, "Kolom \u201cNilai di workbook\u201d adalah nilai yang tersimpan di berkas; "
+               "kolom \u201cNilai\u201d adalah "
                "hasil hitung ulang lketool dari jawaban. Perbedaan keduanya dijelaskan pada bagian Temuan.",
           size=9, color="616161")
     _tag(doc, "{%p else %}")

@@ -224,7 +224,8 @@ def _conclusion(unit: str, sc, verdicts: list[dict]) -> str:
                          f"({_join(wbbm['tidak_terpenuhi'], True)}).")
         else:
             parts.append(f"Nilai ini belum memenuhi syarat minimal Menuju WBK: "
-                         f"{len(wbk['tidak_terpenuhi'])} syarat belum terpenuhi ({_join(wbk['tidak_terpenuhi'], True)}).")
+                         f"{len(wbk['tidak_terpenuhi'])} syarat belum terpenuhi "
+                         f"({_join(wbk['tidak_terpenuhi'], True)}).")
     return " ".join(parts)
 
 

@@ -22,7 +22,8 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
                           instansi: str | None = None, report_date: _dt.date | str | None = None,
                           weak_below: float = WEAK_BELOW, chart: bool = True) -> dict[str, Any]:
     """The summary context.  ``units`` are per-unit report contexts (each may carry a
-    ``key``, its output name, and ``link``, the file name of its HTML report), in the order to list them; ``failures`` are
+    ``key``, its output name, and ``link``, the file name of its HTML report), in the order
+    to list them; ``failures`` are
     ``{"file"|"source_file", "error"}`` records of files that could not be reported."""
     units = list(units)
     rows = []
