@@ -77,7 +77,7 @@ class _Progress:
     "Setiap berkas LKE menjadi satu laporan bernama dari nama unitnya; OUTDIR/manifest.json "
     "mendaftar semua laporan (dipakai `lketool mail`). Dengan --summary juga ditulis satu "
     "ringkasan seluruh unit (ringkasan.docx/.html) untuk pimpinan.\n\n"
-    "Contoh: lketool report lke/ -o laporan --format docx,html,pdf --summary --instansi \"Kab. Contoh\""))
+    "\b\nContoh:\n  lketool report lke/ -o laporan --format docx,html,pdf --summary --instansi \"Kab. Contoh\""))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder keluaran (dibuat bila belum ada).")
