@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from lketool import __version__
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # bump when an entry or the summary row (tables.summary_row) changes shape
 DEFAULT_DIRNAME = ".lketool-cache"
 _CHUNK = 1 << 20
 

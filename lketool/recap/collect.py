@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -26,7 +27,7 @@ from lketool.rubric import DEFAULT_EDITION
 #: ``progress(stage, done, total)``; stage is "check" (workbooks) or "write" (units written).
 ProgressFn = Callable[[str, int, int], None]
 
-SERIAL_BELOW = 8  # fewer workbooks to read than this: a process pool costs more than it saves
+SERIAL_BELOW = 24  # fewer workbooks to read than this: a process pool costs more than it saves
 MAX_CHUNK = 16
 
 
@@ -263,15 +264,22 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
     size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
     careful: list[tuple[int, str]] = []
+    done = 0
     ex = _pool(min(jobs, len(chunks)))
     try:
-        futs = {ex.submit(worker, c, options, store_dir): c for c in chunks}
+        futs = {}
+        for c in chunks:
+            try:
+                futs[ex.submit(worker, c, options, store_dir)] = c
+            except BrokenProcessPool:  # a worker died while we were still handing out work
+                careful.extend(c)
         for fut in as_completed(futs):
             try:
                 outs = fut.result()
             except Exception:  # a worker died (crash, out of memory): find the culprit below
                 careful.extend(futs[fut])
                 continue
+            done += 1
             for i, out in outs:
                 take(i, out)
     except BaseException:
@@ -279,32 +287,48 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
         raise
     ex.shutdown()
     careful.sort()
+    if careful and done == 0:
+        # Not one batch came back: worker processes cannot run here at all, which is no
+        # single file's fault.  Check in this process instead.
+        for i, f in careful:
+            take(i, _check_one(f, options, store_dir))
+        return
     while careful:
         careful = _careful_round(careful, options, store_dir, take, worker)
 
 
 def _careful_round(todo, options, store_dir, take, worker):
     """One worker, one file per task: when it dies, the first unfinished file is the one
-    that killed it; the files queued behind it are tried again in a fresh process."""
+    that killed it; the files queued behind it are tried again in a fresh process.
+    Every round settles at least one file, so this ends."""
     ex = _pool(1)
-    futs = [(i, f, ex.submit(worker, [(i, f)], options, store_dir)) for i, f in todo]
-    rest: list[tuple[int, str]] = []
-    culprit_found = False
+    futs, rest = [], []
+    culprit = None
     try:
+        for n, (i, f) in enumerate(todo):
+            try:
+                futs.append((i, f, ex.submit(worker, [(i, f)], options, store_dir)))
+            except BrokenProcessPool:
+                rest = list(todo[n:])
+                break
         for i, f, fut in futs:
             try:
                 (_, out), = fut.result()
             except Exception:
-                if culprit_found:
-                    rest.append((i, f))
+                if culprit is None:
+                    culprit = (i, f)
                 else:
-                    culprit_found = True
-                    take(i, (None, None, {"file": f, "code": "worker-crashed", "_failure": True,
-                                          "message": t("fail.crashed", options.lang, file=Path(f).name)}))
+                    rest.append((i, f))
                 continue
             take(i, out)
     except BaseException:
         ex.shutdown(wait=False, cancel_futures=True)
         raise
     ex.shutdown()
-    return rest
+    if culprit is None and not futs:
+        culprit, rest = rest[0], rest[1:]
+    if culprit is not None:
+        i, f = culprit
+        take(i, (None, None, {"file": f, "code": "worker-crashed", "_failure": True,
+                              "message": t("fail.crashed", options.lang, file=Path(f).name)}))
+    return sorted(rest)

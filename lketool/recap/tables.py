@@ -41,6 +41,8 @@ def summary_row(result: dict[str, Any]) -> dict[str, Any]:
         p = el.get(pred) or {}
         row[pred] = bool(p.get("eligible"))
         row[f"missed_{pred}"] = [_compact(c) for c in p.get("criteria", []) if not c["met"]]
+    # Indicator shares in rubric order, so the Indikator sheet needs no full result.
+    row["indicator_shares"] = [ind["share"] for ind in result.get("indicators") or []]
     tpi = result.get("tpi_scores")
     row["has_tpi"] = tpi is not None
     if tpi is not None:
@@ -202,6 +204,16 @@ def summary_record(row: dict[str, Any], rubric: Rubric, lang: str = "id") -> dic
 def indicator_shares(result: dict[str, Any]) -> dict[str, float]:
     """indicator id -> score as a share of its weight."""
     return {ind["id"]: ind["share"] for ind in result.get("indicators") or []}
+
+
+def indicator_values(row: dict[str, Any], ids: list[str], load) -> list[float | None]:
+    """The shares of indicators ``ids`` (rubric order) for one unit, from its summary row,
+    or from the full result (``load()``) when the row does not hold them."""
+    shares = row.get("indicator_shares")
+    if shares is not None and len(shares) == len(ids):
+        return list(shares)
+    by_id = indicator_shares(load())
+    return [by_id.get(i) for i in ids]
 
 
 def finding_rows(problems: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -15,7 +15,7 @@ from lketool.recap.collect import Collection, ProgressFn
 from lketool.recap.labels import t
 from lketool.recap.safety import EXCEL_MAX_ROWS, cell_text, sheet_name
 from lketool.recap.tables import (
-    Column, answer_text, area_columns, cell_value, finding_rows, indicator_shares, rank_units,
+    Column, answer_text, area_columns, cell_value, finding_rows, indicator_values, rank_units,
     summary_columns, thresholds,
 )
 from lketool.rubric import Rubric, load_rubric
@@ -141,16 +141,17 @@ class _Writer:
         tpi_units = 0
         diff_more = 0
         n = len(units)
+        ind_ids = [i.id for i in inds]
+        share_fmts = [None, None] + [self.fmt["share"]] * len(inds)
+        area_fmts = [self._fmt(c) for c in area.columns]
         for k, row in enumerate(units):
-            res = self.coll.result(row, problems=False)
             self._summary_row(summ, row)
-            area.put([cell_value(row, c, lang) for c in area.columns], [self._fmt(c) for c in area.columns])
-            shares = indicator_shares(res)
-            indi.put([row["rank"], row["unit"]] + [shares.get(i.id) for i in inds],
-                     [None, None] + [self.fmt["share"]] * len(inds))
+            area.put([cell_value(row, c, lang) for c in area.columns], area_fmts)
+            shares = indicator_values(row, ind_ids, lambda: self.coll.result(row, problems=False))
+            indi.put([row["rank"], row["unit"]] + shares, share_fmts)
             if row.get("has_tpi"):
                 tpi_units += 1
-                diffs = res.get("tpi_differences") or []
+                diffs = self.coll.result(row, problems=False).get("tpi_differences") or []
                 self._tpi_row(tpi, row, diffs)
                 for d in diffs:
                     if diff.full():
@@ -180,16 +181,24 @@ class _Writer:
         if diff_more:
             diff.note(t("truncated.rows", lang, n=diff_more))
 
-        # Pass 2, in file order: the findings.
+        # Pass 2, in file order: the findings (the bulk of the cells: written directly).
         more = 0
+        sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
+        ws = find.ws
         for row in self.coll.units:
+            file = cell_text(row["file"])
             for p in finding_rows(self.coll.problems(row)):
                 if find.full():
                     more += 1
                     continue
-                find.put([row["file"], p.get("sheet") or "", p.get("cell") or "", p["code"],
-                          t(f"severity.{p['severity']}", lang) if f"severity.{p['severity']}" in _SEVERITIES
-                          else p["severity"], p.get("message") or "", row["unit"], p.get("item") or ""])
+                r = find.row
+                ws.write_string(r, 0, file)
+                for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
+                             (4, sev_text.get(p["severity"], p["severity"])), (5, p.get("message")),
+                             (6, p.get("item"))):
+                    if v:
+                        ws.write_string(r, c, cell_text(v))
+                find.row += 1
         if find.row > 1:
             find.filter()
             sev = 4
@@ -324,7 +333,7 @@ class _Writer:
                 Column("cell", t("col.cell", lang), "text", 8), Column("code", t("col.code", lang), "text", 22),
                 Column("severity", t("col.severity", lang), "text", 12),
                 Column("message", t("col.message", lang), "text", 90),
-                Column("unit", t("col.unit", lang), "text", 30), Column("item", t("col.item", lang), "text", 12)]
+                Column("item", t("col.item", lang), "text", 12)]
 
     # ------------------------------------------------------------------ Grafik
     def _charts(self, sheet: _Sheet) -> None:
