@@ -113,13 +113,16 @@ def child(args) -> None:
     fs = getattr(multiprocessing.forkserver, "_forkserver", None)
     if fs is not None and hasattr(fs, "_stop"):
         fs._stop()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     kb = 1 if sys.platform != "darwin" else 1 / 1024  # ru_maxrss: KiB on Linux, bytes on macOS
     print(json.dumps({
         "files": outcome.stats.files, "units": outcome.units, "failed": len(outcome.failures),
         "checked": outcome.stats.checked, "cached": outcome.stats.cached, "wall": wall,
         "collect": outcome.stats.seconds, "write": outcome.write_seconds,
-        "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kb / 1024,
-        "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kb / 1024,
+        "rss_self_mb": me.ru_maxrss * kb / 1024, "rss_children_mb": kids.ru_maxrss * kb / 1024,
+        # CPU seconds of this process and its workers: unlike wall time, not inflated when
+        # other programs share the cores.
+        "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
         "output_mb": Path(args.out).stat().st_size / 2**20,
     }))
 
@@ -193,15 +196,17 @@ def main() -> None:
         wps = first["files"] / first["wall"]
         print()
         print(f"{'run':<28}{'files':>6}{'read':>6}{'wall s':>8}{'collect s':>10}{'write s':>9}"
-              f"{'wb/s':>8}{'RSS MB':>8}{'workers MB':>11}{'load':>6}")
+              f"{'wb/s':>8}{'CPU s':>7}{'wb/CPU-s':>9}{'RSS MB':>8}{'workers MB':>11}{'load':>6}")
         for label, r in [(f"first, N={r['files']}", r) for _, r in rows] + \
                         [("second (all cached)", second), (f"third ({args.changed} changed)", third)]:
             print(f"{label:<28}{r['files']:>6}{r['checked']:>6}{r['wall']:>8.2f}{r['collect']:>10.2f}"
-                  f"{r['write']:>9.2f}{r['files'] / r['wall']:>8.1f}{r['rss_self_mb']:>8.0f}"
+                  f"{r['write']:>9.2f}{r['files'] / r['wall']:>8.1f}{r['cpu']:>7.1f}{r['files'] / r['cpu']:>9.1f}"
+                  f"{r['rss_self_mb']:>8.0f}"
                   f"{r['rss_children_mb']:>11.0f}{r['load']:>6.1f}")
         print()
-        print(f"first run: {wps:.1f} workbooks/s = {wps / args.jobs:.1f} per core "
-              f"(collect only: {first['files'] / first['collect'] / args.jobs:.1f} per core)")
+        print(f"first run: {wps:.1f} workbooks/s = {wps / args.jobs:.1f} per core by wall time "
+              f"(collect only: {first['files'] / first['collect'] / args.jobs:.1f}); "
+              f"{first['files'] / first['cpu']:.1f} workbooks per CPU-second (all processes, incl. writing)")
         print(f"cached run: {first['wall'] / second['wall']:.1f}x faster end to end; "
               f"checking phase {first['collect'] / second['collect']:.0f}x faster")
         print(f"recap file: {first['output_mb']:.1f} MB, {first['units']} units")
