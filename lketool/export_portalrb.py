@@ -22,14 +22,13 @@ missing or invalid is refused (nothing written for it) unless ``allow_incomplete
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from lketool.atomic import write_bytes
 from lketool.reader import cell_ref
 
 SCHEMA_PATH = Path(__file__).with_name("data") / "portalrb-2026-answers.schema.json"
@@ -310,28 +309,8 @@ def _text(v: Any) -> str | None:
 def write_json_atomic(path: Path, data: Any) -> Path:
     """Write ``data`` as UTF-8 JSON via a temp file in the same folder and ``os.replace``,
     so a reader (or a web server) never sees half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        # mkstemp makes the file private (0600); a web server serving the folder must read it
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def export_files(paths: Iterable[str | Path], out: str | Path, *, unit_id: str | None = None,

@@ -16,8 +16,6 @@ adds them (as saving in Excel would).
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -746,14 +744,6 @@ def write_template(path: str | Path, layout: str = "lampiran-iii", *, unit: str 
     return save_atomic(wb, path)
 
 
-def _default_mode(path: str) -> None:
-    # mkstemp creates 0600 files; give the result the usual permissions (umask applies)
-    if os.name == "posix":
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(path, 0o666 & ~mask)
-
-
 def _text_lines(text: str | None, width: float) -> int:
     """Rough number of wrapped lines of ``text`` in a column ``width`` characters wide."""
     if not text:
@@ -772,18 +762,9 @@ def fit_row_height(ws, row: int, columns: Mapping[str, float]) -> None:
 
 def save_atomic(wb, path: str | Path) -> Path:
     """Save an openpyxl workbook through a temporary file in the same folder."""
+    from lketool.atomic import atomic_path
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix or ".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        _default_mode(tmp)
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     return path

@@ -7,12 +7,11 @@ its final name even if the process is killed.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
+from lketool.atomic import write_bytes
 from lketool.mailer.errors import UnitProblem
 
 # Names Windows refuses as file names whatever the extension.
@@ -28,22 +27,8 @@ def eml_filename(key: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file + ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".eml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
+    """Write ``data`` to ``path`` via a temp file + ``os.replace`` (flushed to disk)."""
+    write_bytes(path, data, fsync=True)
 
 def write_eml(outbox: Path, filename: str, msg: EmailMessage) -> Path:
     """Write ``msg`` as ``outbox/filename``; a locked or unwritable file is a UnitProblem."""
