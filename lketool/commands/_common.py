@@ -23,6 +23,19 @@ RUBRIC = click.option("--rubric", "edition", default=None, metavar="EDISI",
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 
 
+def load_results(paths, edition, strict: bool, per_half: bool):
+    """Check and score every workbook named or found in ``paths`` (usage errors as click's)."""
+    from lketool.api import check_files
+
+    try:
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+    except ValueError as exc:  # unknown rubric edition
+        raise click.UsageError(str(exc))
+    if not results:
+        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    return results
+
+
 def exit_code(results) -> int:
     """2 if any file could not be read, 1 if any blocking (error) problem, else 0."""
     if any(r.error is not None for r in results):

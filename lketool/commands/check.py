@@ -28,14 +28,7 @@ def command(paths, lang, fmt, strict, per_half, edition, annotate, online, allow
     PATHS: berkas .xlsx atau folder (dibaca berulang ke subfolder).
 
     Kode keluar: 0 tidak ada kesalahan, 1 ada kesalahan, 2 berkas tidak terbaca."""
-    from lketool.api import check_files
-
-    try:
-        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
-    except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
-    if not results:
-        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    results = c.load_results(paths, edition, strict, per_half)
     if online:
         from lketool.online import add_link_problems
         add_link_problems(results, allow_private=allow_private)

@@ -20,14 +20,7 @@ def command(paths, lang, fmt, strict, per_half, edition):
     resmi LKE, serta kelayakan WBK/WBBM dengan setiap syarat dan selisihnya.
 
     PATHS: berkas .xlsx atau folder.  Kode keluar: 0, 1 (ada kesalahan isian), 2 (berkas tidak terbaca)."""
-    from lketool.api import check_files
-
-    try:
-        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
-    except ValueError as exc:
-        raise click.UsageError(str(exc))
-    if not results:
-        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    results = c.load_results(paths, edition, strict, per_half)
     if fmt == "json":
         c.emit(c.dump_json(results, lang, scores=True))
     elif fmt == "csv":

@@ -248,8 +248,8 @@ def _map_indicators(indicators: list[Indicator], span: list[Row], rubric: Rubric
     for ind in indicators:
         flat.append(ind)
         flat.extend(ind.children)
-    agg_rows = [r for r in span if r.weight is not None and (not r.type_label or r.type_label == "%")
-                and not (r.text and r.name and r.type_label == "%" and r.weight is None)]
+    # aggregate rows carry a weight; some also repeat '%' in the type column (PW ii, iii)
+    agg_rows = [r for r in span if r.weight is not None and r.type_label in ("", "%")]
     pairs = []
     for ind in flat:
         names = [ind.name, *ind.aliases]
