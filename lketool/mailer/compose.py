@@ -40,8 +40,10 @@ MB = 1024 * 1024
 
 
 def default_template_dir() -> Path:
-    """``report_templates/email`` next to the ``lketool`` package."""
-    return Path(__file__).resolve().parents[2] / "report_templates" / "email"
+    """``report_templates/email`` (see :mod:`lketool.resources`)."""
+    from lketool.resources import resource_dir
+
+    return resource_dir("report_templates") / "email"
 
 
 def parse_attach(spec: str) -> tuple[str, ...]:

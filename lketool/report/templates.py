@@ -1,6 +1,6 @@
 """Where report templates live and how they are chosen.
 
-The packaged templates are in ``report_templates/`` beside the ``lketool`` package
+The packaged templates are in ``report_templates/`` (see :mod:`lketool.resources`)
 (``report.docx``, ``report.html.j2``, ``summary.docx``, ``summary.html.j2``).  Users
 may edit them, or give their own with ``--template``: a folder holding any of those
 names, or single files (``*.docx`` / ``*.html.j2``; a name starting with ``summary``
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
+from lketool.resources import resource_dir
+
+TEMPLATE_DIR = resource_dir("report_templates")
 NAMES = {("report", "docx"): "report.docx", ("report", "html"): "report.html.j2",
          ("summary", "docx"): "summary.docx", ("summary", "html"): "summary.html.j2"}
 
