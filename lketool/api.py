@@ -198,16 +198,22 @@ def _workbook_scores(res: FileResult) -> dict[str, float] | None:
     return out if any(v is not None for v in out.values()) else None
 
 
+CACHE_DIRNAME = ".lketool-cache"  # the recap's cache (lketool.recap.cache), never an input
+
+
 def iter_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders (recursively) into .xlsx/.xlsm files, skipping Office
-    lock files (``~$*``).  Files named explicitly are kept whatever their extension,
-    so that a wrong file gets a clear message instead of being skipped silently."""
+    lock files (``~$*``), hidden files (``.*``: macOS ``._`` copies on USB drives, the
+    temporary files of an output being written) and lketool's own cache folders.  Files
+    named explicitly are kept whatever their extension, so that a wrong file gets a clear
+    message instead of being skipped silently."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith("~$"):
+                if (f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", "."))
+                        and CACHE_DIRNAME not in f.relative_to(p).parts[:-1] and f.is_file()):
                     out.append(f)
         else:
             out.append(p)

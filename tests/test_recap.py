@@ -56,10 +56,15 @@ def build_folder(root: Path) -> dict[str, list[Path]]:
     broken[0].write_bytes(zbuf.getvalue()[:400])
     broken[1].write_text("ini bukan excel", encoding="utf-8")
     openpyxl.Workbook().save(broken[2])
-    ignored = [root / "catatan.txt", root / "data.csv", root / "good" / "~$Dinas_Alpha.xlsx"]
+    # not inputs: notes, an Office lock file, a macOS "._" copy, a recap kept in a cache
+    ignored = [root / "catatan.txt", root / "data.csv", root / "good" / "~$Dinas_Alpha.xlsx",
+               root / "good" / "._Dinas_Alpha.xlsx", root / ".lketool-cache" / "recaps" / "0123.xlsx"]
     ignored[0].write_text("catatan", encoding="utf-8")
     ignored[1].write_text("a,b\n1,2\n", encoding="utf-8")
     ignored[2].write_bytes(b"\x00lock")
+    ignored[3].write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    ignored[4].parent.mkdir(parents=True)
+    shutil.copy(good[0], ignored[4])
     return {"good": good, "broken": broken, "ignored": ignored}
 
 

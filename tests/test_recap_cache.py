@@ -13,7 +13,7 @@ import pytest
 import lketool.recap.collect as collect_mod
 from lketool.api import check_file
 from lketool.recap import RecapOptions, recap
-from lketool.recap.cache import ResultCache
+from lketool.recap.cache import KEEP_OUTPUTS, OUTPUTS_DIRNAME, ResultCache
 from lketool.recap.collect import _check_chunk, _run_pool, collect
 from lketool.rubric import load_rubric
 from lketool.template import write_template
@@ -76,6 +76,7 @@ def test_second_run_reads_only_changed_files(folder, tmp_path, counted):
     counted.clear()
     second = recap([folder], out, jobs=1)
     assert counted == [] and (second.stats.checked, second.stats.cached) == (0, 4)
+    assert second.reused, "nothing changed: the kept recap is copied"
     assert _ringkasan(out) == table1
     assert second.failures == first.failures
 
@@ -86,15 +87,52 @@ def test_second_run_reads_only_changed_files(folder, tmp_path, counted):
     counted.clear()
     third = recap([folder], out, jobs=1)
     assert counted == ["unit_1.xlsx"] and third.stats.cached == 3
+    assert not third.reused
     fresh = check_file(folder / "unit_1.xlsx")
     row = next(r for r in _ringkasan(out) if r[2] == str(folder / "unit_1.xlsx"))
     assert row[4] == fresh.scores.total
 
 
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_unchanged_inputs_reuse_the_kept_recap(folder, tmp_path, counted):
+    cache = tmp_path / "cache"
+    first = recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache)
+    assert not first.reused
+    counted.clear()
+    again = recap([folder], tmp_path / "b.xlsx", jobs=1, cache_dir=cache)
+    assert again.reused and counted == []
+    assert _sheets(tmp_path / "b.xlsx") == _sheets(tmp_path / "a.xlsx")
+    fresh = recap([folder], tmp_path / "c.xlsx", jobs=1, cache_dir=tmp_path / "other-cache")
+    assert not fresh.reused and _sheets(tmp_path / "c.xlsx") == _sheets(tmp_path / "a.xlsx")
+
+    # Anything the recap shows that differs means writing it again.
+    assert not recap([folder], tmp_path / "en.xlsx", jobs=1, cache_dir=cache,
+                     options=RecapOptions(lang="en")).reused
+    assert not recap([folder], tmp_path / "d.json", fmt="json", jobs=1, cache_dir=cache).reused
+    assert not recap([folder], tmp_path / "e.xlsx", jobs=1, cache_dir=cache, use_cache=False).reused
+    moved = tmp_path / "moved"
+    shutil.copytree(folder, moved)
+    m = recap([moved], tmp_path / "m.xlsx", jobs=1, cache_dir=cache)
+    assert m.stats.cached == 4 and not m.reused, "same bytes elsewhere: the file column changes"
+    files = {r[2] for r in _ringkasan(tmp_path / "m.xlsx")}
+    assert files == {str(moved / f"unit_{k}.xlsx") for k in range(3)}
+
+    # At most KEEP_OUTPUTS recaps are kept; one that was pruned or deleted is written afresh.
+    kept = list((cache / OUTPUTS_DIRNAME).iterdir())
+    assert 0 < len(kept) <= KEEP_OUTPUTS
+    shutil.rmtree(cache / OUTPUTS_DIRNAME)
+    again = recap([folder], tmp_path / "b.xlsx", jobs=1, cache_dir=cache)
+    assert not again.reused and _sheets(tmp_path / "b.xlsx") == _sheets(tmp_path / "a.xlsx")
+
+
 def test_corrupt_or_foreign_entries_are_recomputed(folder, tmp_path, counted):
     cache = tmp_path / "cache"
     recap([folder], tmp_path / "a.json", fmt="json", jobs=1, cache_dir=cache)
-    entries = sorted(cache.rglob("*.json"))
+    entries = sorted(e for e in cache.rglob("*.json") if e.parent.name != OUTPUTS_DIRNAME)
     assert len(entries) == 4  # the broken file's verdict is cached too
     by_name = {Path(json.loads(e.read_text(encoding="utf-8").splitlines()[1])["file"]).name: e for e in entries}
     by_name["unit_0.xlsx"].write_text('{"format": 1, "key": "trunc', encoding="utf-8")  # torn write
@@ -104,6 +142,8 @@ def test_corrupt_or_foreign_entries_are_recomputed(folder, tmp_path, counted):
     by_name["unit_1.xlsx"].write_text("\n".join([json.dumps(head)] + lines[1:]), encoding="utf-8")
     lines = by_name["unit_2.xlsx"].read_text(encoding="utf-8").splitlines()
     by_name["unit_2.xlsx"].write_text("\n".join(lines[:2] + ["[{broken"]), encoding="utf-8")
+    # Without the kept recap, so that the writer has to read every entry again.
+    shutil.rmtree(cache / OUTPUTS_DIRNAME)
     counted.clear()
     recap([folder], tmp_path / "b.json", fmt="json", jobs=1, cache_dir=cache)
     # two found when looking up summaries; the broken problems line when the writer needs it

@@ -73,6 +73,7 @@ def test_output_is_never_an_input(good, tmp_path):
         assert run(good, "-o", out, "-j", "1").exit_code == 0
         r = run(good, "-o", out, "-j", "1")  # the recap from the first run sits in the folder
         assert r.exit_code == 0 and "2 unit" in r.stdout
+        assert "disalin dari cache" in r.stdout, "nothing changed: the user is told the recap was reused"
         r = run(good, good / "Dinas_Satu.xlsx", "-o", out, "-j", "1")  # named twice: recapped once
         assert r.exit_code == 0 and "2 unit" in r.stdout
     finally:

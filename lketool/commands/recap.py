@@ -23,7 +23,8 @@ FORMATS = ("xlsx", "json", "csv")
         "Area dan Indikator (peta warna), Unit vs TPI, Beda TPI, Temuan, Gagal dibaca "
         "dan Grafik.\n\n"
         "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di "
-        "folder .lketool-cache di samping file rekap). File LKE tidak pernah diubah.\n\n"
+        "folder .lketool-cache di samping file rekap); bila tidak ada yang berubah sama "
+        "sekali, rekap sebelumnya disalin. File LKE tidak pernah diubah.\n\n"
         "Contoh: lketool recap LKE_2025/ -o Rekap.xlsx\n\n"
         "Kode keluar: 0 semua terbaca, 1 ada file yang gagal dibaca, 2 kesalahan pemakaian."
     ),
@@ -88,6 +89,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         say(t("cli.done", lang, where=where, units=outcome.units, failed=len(outcome.failures)))
         say(t("cli.stats", lang, checked=st.checked, cached=st.cached,
               seconds=seconds if lang == "en" else seconds.replace(".", ",")))
+        if outcome.reused:
+            say(t("cli.reused", lang))
         for f in outcome.failures[:10]:
             say(t("cli.failed", lang, file=f["file"], message=f["message"]))
         if len(outcome.failures) > 10:

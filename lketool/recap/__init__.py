@@ -10,14 +10,16 @@ Lower level: :func:`lketool.recap.collect.collect` (check and cache, no output) 
 writers in :mod:`lketool.recap.workbook` and :mod:`lketool.recap.export`.
 
 Workbooks are checked in parallel worker processes and their results cached by content
-(see :mod:`lketool.recap.cache`), so a second run reads only the files that changed."""
+(see :mod:`lketool.recap.cache`), so a second run reads only the files that changed; when
+nothing changed at all (same files, bytes, options and lketool version) the recap kept
+from the previous run is copied instead of being written again."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from lketool.recap.cache import DEFAULT_DIRNAME, ResultCache
+from lketool.recap.cache import DEFAULT_DIRNAME, OutputStore, ResultCache, output_fingerprint
 from lketool.recap import collect as _collect_mod
 from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions
 
@@ -39,6 +41,7 @@ class RecapOutcome:
     stats: CollectStats = field(default_factory=CollectStats)
     write_seconds: float = 0.0
     cache_dir: Path | None = None
+    reused: bool = False  # nothing changed: the previous run's recap was copied
 
 
 def default_cache_dir(output: str | Path | None) -> Path:
@@ -72,19 +75,64 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
         if coll.stats.files == 0:
             raise NoWorkbooks(", ".join(str(p) for p in paths))
         started = time.perf_counter()
-        if fmt == "xlsx":
-            from lketool.recap.workbook import write_workbook
-            write_workbook(coll, output, progress=progress)
-        elif fmt == "json":
-            from lketool.recap.export import write_json
-            write_json(coll, output, progress=progress)
+        kept = OutputStore(cdir) if use_cache and to_file else None
+        fingerprint = _fingerprint(coll, fmt) if kept else None
+        suffix = "." + fmt
+        previous = kept.find(fingerprint, suffix) if fingerprint else None
+        reused = previous is not None and _copy(previous, output)
+        if reused:
+            if progress:
+                progress("write", len(coll.units), len(coll.units))
         else:
-            from lketool.recap.export import write_csv
-            write_csv(coll, output, progress=progress)
+            _write(coll, output, fmt, progress)
+            if fingerprint:
+                kept.keep(fingerprint, suffix, Path(output))
         return RecapOutcome(output=Path(output) if to_file else None, format=fmt, units=len(coll.units),
                             failures=list(coll.failures), stats=coll.stats,
                             write_seconds=time.perf_counter() - started,
-                            cache_dir=cdir if use_cache else None)
+                            cache_dir=cdir if use_cache else None, reused=reused)
+
+
+def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None) -> None:
+    if fmt == "xlsx":
+        from lketool.recap.workbook import write_workbook
+        write_workbook(coll, output, progress=progress)
+    elif fmt == "json":
+        from lketool.recap.export import write_json
+        write_json(coll, output, progress=progress)
+    else:
+        from lketool.recap.export import write_csv
+        write_csv(coll, output, progress=progress)
+
+
+def _fingerprint(coll: Collection, fmt: str) -> str | None:
+    """What the recap is made of: every unit's file (as shown) and cache key, in input
+    order, the failures and the options.  None when a result is not in the cache (it
+    could not be stored), as then there is nothing safe to compare."""
+    units = []
+    for row in coll.units:
+        if row.get("_mem") is not None or not row.get("_key"):
+            return None
+        units.append([row["file"], row["_key"]])
+    failures = [[f["file"], f["code"], f["message"]] for f in coll.failures]
+    return output_fingerprint({"format": fmt, "options": vars(coll.options), "units": units,
+                               "failures": failures})
+
+
+def _copy(kept: Path, output) -> bool:
+    """Copy a kept recap to ``output`` atomically; False when it cannot be read (then
+    the recap is written afresh).  A failure to write ``output`` itself is raised."""
+    import shutil
+
+    from lketool.atomic import atomic_path
+
+    try:
+        src = open(kept, "rb")
+    except OSError:
+        return False
+    with src, atomic_path(output) as tmp, open(tmp, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return True
 
 
 __all__ = ["recap", "NoWorkbooks", "Collection", "CollectStats", "RecapOptions", "RecapOutcome", "ResultCache",

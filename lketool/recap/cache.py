@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from lketool import __version__
+from lketool.api import CACHE_DIRNAME
 
 CACHE_FORMAT = 3  # bump when an entry or the summary row (tables.summary_row) changes shape
-DEFAULT_DIRNAME = ".lketool-cache"
+# bump when what the writers put in a recap changes, so a kept recap is not reused
+OUTPUT_FORMAT = 1
+DEFAULT_DIRNAME = CACHE_DIRNAME
+OUTPUTS_DIRNAME = "recaps"
+KEEP_OUTPUTS = 4  # finished recaps kept for reuse (the newest ones)
 _CHUNK = 1 << 20
 
 
@@ -112,6 +117,62 @@ class ResultCache:
         text = "\n".join([dump({"format": CACHE_FORMAT, "key": key, "summary": summary}), dump(body),
                           dump(list(result.get("problems") or []))]) + "\n"
         return _write_atomic(self.path_for(key), key, text)
+
+
+def output_fingerprint(parts: Any) -> str:
+    """The identity of a finished recap: SHA-256 over everything it is made from
+    (``parts``: JSON-able), the lketool version and the output and entry formats."""
+    meta = {"output": OUTPUT_FORMAT, "entries": CACHE_FORMAT, "lketool": __version__, "parts": parts}
+    return hashlib.sha256(json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class OutputStore:
+    """Finished recaps kept by fingerprint (``recaps/<fingerprint>.<ext>`` in the cache
+    folder), so a run whose inputs, options and version are all unchanged copies the
+    previous recap instead of writing the same file again.  Only the newest
+    :data:`KEEP_OUTPUTS` are kept.  Like the entries, any of them may be deleted at any
+    time, and failing to keep one is not an error."""
+
+    def __init__(self, cache_dir: str | Path):
+        self.directory = Path(cache_dir) / OUTPUTS_DIRNAME
+
+    def path_for(self, fingerprint: str, suffix: str) -> Path:
+        return self.directory / f"{fingerprint}{suffix}"
+
+    def find(self, fingerprint: str, suffix: str) -> Path | None:
+        p = self.path_for(fingerprint, suffix)
+        return p if p.is_file() else None
+
+    def keep(self, fingerprint: str, suffix: str, written: Path) -> bool:
+        """Keep a copy of the recap just ``written`` under ``fingerprint``."""
+        import shutil
+
+        dest = self.path_for(fingerprint, suffix)
+        tmp = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{fingerprint[:16]}.", suffix=".tmp", dir=self.directory)
+            os.close(fd)
+            shutil.copyfile(written, tmp)
+            os.replace(tmp, dest)
+        except OSError:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            return False
+        self._prune()
+        return True
+
+    def _prune(self) -> None:
+        try:
+            kept = sorted((p for p in self.directory.iterdir() if p.is_file() and not p.name.startswith(".")),
+                          key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[KEEP_OUTPUTS:]:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _write_atomic(path: Path, key: str, text: str) -> bool:

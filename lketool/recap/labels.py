@@ -109,6 +109,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.where": (" ke {path}", " to {path}"),
     "cli.stats": ("Dibaca: {checked} file, dari cache: {cached} file; {seconds} detik.",
                   "Read: {checked} files, from cache: {cached} files; {seconds} s."),
+    "cli.reused": ("Tidak ada file yang berubah sejak rekap sebelumnya: rekap yang sama disalin dari cache.",
+                   "No file changed since the previous recap: the same recap was copied from the cache."),
     "cli.failed": ("  GAGAL {file}: {message}", "  FAILED {file}: {message}"),
     "cli.more_failed": ("  ... dan {n} lagi (lihat sheet '{sheet}').", "  ... and {n} more (see sheet '{sheet}')."),
     "cli.cancelled": ("Dibatalkan. File rekap tidak ditulis; hasil yang sudah dihitung tersimpan di cache.",
