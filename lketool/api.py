@@ -160,7 +160,7 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
 def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
     """PortalRB-layout workbooks made by ``lketool template`` compute their scores on a
     ``Nilai`` sheet: keys in A, the unit's value in C (the TPI's in D)."""
-    from lketool.checks.formulas import TOL
+    from lketool.checks.formulas import TOL, mismatch_params
     from lketool.problems import Location
 
     cached: dict[str, tuple[int, float]] = {}
@@ -178,8 +178,7 @@ def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
     for key, (row, got) in cached.items():
         if key in want and abs(got - want[key]) > TOL * max(1.0, abs(want[key])):
             res.problems.append(Problem("score-mismatch", Location(res.file, grid.name, f"C{row}", row, 3),
-                                        {"cached": f"{got:.15g}", "computed": f"{want[key]:.15g}",
-                                         "what": key, "what_en": key}, value=got))
+                                        mismatch_params(got, want[key], key, key), value=got))
     return {k: cached[k][1] if k in cached else None
             for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima")}
 

@@ -129,3 +129,19 @@ def test_survey_thresholds_are_exact_at_3_60_and_3_20():
     s = compute_scores(R, full_answers(survey=3.59))
     assert not evaluate_predicates(R, s)["wbk"]["eligible"]
     assert "ipak" in evaluate_predicates(R, s)["wbk"]["missed"]
+
+
+def test_mismatch_numbers_are_shown_readably_and_differently():
+    from lketool.checks.formulas import mismatch_params, shown_pair
+
+    assert shown_pair(21.0273630952381, 20.7108630952381) == ("21,03", "20,71")
+    assert shown_pair(21.0273630952381, 20.7108630952381, "en") == ("21.03", "20.71")
+    # numbers that only differ far behind the comma still look different
+    a, b = shown_pair(75.0, 74.99999)
+    assert a != b and a.startswith("75,00000") and b.startswith("74,99999")
+    p = mismatch_params(5.22125, 4.72125, "area PW", "area PW", ("x", "y"))
+    assert (p["cached"], p["computed"], p["diff"], p["diff_en"]) == ("5,22", "4,72", "; selisih +0,50",
+                                                                     "; difference +0.50")
+    assert (p["cause"], p["cause_en"]) == ("; sebab: x", "; cause: y")
+    q = mismatch_params(0.0, None, "nilai butir", "item value")
+    assert (q["cached"], q["computed"], q["computed_en"], q["diff"]) == ("0", "kosong", "blank", "")

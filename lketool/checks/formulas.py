@@ -38,8 +38,44 @@ def _num(v):
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _fmt(x) -> str:
-    return "kosong" if x is None else repr(x) if not isinstance(x, float) else f"{x:.15g}"
+def _fmt(x, lang: str = "id") -> str:
+    if x is None:
+        return "kosong" if lang == "id" else "blank"
+    if isinstance(x, float):
+        s = f"{x:.12g}"
+        return s.replace(".", ",") if lang == "id" else s
+    return repr(x)
+
+
+def shown_pair(a: float, b: float, lang: str = "id") -> tuple[str, str]:
+    """Two different numbers as people read them: two decimals, or as many more as it
+    takes for them to look different (up to 12); decimal comma in Indonesian."""
+    d = 2
+    while d < 12 and round(a, d) == round(b, d):
+        d += 1
+    sa, sb = f"{a:.{d}f}", f"{b:.{d}f}"
+    return (sa.replace(".", ","), sb.replace(".", ",")) if lang == "id" else (sa, sb)
+
+
+def mismatch_params(cached, computed, what: str, what_en: str, cause: tuple[str, str] = ("", "")) -> dict:
+    """The ``score-mismatch`` message parameters in both languages (the full-precision
+    workbook value is the problem's ``value``)."""
+    params = {"what": what, "what_en": what_en}
+    c, w = _num(cached), _num(computed)
+    if c is not None and w is not None:
+        for lang, suffix in (("id", ""), ("en", "_en")):
+            params["cached" + suffix], params["computed" + suffix] = shown_pair(c, w, lang)
+            diff = shown_pair(c - w, 0.0, lang)[0]
+            params["diff" + suffix] = ("; selisih " if lang == "id" else "; difference ") + \
+                ("+" if c > w else "") + diff
+    else:
+        for lang, suffix in (("id", ""), ("en", "_en")):
+            params["cached" + suffix] = _fmt(c if c is not None else cached, lang)
+            params["computed" + suffix] = _fmt(w if w is not None else computed, lang)
+            params["diff" + suffix] = ""
+    cid, cen = cause
+    params["cause"], params["cause_en"] = (f"; sebab: {cid}" if cid else ""), (f"; cause: {cen}" if cen else "")
+    return params
 
 
 def expected_children(ctx) -> dict[str, list[str]]:
@@ -118,7 +154,10 @@ def _overwritten(ctx) -> list[Problem]:
     def flag(row, col, value, item):
         ctx.causes[f"{col_letter(col)}{row}"] = f"sel {col_letter(col)}{row} berisi ketikan, bukan rumus"
         ctx.causes_en[f"{col_letter(col)}{row}"] = f"cell {col_letter(col)}{row} is typed, not a formula"
-        out.append(ctx.problem("formula-overwritten", row, col, item, value="(kosong)" if value in ("", None) else value))
+        blank = value in ("", None)
+        out.append(ctx.problem("formula-overwritten", row, col, item, value="(kosong)" if blank else value,
+                               shown="(kosong)" if blank else _fmt(value, "id") if isinstance(value, float) else value,
+                               shown_en="(blank)" if blank else _fmt(value, "en") if isinstance(value, float) else value))
 
     for eid, e in mapped.entries.items():
         item = ctx.rubric.items.get(eid)
@@ -208,9 +247,16 @@ def _cause(ctx, cell, row, child_cells, key=None, kids=None):
     if child_cells:
         cells = ", ".join(child_cells)
         return f"mengikuti selisih di {cells}", f"follows the difference in {cells}"
-    for k in (kids or {}).get(key, []):  # an item whose row carries a cause (e.g. a typed total)
+    for k in (kids or {}).get(key, []):
         item = ctx.rubric.items.get(k)
-        for eid in ([k] + [i.id for i in item.inputs]) if item else []:
+        e = ctx.mapped.entries.get(k)
+        # an item whose score cell was typed over: the indicator averages the typed value
+        if item and e and e.score_col:
+            cell = f"{col_letter(e.score_col)}{e.row}"
+            if cell in ctx.causes:
+                return (f"mengikuti {cell}, yang berisi ketikan, bukan rumus",
+                        f"follows {cell}, which is typed, not a formula")
+        for eid in ([k] + [i.id for i in item.inputs]) if item else []:  # a row with a cause (a typed total)
             e = ctx.mapped.entries.get(eid)
             if e and f"row:{e.row}" in ctx.causes:
                 return ctx.causes[f"row:{e.row}"], ctx.causes_en[f"row:{e.row}"]
@@ -218,7 +264,5 @@ def _cause(ctx, cell, row, child_cells, key=None, kids=None):
 
 
 def _mismatch(ctx, row, col, item, cached, computed, what, what_en, cause):
-    cid, cen = cause
-    return ctx.problem("score-mismatch", row, col, item, value=cached, cached=_fmt(cached),
-                       computed=_fmt(computed), what=what, what_en=what_en,
-                       cause=f"; sebab: {cid}" if cid else "", cause_en=f"; cause: {cen}" if cen else "")
+    return ctx.problem("score-mismatch", row, col, item, value=cached,
+                       **mismatch_params(cached, computed, what, what_en, cause))
