@@ -297,7 +297,7 @@ def _score_rows(old, new) -> list[ScoreRow]:
     rows = [ScoreRow(k, *SCORE_LABELS[k], getattr(so, k), getattr(sn, k))
             for k in ("total", "pengungkit", "pemenuhan", "reform", "hasil")]
     for a in new.rubric.areas("pemenuhan"):
-        name = a.name.title()
+        name = a.title
         rows.append(ScoreRow(f"area:{a.id}", f"Area {name}", f"Area {name}", so.area(a.id), sn.area(a.id),
                              weight=new.rubric.area_weight(a.id)))
     rows.append(ScoreRow("answered", *SCORE_LABELS["answered"], so.answered, sn.answered, None))

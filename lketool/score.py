@@ -247,7 +247,7 @@ def evaluate_predicates(rubric: Rubric, scores: Scores, per_half: bool = False) 
                         else:
                             value = scores.halves[half][a.id] / scores.area_weights[half][a.id]
                             cid, suffix = f"area:{a.id}:{half}", f" ({half})"
-                        crits.append(_criterion(cid, "area", value, c["min"], name=a.name.title() + suffix,
+                        crits.append(_criterion(cid, "area", value, c["min"], name=a.title + suffix,
                                                 unit="share"))
                 continue
             value = getattr(scores, c["metric"])

@@ -288,7 +288,7 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
     if unit:
         ws["B2"] = "Unit Kerja"
         ws["B2"].font = st.bold
-        ws["C2"] = unit
+        _put_text(ws["C2"], unit)
         ws["C2"].font = st.bold
         st.free(ws["C2"])
         r = 3
@@ -414,7 +414,18 @@ def _fill(ws, rows: Mapping[str, int], values: Mapping[str, Any] | None, col: st
             raise ValueError(f"{what}: {eid!r} " + ("is not an answer cell" if known else "is not a rubric id"))
         if eid not in rows:
             raise ValueError(f"{what}: {eid!r} has no cell in this layout")
-        ws[f"{col}{rows[eid]}"] = v
+        if what in ("notes", "evidence"):
+            _put_text(ws[f"{col}{rows[eid]}"], v)
+        else:
+            ws[f"{col}{rows[eid]}"] = v
+
+
+def _put_text(cell, value) -> None:
+    """Write text that must stay text: openpyxl would store '=…' as a formula (a unit
+    named '=Dinas' or evidence '=HYPERLINK(…)' from a user is data, not a formula)."""
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
 
 
 # ---------------------------------------------------------------- PortalRB 2026
@@ -488,7 +499,7 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
     ws.row_dimensions[header].height = 30
     ws["S1"] = "Unit Kerja"
     ws["S1"].font = st.bold
-    ws["T1"] = unit or None
+    _put_text(ws["T1"], unit or None)
     ws["T1"].font = st.bold
     st.answer(ws["T1"])
 
@@ -652,7 +663,7 @@ def _build_nilai(wb, rubric: Rubric, entry_rows: Mapping[str, int]) -> dict[str,
                ("pemenuhan", "I. Pemenuhan", 30.0), ("reform", "II. Reform", 30.0), ("hasil", "Total hasil", 40.0),
                ("bersih_akuntabel", "I. Birokrasi yang bersih dan akuntabel", 22.5),
                ("pelayanan_prima", "II. Pelayanan publik yang prima", 17.5)]
-    summary += [(f"area:{h}:{a.id}", f"{h.title()} - {a.number}. {a.name.title()}", a.weight) for h, a in areas]
+    summary += [(f"area:{h}:{a.id}", f"{h.title()} - {a.number}. {a.title}", a.weight) for h, a in areas]
     rows: dict[str, int] = {}
     r = 2
     for key, label, _w in summary:
@@ -722,8 +733,9 @@ def write_template(path: str | Path, layout: str = "lampiran-iii", *, unit: str 
     """Write an LKE workbook in ``layout`` to ``path`` (atomically) and return the path.
 
     ``answers``/``tpi_answers`` map entry ids (``rubric.entry_ids()``) to option keys or
-    numbers; ``evidence``/``notes`` map item or entry ids to text.  Any value is written
-    as given (so test data may hold invalid answers).  The computed LHKPN total of
+    numbers; ``evidence``/``notes`` map item or entry ids to text.  Answers are written
+    as given (so test data may hold invalid answers); the unit name, notes and evidence
+    are always written as text, even when they start with ``=``.  The computed LHKPN total of
     Lampiran III keeps its formula (an answer for it is ignored); ids with no cell in the
     layout are ignored when the other layout has them, and raise ``ValueError`` when
     unknown.  ``tpi_answers`` exist only in ``portalrb-2026``."""

@@ -93,6 +93,18 @@ def test_messy_sample(results):
     assert abs(res.workbook_scores["total"] - res.scores.total) > 0.01
     total = next(p for p in res.problems if p.code == "score-mismatch" and p.params.get("what") == "total")
     assert total.params["cause"]  # the cause is named
+    assert total.value == res.workbook_scores["total"]  # full precision kept; the message rounds
+    # the indicator that averages the typed-over cell names that cell as its cause
+    ind = next(p for p in res.problems if p.code == "score-mismatch" and p.location.item == over.location.item.rsplit(".", 1)[0])
+    assert over.location.cell in ind.message("id") and over.location.cell in ind.message("en")
+    assert "ketikan" in ind.message("id") and "typed" in ind.message("en")
+
+
+def test_area_names_keep_abbreviations(results):
+    crits = [c for c in results["04"].eligibility["wbbm"]["criteria"] if c["id"].startswith("area:SDM")]
+    assert crits
+    for c in crits:
+        assert "Manajemen SDM Aparatur" in c["label"] and "Manajemen SDM Aparatur" in c["label_en"]
 
 
 def test_portalrb_sample_with_tpi(results):

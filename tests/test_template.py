@@ -230,3 +230,20 @@ def test_portalrb_rows_columns_and_nilai_keys(tmp_path):
         for c in row:
             if isinstance(c.value, str) and c.value.startswith("="):
                 assert set(re.findall(r"Jawaban!([A-Z]+)\d+", c.value)) <= {"K", "N"}
+
+
+@pytest.mark.parametrize("layout", ["lampiran-iii", "portalrb-2026"])
+def test_text_that_looks_like_a_formula_stays_text(tmp_path, layout):
+    import openpyxl
+
+    from lketool.api import check_file
+
+    unit = '=HYPERLINK("http://x","Dinas")'
+    path = write_template(tmp_path / "f.xlsx", layout, unit=unit, notes={"P.1.i.a": "=1+1"},
+                          evidence={"P.1.i.a": "=cmd|' /C calc'!A0"})
+    wb = openpyxl.load_workbook(path)
+    texts = {c.value: c.data_type for ws in wb for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=") and c.value in
+             (unit, "=1+1", "=cmd|' /C calc'!A0")}
+    assert texts == {unit: "s", "=1+1": "s", "=cmd|' /C calc'!A0": "s"}
+    assert check_file(path).unit == unit

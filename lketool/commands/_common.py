@@ -127,7 +127,7 @@ def scores_table(results, lang: str) -> str:
         for a in r.rubric.areas("pemenuhan"):
             w = r.rubric.area_weight(a.id)
             v = s.area(a.id)
-            lines.append(f"    {a.name.title()[:26]:<26}{fmt2(v):>8}{w:>7g}{v / w * 100:>7.1f}%")
+            lines.append(f"    {a.title[:26]:<26}{fmt2(v):>8}{w:>7g}{v / w * 100:>7.1f}%")
         done = "answered" if en else "terjawab"
         lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
         if r.tpi_scores:

@@ -63,6 +63,28 @@ class Indicator:
     parent_id: str | None = None
 
 
+# Abbreviations that stay upper case when a label written in capitals is shown in title
+# case ("PENATAAN SISTEM MANAJEMEN SDM APARATUR" -> "Penataan Sistem Manajemen SDM Aparatur").
+ABBREVIATIONS = frozenset({"SDM", "ASN", "TPI", "ZI", "WBK", "WBBM", "SOP", "IKM", "IPAK", "IPKP", "LHKPN",
+                           "LHKASN", "SAKIP", "SPIP", "PNBP", "TI", "IT", "SPBE", "LKE", "SKM", "SPI"})
+_LOWER = frozenset({"dan", "yang", "di", "ke", "dari", "untuk", "atau", "dengan", "pada", "dalam"})
+
+
+def title_case(label: str) -> str:
+    """A label for people: capitalised words, abbreviations kept upper case and Indonesian
+    conjunctions/prepositions lower case (except first)."""
+    out = []
+    for k, w in enumerate(label.split()):
+        core = w.strip("().,;:/")
+        if core.upper() in ABBREVIATIONS:
+            out.append(w.upper())
+        elif k and w.lower() in _LOWER:
+            out.append(w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:].lower())
+    return " ".join(out)
+
+
 @dataclass
 class Area:
     id: str
@@ -71,6 +93,11 @@ class Area:
     weight: float
     half: str
     indicators: list[Indicator]
+
+    @property
+    def title(self) -> str:
+        """The area's name in title case ("Penataan Sistem Manajemen SDM Aparatur")."""
+        return title_case(self.name)
 
 
 @dataclass
