@@ -57,15 +57,4 @@ def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0) -> dict[Path, Pat
 def _convert_many(srcs: list[Path], outdir: Path, timeout: float) -> None:
     from lketool import libreoffice as lo
 
-    convert_many = getattr(lo, "convert_many", None)
-    if convert_many is not None:  # a public batch converter, once lketool.libreoffice has one
-        convert_many(srcs, outdir, "pdf", timeout=timeout)
-        return
-    batch = getattr(lo, "_convert", None)
-    if batch is not None and len(srcs) > 1:
-        # lketool.libreoffice's public API converts one file per start; its batch helper
-        # does many in one start (200 reports: seconds instead of minutes).
-        batch(srcs, outdir, "pdf", timeout)
-        return
-    for s in srcs:
-        lo.to_pdf(s, outdir, timeout=timeout)
+    lo.convert_many(srcs, outdir, "pdf", timeout=timeout)
