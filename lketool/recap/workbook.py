@@ -2,7 +2,8 @@
 
 Sheets: Ringkasan (one row per unit, ranked), Area and Indikator (heat maps), Unit vs
 TPI and Beda TPI, Temuan (every finding), Gagal dibaca, Grafik (native charts).
-Numbers are written at full precision and shown with two decimals by number formats.
+Numbers are written at full precision (every digit of the double, see
+:class:`_ExactWorksheet`) and shown with two decimals by number formats.
 Text from the units goes through ``write_string``, so it can never become a formula.
 The file is written beside the output under a temporary name and renamed at the end."""
 from __future__ import annotations
@@ -25,6 +26,26 @@ AMBER = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 NUM_FORMATS = {"points": "0.00", "share": "0.00%", "int": "0"}
 MAX_LISTED_DIFFS = 30
+
+
+def _exact_worksheet_class():
+    from xlsxwriter.worksheet import Worksheet
+
+    class _ExactWorksheet(Worksheet):
+        """xlsxwriter writes numbers with 16 significant digits ('%.16G'), which changes
+        about a third of the scores in their last digit (20.343363095238097 is stored as
+        20.3433630952381).  Scores must equal lketool's (and the official formulas')
+        exactly, so numbers are written with Python's shortest exact repr (at most 17
+        digits), as Excel itself does.  Subclassing the worksheet is xlsxwriter's own
+        extension point (Workbook.worksheet_class)."""
+
+        def _xml_number_element(self, number, attributes=[]):  # noqa: B006 (xlsxwriter's signature)
+            # r is a cell reference and s a format index: nothing to escape
+            attr = "".join([f' {k}="{v}"' for k, v in attributes])
+            v = number if type(number) in (int, float) else float(number)
+            self.fh.write(f"<c{attr}><v>{v!r}</v></c>")
+
+    return _ExactWorksheet
 
 
 def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | None = None,
@@ -97,6 +118,7 @@ class _Writer:
             "strings_to_numbers": False, "nan_inf_to_errors": True, "tmpdir": str(path.parent)})
         self.wb.set_properties({"title": "Rekap LKE Zona Integritas", "subject": rubric.title,
                                 "comments": f"lketool recap, {rubric.edition}"})
+        self.wb.worksheet_class = _exact_worksheet_class()
         self.sheet_names: set[str] = set()
         f = self.wb.add_format
         self.fmt = {
