@@ -248,3 +248,14 @@ def test_collect_keeps_memory_flat(folder, tmp_path):
         assert all("problems" not in row for row in coll.units)
         full = coll.result(coll.units[0])
         assert full["problems"] and full["file"] == coll.units[0]["file"]
+
+
+def test_a_kept_recap_is_not_reused_by_other_code(folder, tmp_path, monkeypatch):
+    import lketool.recap.cache as cache_mod
+
+    cache = tmp_path / "cache"
+    assert not recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused
+    assert recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused
+    # the writers changed (an upgrade, or an edit in a checkout without a version bump)
+    monkeypatch.setattr(cache_mod, "_CODE_DIGEST", "0" * 64)
+    assert not recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused

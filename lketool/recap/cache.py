@@ -119,10 +119,30 @@ class ResultCache:
         return _write_atomic(self.path_for(key), key, text)
 
 
+def code_digest() -> str:
+    """SHA-256 of lketool's own code and data (its .py and .json files, ~3 ms), so that
+    a kept recap written by other code is never reused, even when the version number
+    and OUTPUT_FORMAT were not bumped (a development checkout)."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*")):
+            if p.suffix in (".py", ".json") and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode() + b"\0")
+                h.update(p.read_bytes())
+        _CODE_DIGEST = h.hexdigest()
+    return _CODE_DIGEST
+
+
+_CODE_DIGEST: str | None = None
+
+
 def output_fingerprint(parts: Any) -> str:
     """The identity of a finished recap: SHA-256 over everything it is made from
-    (``parts``: JSON-able), the lketool version and the output and entry formats."""
-    meta = {"output": OUTPUT_FORMAT, "entries": CACHE_FORMAT, "lketool": __version__, "parts": parts}
+    (``parts``: JSON-able), the lketool version and code, and the output and entry formats."""
+    meta = {"output": OUTPUT_FORMAT, "entries": CACHE_FORMAT, "lketool": __version__, "code": code_digest(),
+            "parts": parts}
     return hashlib.sha256(json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
