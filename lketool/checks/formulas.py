@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from lketool.display import difference, number
 from lketool.problems import Problem
 from lketool.reader import col_letter
 from lketool.score import item_value
@@ -51,10 +52,9 @@ def shown_pair(a: float, b: float, lang: str = "id") -> tuple[str, str]:
     """Two different numbers as people read them: two decimals, or as many more as it
     takes for them to look different (up to 12); decimal comma in Indonesian."""
     d = 2
-    while d < 12 and round(a, d) == round(b, d):
+    while d < 12 and number(a, d, lang) == number(b, d, lang):
         d += 1
-    sa, sb = f"{a:.{d}f}", f"{b:.{d}f}"
-    return (sa.replace(".", ","), sb.replace(".", ",")) if lang == "id" else (sa, sb)
+    return number(a, d, lang), number(b, d, lang)
 
 
 def mismatch_params(cached, computed, what: str, what_en: str, cause: tuple[str, str] = ("", "")) -> dict:
@@ -65,9 +65,8 @@ def mismatch_params(cached, computed, what: str, what_en: str, cause: tuple[str,
     if c is not None and w is not None:
         for lang, suffix in (("id", ""), ("en", "_en")):
             params["cached" + suffix], params["computed" + suffix] = shown_pair(c, w, lang)
-            diff = shown_pair(c - w, 0.0, lang)[0]
             params["diff" + suffix] = ("; selisih " if lang == "id" else "; difference ") + \
-                ("+" if c > w else "") + diff
+                difference(c - w, 2, lang)
     else:
         for lang, suffix in (("id", ""), ("en", "_en")):
             params["cached" + suffix] = _fmt(c if c is not None else cached, lang)

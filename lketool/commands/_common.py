@@ -102,12 +102,17 @@ def problems_table(results, lang: str) -> str:
     return "\n".join(lines)
 
 
-def fmt2(x) -> str:
-    """Display with two decimals (values stay at full precision elsewhere)."""
-    return "-" if x is None else f"{x:.2f}"
+def fmt2(x, lang: str = "id") -> str:
+    """Display with two decimals, decimal comma in Indonesian (values stay at full
+    precision elsewhere)."""
+    from lketool.display import number
+
+    return "-" if x is None else number(x, 2, lang)
 
 
 def scores_table(results, lang: str) -> str:
+    from lketool import display as show
+
     en = lang == "en"
     lines = []
     for r in results:
@@ -117,21 +122,23 @@ def scores_table(results, lang: str) -> str:
             continue
         s = r.scores
         wb = r.workbook_scores or {}
-        lines.append(f"  {'Total':<28}{fmt2(s.total):>8}" + (f"   ({'workbook' if en else 'di workbook'}: {fmt2(wb.get('total'))})" if wb else ""))
+        lines.append(f"  {'Total':<28}{fmt2(s.total, lang):>8}"
+                     + (f"   ({'workbook' if en else 'di workbook'}: {fmt2(wb.get('total'), lang)})" if wb else ""))
         for label, v in (("Pengungkit", s.pengungkit), ("  Pemenuhan", s.pemenuhan), ("  Reform", s.reform),
                          ("Hasil", s.hasil), ("  Bersih & akuntabel", s.bersih_akuntabel),
                          ("    IPAK", s.ipak), ("    Capaian kinerja", s.capaian_kinerja),
                          ("  Pelayanan prima (IPKP)", s.pelayanan_prima)):
-            lines.append(f"  {label:<28}{fmt2(v):>8}")
+            lines.append(f"  {label:<28}{fmt2(v, lang):>8}")
         lines.append(f"  {'Area' :<28}{'nilai':>8}{'bobot':>7}{'%':>8}")
         for a in r.rubric.areas("pemenuhan"):
             w = r.rubric.area_weight(a.id)
             v = s.area(a.id)
-            lines.append(f"    {a.title[:26]:<26}{fmt2(v):>8}{w:>7g}{v / w * 100:>7.1f}%")
+            lines.append(f"    {a.title[:26]:<26}{fmt2(v, lang):>8}{show.minimum(w, lang):>7}"
+                         f"{show.percent(v / w, 1, lang):>8}")
         done = "answered" if en else "terjawab"
         lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
         if r.tpi_scores:
-            lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total):>8}")
+            lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total, lang):>8}")
         for key in ("wbk", "wbbm"):
             e = r.eligibility[key]
             verdict = ("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI")
@@ -141,9 +148,12 @@ def scores_table(results, lang: str) -> str:
                     continue
                 label = c["label_en"] if en else c["label"]
                 if c["unit"] == "share":
-                    lines.append(f"    - {label}: {c['value'] * 100:.2f}% < {c['minimum'] * 100:g}% ({c['gap'] * 100:+.2f})")
+                    lines.append(f"    - {label}: {show.percent_below(c['value'], c['minimum'], 2, lang)} < "
+                                 f"{show.minimum(round(c['minimum'] * 100, 9), lang)}% "
+                                 f"({show.difference(c['gap'] * 100, 2, lang)})")
                 else:
-                    lines.append(f"    - {label}: {fmt2(c['value'])} < {c['minimum']:g} ({c['gap']:+.2f})")
+                    lines.append(f"    - {label}: {show.number_below(c['value'], c['minimum'], 2, lang)} < "
+                                 f"{show.minimum(c['minimum'], lang)} ({show.difference(c['gap'], 2, lang)})")
         c = r.counts
         lines.append(f"  {'Problems' if en else 'Temuan'}: {c[ERROR]} {'errors' if en else 'kesalahan'}, "
                      f"{c[WARNING]} {'warnings' if en else 'peringatan'} (lketool check)")

@@ -10,6 +10,7 @@ import sys
 import click
 
 from lketool.commands import _common as c
+from lketool.display import number, percent
 
 
 @click.command("diff")
@@ -137,11 +138,11 @@ def render(d, lang: str = "id") -> str:
             lines.append(f"  {s.label(lang):<46}{s.old:>9}{s.new:>9}{s.delta:>+10}")
             continue
         mark = "  *" if s.changed else ""
-        delta = "" if s.delta is None else f"{s.delta:+.2f}"
-        lines.append(f"  {s.label(lang)[:46]:<46}{c.fmt2(s.old):>9}{c.fmt2(s.new):>9}{delta:>10}{mark}")
+        delta = "" if s.delta is None else number(s.delta, 2, lang, signed=True)
+        lines.append(f"  {s.label(lang)[:46]:<46}{c.fmt2(s.old, lang):>9}{c.fmt2(s.new, lang):>9}{delta:>10}{mark}")
         if s.weight:
-            so = "-" if s.old is None else f"{s.old / s.weight * 100:.1f}%"
-            sn = "-" if s.new is None else f"{s.new / s.weight * 100:.1f}%"
+            so = "-" if s.old is None else percent(s.old / s.weight, 1, lang)
+            sn = "-" if s.new is None else percent(s.new / s.weight, 1, lang)
             lines.append(f"  {'    ' + ('share' if en else 'capaian'):<46}{so:>9}{sn:>9}")
     lines.append("")
     for v in d.verdicts:

@@ -151,8 +151,9 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
     """Indonesian number format: ``1234.5`` -> ``1.234,50``; None -> ``-``."""
     if value is None:
         return "-"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    from lketool.display import number
+
+    return number(value, digits, "id", thousands=True)
 
 
 _MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",

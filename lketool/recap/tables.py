@@ -4,10 +4,10 @@ Everything here works on ``FileResult.to_dict()`` dictionaries (what the cache h
 and what worker processes send back), never on live ``FileResult`` objects."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from lketool import display as show
 from lketool.recap.labels import t
 from lketool.rubric import Rubric
 
@@ -83,41 +83,16 @@ def missed_text(missed: Iterable[list], lang: str = "id") -> str:
         kind, _, area = cid.partition(":")
         name = t(f"crit.{kind}", lang, area=area.replace(":", " ")) if f"crit.{kind}" in _CRIT else cid
         if unit == "share":
-            parts.append(f"{name} {_pct_below(value, minimum, lang)} < {_pct(minimum, 0, lang)}")
+            parts.append(f"{name} {show.percent_below(value, minimum, 0, lang)} < "
+                         f"{show.minimum(round(minimum * 100, 9), lang)}%")
         else:
-            parts.append(f"{name} {_num_below(value, minimum, lang)} < {_num(minimum, None, lang)} "
-                         f"({_num(value - minimum, 2, lang, signed=True)})")
+            parts.append(f"{name} {show.number_below(value, minimum, 2, lang)} < {show.minimum(minimum, lang)} "
+                         f"({show.difference(value - minimum, 2, lang)})")
     return "; ".join(parts)
 
 
 _CRIT = {f"crit.{k}" for k in ("total", "pengungkit", "area", "bersih_akuntabel", "ipak", "capaian_kinerja",
                                "pelayanan_prima")}
-
-
-def _num(x: float, decimals: int | None, lang: str, signed: bool = False) -> str:
-    if decimals is None:  # a minimum: as short as it is exact (75, 18,25)
-        decimals = 0 if float(x).is_integer() else 2
-    s = f"{x:+.{decimals}f}" if signed else f"{x:.{decimals}f}"
-    return s.replace(".", ",") if lang != "en" else s
-
-
-def _num_below(value: float, minimum: float, lang: str) -> str:
-    # 74.999 must not read "75,00 < 75": add decimals until the shown value is below.
-    for d in range(2, 7):
-        if round(value, d) < minimum:
-            return _num(value, d, lang)
-    return _num(math.floor(value * 1e6) / 1e6, 6, lang)
-
-
-def _pct(x: float, decimals: int, lang: str) -> str:
-    return _num(x * 100, decimals, lang) + "%"
-
-
-def _pct_below(value: float, minimum: float, lang: str) -> str:
-    for d in range(0, 5):
-        if round(value * 100, d) < round(minimum * 100, 6):
-            return _pct(value, d, lang)
-    return _pct(math.floor(value * 1e6) / 1e6, 4, lang)
 
 
 # ------------------------------------------------------------------ column sets

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from lketool import __version__
 from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
+from lketool import display as show
 from lketool.report.filters import angka, persen
 
 STRONG_FROM = 0.9   # an indicator at or above this share is named as strong
@@ -171,7 +172,13 @@ def _score_rows(result) -> list[dict[str, Any]]:
 
 
 def _criterion_text(c: dict, value: float) -> str:
-    return persen(value) if c["unit"] == "share" else angka(value)
+    if c["unit"] == "share":
+        if not c["met"] and value == c["value"]:  # never "75,0%" for a share that misses 75%
+            return show.percent_below(value, c["minimum"], 1)
+        return persen(value)
+    if not c["met"] and value == c["value"]:
+        return show.number_below(value, c["minimum"], 2)
+    return angka(value)
 
 
 def label_suffix(cid: str) -> str:
@@ -184,7 +191,9 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
     for c in v["criteria"]:
         share = c["unit"] == "share"
         gap = c["gap"]
-        amount = (angka(abs(gap) * 100, 1) + " poin persen") if share else (angka(abs(gap)) + " poin")
+        # a gap is never shown as "0,00" unless it is zero
+        amount = (show.difference(abs(gap) * 100, 1).lstrip("+") + " poin persen") if share else \
+            (show.difference(abs(gap), 2).lstrip("+") + " poin")
         if c["met"]:
             note = "tepat pada batas" if gap == 0 else f"lebih {amount} dari batas"
         else:
@@ -274,12 +283,11 @@ def _area_label(rb, r: dict) -> str:
     return area_title(rb.area_name(r["area"])) if r["area"] else "Hasil"
 
 
-_ACRONYMS = {"sdm": "SDM", "spbe": "SPBE", "spip": "SPIP", "tpi": "TPI", "ikm": "IKM", "dan": "dan"}
-
-
 def area_title(name: str) -> str:
     """``PENATAAN SISTEM MANAJEMEN SDM APARATUR`` -> ``Penataan Sistem Manajemen SDM Aparatur``."""
-    return " ".join(_ACRONYMS.get(w.lower(), w.capitalize()) for w in name.split())
+    from lketool.rubric import title_case
+
+    return title_case(name)
 
 
 def _named(rows: list[dict]) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from lketool import display as show
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember")
@@ -27,13 +28,8 @@ def angka(value: Any, digits: int = 2) -> str:
         return str(value)
     if math.isnan(x) or math.isinf(x):
         return DASH
-    # Half-up on the shortest decimal form of the float (19.875 -> 19,88 and 1.625 -> 1,63),
-    # as a reader rounding by hand would; Python's own formatting would give 1,62.
-    q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
-    s = f"{q:,.{int(digits)}f}"
-    if s.startswith("-") and float(s.replace(",", "")) == 0:
-        s = s[1:]  # no "-0,00"
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    # Half up on the shortest decimal form (19.875 -> 19,88), as a reader rounds by hand.
+    return show.number(x, int(digits), "id", thousands=True)
 
 
 def persen(share: Any, digits: int = 1) -> str:
