@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
 from lketool import __version__
 from lketool.api import CACHE_DIRNAME
+from lketool.atomic import atomic_path
 
 CACHE_FORMAT = 3  # bump when an entry or the summary row (tables.summary_row) changes shape
 # bump when what the writers put in a recap changes, so a kept recap is not reused
@@ -116,7 +115,7 @@ class ResultCache:
         dump = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         text = "\n".join([dump({"format": CACHE_FORMAT, "key": key, "summary": summary}), dump(body),
                           dump(list(result.get("problems") or []))]) + "\n"
-        return _write_atomic(self.path_for(key), key, text)
+        return _write_atomic(self.path_for(key), text)
 
 
 def code_digest() -> str:
@@ -167,20 +166,10 @@ class OutputStore:
         """Keep a copy of the recap just ``written`` under ``fingerprint``."""
         import shutil
 
-        dest = self.path_for(fingerprint, suffix)
-        tmp = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{fingerprint[:16]}.", suffix=".tmp", dir=self.directory)
-            os.close(fd)
-            shutil.copyfile(written, tmp)
-            os.replace(tmp, dest)
+            with atomic_path(self.path_for(fingerprint, suffix)) as tmp:
+                shutil.copyfile(written, tmp)
         except OSError:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
             return False
         self._prune()
         return True
@@ -195,24 +184,12 @@ class OutputStore:
             pass
 
 
-def _write_atomic(path: Path, key: str, text: str) -> bool:
-    tmp = None
+def _write_atomic(path: Path, text: str) -> bool:
+    # No fsync: a cache entry lost or truncated by a power cut reads as corrupt and is
+    # recomputed, which is cheaper than syncing every entry.
     try:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
-        # No fsync: a cache entry lost or truncated by a power cut reads as corrupt and
-        # is recomputed, which is cheaper than syncing every entry.
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         return True
     except OSError:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         return False
