@@ -43,6 +43,18 @@ def exit_code(results) -> int:
     return 1 if any(r.has_errors for r in results) else 0
 
 
+def output_and_exit(results, fmt: str, lang: str, *, scores: bool) -> None:
+    """Print ``results`` as JSON, CSV or the terminal table (the problems for ``check``,
+    the scores for ``score``) and exit with :func:`exit_code`."""
+    if fmt == "json":
+        emit(dump_json(results, lang, scores=scores))
+    elif fmt == "csv":
+        sys.stdout.write((scores_csv if scores else problems_csv)(results, lang))
+    else:
+        emit((scores_table if scores else problems_table)(results, lang))
+    sys.exit(exit_code(results))
+
+
 def emit(text: str) -> None:
     # Windows consoles may not encode every character; never crash on output.
     try:

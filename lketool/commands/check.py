@@ -1,7 +1,6 @@
 """``lketool check``: every problem of one or more LKE workbooks, by sheet and cell."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -38,10 +37,4 @@ def command(paths, lang, fmt, strict, per_half, edition, annotate, online, allow
         if results[0].error is None:
             from lketool.annotate import annotate_workbook
             annotate_workbook(results[0], annotate, lang=lang)
-    if fmt == "json":
-        c.emit(c.dump_json(results, lang, scores=False))
-    elif fmt == "csv":
-        sys.stdout.write(c.problems_csv(results, lang))
-    else:
-        c.emit(c.problems_table(results, lang))
-    sys.exit(c.exit_code(results))
+    c.output_and_exit(results, fmt, lang, scores=False)

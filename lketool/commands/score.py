@@ -1,8 +1,6 @@
 """``lketool score``: exact scores and the WBK/WBBM verdict of one or many workbooks."""
 from __future__ import annotations
 
-import sys
-
 import click
 
 from lketool.commands import _common as c
@@ -21,10 +19,4 @@ def command(paths, lang, fmt, strict, per_half, edition):
 
     PATHS: berkas .xlsx atau folder.  Kode keluar: 0, 1 (ada kesalahan isian), 2 (berkas tidak terbaca)."""
     results = c.load_results(paths, edition, strict, per_half)
-    if fmt == "json":
-        c.emit(c.dump_json(results, lang, scores=True))
-    elif fmt == "csv":
-        sys.stdout.write(c.scores_csv(results, lang))
-    else:
-        c.emit(c.scores_table(results, lang))
-    sys.exit(c.exit_code(results))
+    c.output_and_exit(results, fmt, lang, scores=True)
