@@ -115,6 +115,8 @@ def check(ctx) -> list[Problem]:
     kids = expected_children(ctx)
     scol = mapped.columns["score"]
     letter = col_letter(scol)
+    # rows an aggregate formula may add up: scored items and other aggregates
+    countable = {e.row for eid, e in mapped.entries.items() if eid in ctx.rubric.items} | _agg_rows(mapped)
     for key, agg in mapped.aggregates.items():
         if agg.formula is None or not agg.formula.text or key not in kids:
             continue
@@ -125,8 +127,7 @@ def check(ctx) -> list[Problem]:
         if key == "hasil" and not want & got:
             continue  # '=L206': the HASIL header row points at TOTAL HASIL
         lacking = sorted(want - got)
-        scored_rows = {e.row for eid, e in mapped.entries.items() if eid in ctx.rubric.items}
-        extra = sorted((got - want) & (scored_rows | {a.row for a in mapped.aggregates.values()}) - {agg.row})
+        extra = sorted((got - want) & countable - {agg.row})
         if not lacking and not extra:
             continue
         parts_id, parts_en = [], []
