@@ -259,3 +259,24 @@ def test_a_kept_recap_is_not_reused_by_other_code(folder, tmp_path, monkeypatch)
     # the writers changed (an upgrade, or an edit in a checkout without a version bump)
     monkeypatch.setattr(cache_mod, "_CODE_DIGEST", "0" * 64)
     assert not recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused
+
+
+def test_pruning_keeps_the_recap_used_last(folder, tmp_path):
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache)
+    (first,) = (cache / OUTPUTS_DIRNAME).iterdir()
+    old = time.time() - 3600
+    os.utime(first, (old, old))  # written an hour ago...
+    for lang_fmt in [("en", "xlsx"), ("id", "json"), ("en", "json"), ("id", "csv")]:
+        recap([folder], tmp_path / f"r.{lang_fmt[1]}", fmt=lang_fmt[1], jobs=1, cache_dir=cache,
+              options=RecapOptions(lang=lang_fmt[0]))
+    assert not first.exists(), "the oldest of five is pruned"
+    recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache)  # written again, kept again
+    (again,) = [p for p in (cache / OUTPUTS_DIRNAME).iterdir() if p.name == first.name]
+    os.utime(again, (old, old))
+    assert recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused  # ...used now
+    recap([folder], tmp_path / "z.csv", fmt="csv", jobs=1, cache_dir=cache, options=RecapOptions(lang="en"))
+    assert again.exists(), "a recap just used is not the one pruned"

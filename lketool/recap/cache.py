@@ -9,8 +9,10 @@ match its key is treated as missing and recomputed.  The folder may be deleted a
 time."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
@@ -159,8 +161,14 @@ class OutputStore:
         return self.directory / f"{fingerprint}{suffix}"
 
     def find(self, fingerprint: str, suffix: str) -> Path | None:
+        """The kept recap for ``fingerprint``, marked as just used (pruning keeps the
+        most recently used), or None."""
         p = self.path_for(fingerprint, suffix)
-        return p if p.is_file() else None
+        if not p.is_file():
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(p)
+        return p
 
     def keep(self, fingerprint: str, suffix: str, written: Path) -> bool:
         """Keep a copy of the recap just ``written`` under ``fingerprint``."""
