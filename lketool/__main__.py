@@ -1,4 +1,5 @@
 """``python -m lketool``."""
 from lketool.cli import main
 
-main(prog_name="lketool")
+if __name__ == "__main__":  # worker processes started with 'spawn' (Windows) import this module
+    main(prog_name="lketool")

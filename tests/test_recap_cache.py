@@ -185,8 +185,15 @@ def test_cache_entry_roundtrip(tmp_path):
     assert ResultCache(ro).put("cd" * 32, result, {}) is False
 
 
-def test_parallel_equals_serial(base, tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", ["default", "spawn"])
+def test_parallel_equals_serial(base, tmp_path, monkeypatch, start):
     monkeypatch.setattr(collect_mod, "SERIAL_BELOW", 4)
+    if start == "spawn":  # how workers start on Windows (and macOS): a fresh interpreter each
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        monkeypatch.setattr(collect_mod, "_pool", lambda n: ProcessPoolExecutor(
+            max_workers=n, mp_context=mp.get_context("spawn"), initializer=collect_mod._ignore_sigint))
     root = tmp_path / "many"
     root.mkdir()
     cells = answer_cells(base)
