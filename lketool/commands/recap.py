@@ -84,11 +84,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
 
     if not quiet:
         st = outcome.stats
-        seconds = f"{st.seconds + outcome.write_seconds:.1f}"
+        from lketool.display import number
+
+        seconds = number(st.seconds + outcome.write_seconds, 1, lang)
         where = t("cli.where", lang, path=outcome.output) if outcome.output else ""
         say(t("cli.done", lang, where=where, units=outcome.units, failed=len(outcome.failures)))
         say(t("cli.stats", lang, checked=st.checked, cached=st.cached,
-              seconds=seconds if lang == "en" else seconds.replace(".", ",")))
+              seconds=seconds))
         if outcome.reused:
             say(t("cli.reused", lang))
         for f in outcome.failures[:10]:

@@ -118,7 +118,9 @@ def collect_attachments(
 
 
 def _mb(n: int) -> str:
-    return f"{n / MB:.1f}".replace(".", ",") + " MB"
+    from lketool.display import number
+
+    return number(n / MB, 1, "id") + " MB"
 
 
 def _too_big(size: int, max_bytes: int, paths: Sequence[tuple[str, Path]]) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from lketool import __version__
 from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
 from lketool import display as show
+from lketool.rubric import title_case
 from lketool.report.filters import angka, persen
 
 STRONG_FROM = 0.9   # an indicator at or above this share is named as strong
@@ -161,7 +162,7 @@ def _score_rows(result) -> list[dict[str, Any]]:
             row("Pemenuhan", "pemenuhan", subs["pemenuhan"].weight, 2),
             row("Reform", "reform", subs["reform"].weight, 2)]
     for a in rb.areas("pemenuhan"):
-        rows.append(row(f"Area {a.number}. {area_title(a.name)}", f"area:{a.id}", rb.area_weight(a.id), 2,
+        rows.append(row(f"Area {a.number}. {a.title}", f"area:{a.id}", rb.area_weight(a.id), 2,
                         sc.area(a.id), tpi.area(a.id) if tpi is not None else None))
     rows += [row("B. Hasil", "hasil", comp["hasil"].weight, 1),
              row("Birokrasi bersih dan akuntabel", "bersih_akuntabel", subs["bersih_akuntabel"].weight, 2),
@@ -171,14 +172,16 @@ def _score_rows(result) -> list[dict[str, Any]]:
     return rows
 
 
-def _criterion_text(c: dict, value: float) -> str:
-    if c["unit"] == "share":
-        if not c["met"] and value == c["value"]:  # never "75,0%" for a share that misses 75%
-            return show.percent_below(value, c["minimum"], 1)
-        return persen(value)
-    if not c["met"] and value == c["value"]:
-        return show.number_below(value, c["minimum"], 2)
-    return angka(value)
+def _value_text(c: dict) -> str:
+    """A criterion's value; one that misses its minimum never reads as reaching it."""
+    share, v = c["unit"] == "share", c["value"]
+    if c["met"]:
+        return persen(v) if share else angka(v)
+    return show.percent_below(v, c["minimum"], 1) if share else show.number_below(v, c["minimum"], 2)
+
+
+def _minimum_text(c: dict) -> str:
+    return persen(c["minimum"]) if c["unit"] == "share" else angka(c["minimum"])
 
 
 def label_suffix(cid: str) -> str:
@@ -205,10 +208,10 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
                       else f"nilai survei belum diisi (minimal {angka(c['survey_min'])})")
         label = c["label"]
         if c["id"].startswith("area:") and rb is not None:
-            label = "Capaian area " + area_title(rb.area_name(c["id"].split(":")[1])) + label_suffix(c["id"])
+            label = "Capaian area " + title_case(rb.area_name(c["id"].split(":")[1])) + label_suffix(c["id"])
         crits.append({"id": c["id"], "label": label, "nilai": c["value"], "minimum": c["minimum"],
                       "terpenuhi": bool(c["met"]), "selisih": gap, "satuan": c["unit"],
-                      "nilai_teks": _criterion_text(c, c["value"]), "minimum_teks": _criterion_text(c, c["minimum"]),
+                      "nilai_teks": _value_text(c), "minimum_teks": _minimum_text(c),
                       "status": "Terpenuhi" if c["met"] else "Tidak terpenuhi", "keterangan": note,
                       "survei": survey})
     pre = v.get("prerequisite")
@@ -280,14 +283,7 @@ def _indicator_row(r: dict, rb, strong_from: float, weak_below: float) -> dict[s
 
 
 def _area_label(rb, r: dict) -> str:
-    return area_title(rb.area_name(r["area"])) if r["area"] else "Hasil"
-
-
-def area_title(name: str) -> str:
-    """``PENATAAN SISTEM MANAJEMEN SDM APARATUR`` -> ``Penataan Sistem Manajemen SDM Aparatur``."""
-    from lketool.rubric import title_case
-
-    return title_case(name)
+    return title_case(rb.area_name(r["area"])) if r["area"] else "Hasil"
 
 
 def _named(rows: list[dict]) -> str:
@@ -314,14 +310,14 @@ def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) 
         share = value / weight if weight else 0.0
         tpi_value = tpi.area(a.id) if tpi is not None else None
         out.append({
-            "id": a.id, "nomor": a.number, "nama": area_title(a.name), "bobot": weight, "nilai": value,
+            "id": a.id, "nomor": a.number, "nama": a.title, "bobot": weight, "nilai": value,
             "persen": share, "pemenuhan": p, "pemenuhan_bobot": wp, "reform": r_, "reform_bobot": wr,
             "tpi_nilai": tpi_value, "tpi_persen": (tpi_value / weight) if tpi_value is not None else None,
             "kuat": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in strong],
             "lemah": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in weak],
             "belum_dijawab": [{"id": r["id"], "nama": r["name"]} for r in blank],
             "dijawab": answered, "butir": expected, "tanpa_bukti": evidence_by_area.get(a.id, 0),
-            "narasi": _area_paragraph(area_title(a.name), value, weight, p, wp, r_, wr, share, thresholds,
+            "narasi": _area_paragraph(a.title, value, weight, p, wp, r_, wr, share, thresholds,
                                       inds, strong, middle, weak, blank, answered, expected,
                                       evidence_by_area.get(a.id, 0), strong_from, weak_below),
         })

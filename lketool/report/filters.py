@@ -54,10 +54,7 @@ def selisih(value: Any, digits: int = 2) -> str:
     """A signed difference: ``+3,25`` / ``-1,50``."""
     if value is None:
         return DASH
-    s = angka(abs(float(value)), digits)
-    if s.strip("0,.") == "":
-        return s
-    return ("+" if float(value) > 0 else "-") + s
+    return show.number(float(value), int(digits), "id", thousands=True, signed=True)
 
 
 def ya_tidak(value: Any) -> str:
