@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lketool.cli import main
 from lketool.recap.labels import TEXT
 from lketool.recap.progress import Progress
-from lketool.recap.safety import csv_text, sheet_name
+from lketool.cells import csv_text, sheet_name
 from lketool.recap.tables import missed_text
 from lketool.rubric import load_rubric
 from lketool.template import write_template

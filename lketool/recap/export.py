@@ -11,7 +11,7 @@ from typing import IO, Any, Iterator
 
 from lketool.recap.atomic import atomic_path
 from lketool.recap.collect import Collection, ProgressFn
-from lketool.recap.safety import csv_text
+from lketool.cells import csv_text
 from lketool.recap.tables import rank_units, summary_columns, summary_record
 from lketool.rubric import Rubric, load_rubric
 

@@ -14,7 +14,7 @@ from typing import Any
 from lketool.recap.atomic import atomic_path
 from lketool.recap.collect import Collection, ProgressFn
 from lketool.recap.labels import t
-from lketool.recap.safety import EXCEL_MAX_ROWS, cell_text, sheet_name
+from lketool.cells import EXCEL_MAX_ROWS, cell_text, sheet_name
 from lketool.recap.tables import (
     Column, answer_text, area_columns, cell_value, finding_rows, indicator_values, rank_units,
     summary_columns, thresholds,

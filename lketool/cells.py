@@ -1,10 +1,11 @@
-"""Keeping unit-supplied text harmless in the recap.
+"""One rule, one place: text that came from a workbook goes into any output we write
+(xlsx via xlsxwriter or openpyxl, CSV) as text, never as a formula.
 
-Unit names, messages and answers come from workbooks we do not control.  In the xlsx
-they are written with ``write_string`` (never a formula).  In CSV, which Excel and
-other tools re-open and re-export, a leading ``=``, ``+``, ``-``, ``@`` (or a tab or
-carriage return, which some tools strip before parsing) is neutralised with a leading
-apostrophe, the OWASP "CSV injection" advice also used by tablib."""
+Unit names, messages and answers come from workbooks we do not control.  In xlsx they
+are written as strings (never a formula).  In CSV, which Excel and other tools re-open
+and re-export, a leading ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return, which
+some tools strip before parsing) is neutralised with a leading apostrophe, the OWASP
+"CSV injection" advice also used by tablib.  Every writer calls these helpers."""
 from __future__ import annotations
 
 import re
@@ -48,3 +49,20 @@ def csv_text(value: str) -> str:
     if value and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def openpyxl_text(cell, value) -> None:
+    """Put ``value`` into an openpyxl ``cell`` as text, whatever it starts with.
+
+    openpyxl turns any string starting with ``=`` into a formula; setting the data type
+    after the value keeps it a string.  Characters XML 1.0 forbids are dropped (openpyxl
+    would raise ``IllegalCharacterError``)."""
+    s = _XML_BAD.sub("", cell_text(value))
+    cell.value = s
+    cell.data_type = "s"
+
+
+def xlsxwriter_text(ws, row: int, col: int, value, fmt=None) -> None:
+    """Write ``value`` with xlsxwriter as a string cell (``write_string``, never ``write``,
+    which would turn '=...' into a formula)."""
+    ws.write_string(row, col, cell_text(value), fmt)
