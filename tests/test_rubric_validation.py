@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,13 @@ def test_error_is_a_value_error_naming_file_and_id():
     msg = str(err)
     assert msg.startswith("my-rubric.json: ")
     assert "'lhkpn'" in msg and "unknown metric 'lhkpn_share'" in msg
+
+
+def test_criterion_the_scorer_cannot_label_fails_at_load_not_mid_check():
+    # today: KeyError: 'lhkpn' from check_file, which promises never to raise for a file
+    d = data()
+    d["predicates"]["wbk"]["criteria"].append({"id": "lhkpn", "metric": "total", "min": 1})
+    assert "predicate 'wbk' criterion 'lhkpn': no label for it" in str(load(d))
 
 
 def test_known_metric_kinds_are_one_constant():
@@ -186,3 +194,29 @@ def test_load_rubric_names_the_file_of_a_broken_edition(tmp_path, monkeypatch):
         assert str(tmp_path / "broken.json") in str(exc.value)
     finally:
         load_rubric.cache_clear()
+
+
+@pytest.mark.parametrize("command", ["check", "score", "recap"])
+def test_cli_with_a_broken_edition_says_which_file_and_id(command, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import lketool.rubric as rmod
+    from lketool.cli import main
+
+    d = data()
+    d["edition"] = "rusak"
+    d["predicates"]["wbk"]["criteria"][0]["metric"] = "totall"
+    (tmp_path / "rusak.json").write_text(json.dumps(d), encoding="utf-8")
+    monkeypatch.setattr(rmod, "DATA_DIR", tmp_path)
+    load_rubric.cache_clear()
+    sample = Path(__file__).resolve().parents[1] / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+    if not sample.is_file():
+        pytest.skip("samples/*.xlsx not generated yet")
+    try:
+        args = [command, str(sample), "--rubric", "rusak"] + (["-o", str(tmp_path / "R.xlsx")] if command == "recap" else [])
+        res = CliRunner().invoke(main, args)
+    finally:
+        load_rubric.cache_clear()
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "rusak.json" in res.output and "criterion 'total': unknown metric 'totall'" in res.output

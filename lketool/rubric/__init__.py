@@ -397,9 +397,23 @@ def validate(rubric: Rubric) -> list[str]:
                 if c.get("metric") not in METRICS:
                     out.append(f"predicate {pid!r} criterion {cid!r}: unknown metric {c.get('metric')!r} "
                                f"(known: {', '.join(sorted(METRICS))})")
+                elif not _criterion_label_known(c):
+                    out.append(f"predicate {pid!r} criterion {cid!r}: no label for it in "
+                               "lketool.score.CRITERIA_LABELS")
                 if not isinstance(c.get("min"), (int, float)) or isinstance(c.get("min"), bool):
                     out.append(f"predicate {pid!r} criterion {cid!r}: 'min' must be a number")
     return out
+
+
+def _criterion_label_known(c: dict) -> bool:
+    """Whether the scorer can label criterion ``c`` (today its labels live in
+    ``lketool.score.CRITERIA_LABELS``, keyed by criterion id, ``area`` for area shares)."""
+    from lketool import score  # here, not at the top: score imports this module
+
+    labels = getattr(score, "CRITERIA_LABELS", None)
+    if labels is None:  # labels have moved into the rubric data
+        return True
+    return ("area" if c.get("metric") == "area_share" else c.get("id")) in labels
 
 
 def _item_problems(it: Item, types: dict) -> list[str]:
