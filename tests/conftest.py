@@ -99,6 +99,7 @@ def _fail_in_ci(rep) -> None:
     if not (IN_CI and rep.skipped):
         return
     reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    reason = reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
     if tool_skip_reason(reason):
         rep.outcome = "failed"
         rep.longrepr = f"CI=true: a missing tool is a failure, not a skip: {reason}"
