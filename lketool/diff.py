@@ -219,15 +219,16 @@ def diff_results(old, new) -> DiffResult:
 def _fields(res, eid: str) -> dict[str, tuple[Any, Any, str | None]]:
     """field -> (comparison key, shown value, 'Sheet!cell') for one entry of one side."""
     e = res.mapped.entries.get(eid)
-    if e is None:
+    inp = res.rubric.inputs.get(eid)
+    if inp is not None and inp.role == "total":
+        # a required total is the sum of its parts (PortalRB has no such row; lketool's form computes
+        # it): compare what the score uses, so a typed total that disagrees explains a score change
         out = {f: (None, None, None) for f in FIELDS}
-        inp = res.rubric.inputs.get(eid)
-        if inp is not None and inp.role == "total" and inp.layout_only and inp.layout_only != res.layout:
-            # a layout without this row (PortalRB has no LHKPN total) uses the sum of the parts:
-            # compare with that, so a typed total that disagrees explains a score change
-            v = denominator(res.rubric.items[inp.item_id], res.values)
-            out["unit"] = (*_answer(v, None), None)
+        v = denominator(res.rubric.items[inp.item_id], res.values)
+        out["unit"] = (*_answer(v, None), None if e is None else f"{res.sheet}!{e.answer_cell}")
         return out
+    if e is None:
+        return {f: (None, None, None) for f in FIELDS}
     sheet, cols = res.sheet, res.mapped.columns
 
     def at(col):
