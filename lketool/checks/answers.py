@@ -154,7 +154,7 @@ def _survey(ctx, e, item) -> list[Problem]:
 
 
 def _count(ctx, e, inp) -> list[Problem]:
-    if inp.role == "total" and inp.computed:
+    if inp.role == "total" and (inp.computed or blank(e.raw) and e.formula is not None):
         # computed by the sheet (K = sum of the parts); typed over, it is what Excel uses
         if e.formula is None and not blank(e.raw):
             num, _ = parse_number(e.raw)

@@ -49,7 +49,7 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
         fname = wb.path.name
         if partial is not None:
             n, sheet, grid = partial
-            if editions.is_pre_2021(grid):
+            if not editions.looks_like_pmprb(grid) and editions.is_pre_2021(grid):
                 raise editions.refuse_pre_2021(wb.path, sheet)
             raise editions.refuse_other_lke(wb.path, sheet, n, len(rubric.by_soal), grid)
         if not any_data:

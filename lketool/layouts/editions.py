@@ -52,10 +52,15 @@ def refuse_pre_2021(path, sheet: str) -> WorkbookError:
         "file is not scored. Use the Lampiran III form of PermenPANRB 90/2021")
 
 
+def looks_like_pmprb(grid) -> bool:
+    """The LKE PMPRB/RB's own markers: its 'PROSES (60)' component or the name."""
+    return any(("proses" in t and "60" in t) or "pmprb" in t for _, _, t in _texts(grid))
+
+
 def refuse_other_lke(path, sheet: str, found: int, total: int, grid) -> WorkbookError:
     """Lampiran III columns but too few ZI items: most likely an LKE PMPRB/RB."""
     name = getattr(path, "name", str(path))
-    pmprb = any(("proses" in t and "60" in t) or "pmprb" in t for _, _, t in _texts(grid))
+    pmprb = looks_like_pmprb(grid)
     guess_id = ": tampaknya LKE PMPRB/RB, bukan LKE Zona Integritas" if pmprb else ": bukan LKE Zona Integritas"
     guess_en = ": it looks like an LKE PMPRB/RB, not an LKE Zona Integritas" if pmprb else \
         ": not an LKE Zona Integritas"
