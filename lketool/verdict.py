@@ -55,6 +55,8 @@ WORDS = {
         "dep.zero-previous": "{item} pelanggaran tahun lalu 0 dan tahun ini > 0 dinilai 0% (rumus resmi: #DIV/0!)",
         "dep.typed-total": "{item} jumlah wajib lapor = jumlah rinciannya, bukan total yang diketik",
         "at": " ({cell})",
+        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') dibaca sebagai jumlah seluruh "
+                        "wajib LHKPN yang sudah melapor; pastikan isinya demikian",
     },
     "en": {
         MET: "MEETS", NOT_MET: "DOES NOT MEET", UNDETERMINED: "CANNOT BE DETERMINED",
@@ -84,6 +86,8 @@ WORDS = {
         "dep.zero-previous": "{item} no violations last year and some this year scored 0% (official formula: #DIV/0!)",
         "dep.typed-total": "{item} required count = sum of its parts, not the typed total",
         "at": " ({cell})",
+        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') is read as the number of all "
+                        "LHKPN filers who have reported; make sure that is what it holds",
     },
 }
 
@@ -340,6 +344,8 @@ def verdict_for(result, lang: str = "id") -> dict[str, Any] | None:
     if basis == "tpi":
         lines.append("  " + W["self"].format(verdicts=", ".join(
             f"{_label(e, lang)} {word(e['status'], lang)}" for e in result.eligibility.values())))
+    if result.layout == "portalrb-2026":
+        lines.append("  " + W["portalrb.116"])
     errors = sum(1 for p in result.problems if p.severity == "error")
     if errors:
         lines.append("  " + W["errors"].format(n=errors))
