@@ -30,12 +30,8 @@ FIELD_LABELS = {
     "evidence": ("Tautan bukti", "Evidence links"),
     "evidence_text": ("Keterangan bukti", "Evidence text"),
 }
-SCORE_LABELS = {
-    "total": ("Nilai total", "Total score"),
-    "pengungkit": ("Pengungkit", "Enablers (pengungkit)"),
-    "pemenuhan": ("  Pemenuhan", "  Pemenuhan"),
-    "reform": ("  Reform", "  Reform"),
-    "hasil": ("Hasil", "Results (hasil)"),
+# rows a diff adds to the score rows of lketool.view
+EXTRA_LABELS = {
     "answered": ("Butir terjawab", "Items answered"),
     "tpi_total": ("Nilai total (TPI)", "Total score (TPI)"),
 }
@@ -294,16 +290,23 @@ def _fold(s: str) -> str:
 # ------------------------------------------------------------------ scores
 
 def _score_rows(old, new) -> list[ScoreRow]:
+    from lketool.view import score_rows
+
     so, sn = old.scores, new.scores
-    rows = [ScoreRow(k, *SCORE_LABELS[k], getattr(so, k), getattr(sn, k))
-            for k in ("total", "pengungkit", "pemenuhan", "reform", "hasil")]
-    for a in new.rubric.areas("pemenuhan"):
-        name = a.title
-        rows.append(ScoreRow(f"area:{a.id}", f"Area {name}", f"Area {name}", so.area(a.id), sn.area(a.id),
-                             weight=new.rubric.area_weight(a.id)))
-    rows.append(ScoreRow("answered", *SCORE_LABELS["answered"], so.answered, sn.answered, None))
+    ro = {r["key"]: r for r in score_rows(old, "id")}
+    rows = []
+    for rid, ren in zip(score_rows(new, "id"), score_rows(new, "en")):
+        key = rid["key"]
+        if key.startswith("area:"):
+            rows.append(ScoreRow(key, f"Area {rid['label']}", f"Area {ren['label']}",
+                                 ro[key]["value"] if key in ro else None, rid["value"], weight=rid["max"]))
+        else:
+            indent = "  " * rid["level"]
+            rows.append(ScoreRow(key, indent + rid["label"], indent + ren["label"],
+                                 ro[key]["value"] if key in ro else None, rid["value"]))
+    rows.append(ScoreRow("answered", *EXTRA_LABELS["answered"], so.answered, sn.answered, None))
     if old.tpi_scores is not None or new.tpi_scores is not None:
-        rows.append(ScoreRow("tpi_total", *SCORE_LABELS["tpi_total"],
+        rows.append(ScoreRow("tpi_total", *EXTRA_LABELS["tpi_total"],
                              old.tpi_scores.total if old.tpi_scores else None,
                              new.tpi_scores.total if new.tpi_scores else None))
     return rows
