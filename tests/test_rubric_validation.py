@@ -57,11 +57,27 @@ def test_error_is_a_value_error_naming_file_and_id():
     assert "'lhkpn'" in msg and "unknown metric 'lhkpn_share'" in msg
 
 
-def test_criterion_the_scorer_cannot_label_fails_at_load_not_mid_check():
-    # today: KeyError: 'lhkpn' from check_file, which promises never to raise for a file
+def test_criterion_without_a_label_fails_at_load_not_mid_check():
+    # was: KeyError: 'lhkpn' from check_file, which promises never to raise for a file
     d = data()
     d["predicates"]["wbk"]["criteria"].append({"id": "lhkpn", "metric": "total", "min": 1})
-    assert "predicate 'wbk' criterion 'lhkpn': no label for it" in str(load(d))
+    assert "predicate 'wbk' criterion 'lhkpn': no label" in str(load(d))
+
+
+def test_indicator_share_must_name_rubric_indicators():
+    d = data()
+    crit = next(c for c in d["predicates"]["wbk"]["criteria"] if c["metric"] == "indicator_share")
+    crit["indicators"] = crit["indicators"] + ["R.9.ix"]
+    assert f"criterion {crit['id']!r}: indicator 'R.9.ix' is not in the rubric" in str(load(d))
+    crit["indicators"] = []
+    assert "indicator_share needs a list of 'indicators'" in str(load(d))
+
+
+def test_zero_rule_must_be_known():
+    d = data()
+    item = next(it for it in all_items(d) if it.get("zero_rule"))
+    item["zero_rule"] = "zero-is-fine"
+    assert f"item {item['id']!r}: zero_rule 'zero-is-fine'" in str(load(d))
 
 
 def test_known_metric_kinds_are_one_constant():

@@ -94,6 +94,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "crit.ipak": ("IPAK", "IPAK"),
     "crit.capaian_kinerja": ("Capaian kinerja", "Performance"),
     "crit.pelayanan_prima": ("IPKP", "IPKP"),
+    "crit.lhkpn-lhkasn": ("LHKPN/LHKASN", "LHKPN/LHKASN"),
     # failures raised by the recap itself (not by check_file)
     "fail.internal": ("Kesalahan tak terduga saat memeriksa {file}: {error}",
                       "Unexpected error while checking {file}: {error}"),

@@ -24,6 +24,8 @@ INDICATOR_METRICS = frozenset({"ipak", "capaian_kinerja", "ipkp"})
 #: % item formulas and the input roles each needs (``den`` may be replaced by ``part`` rows).
 PCT_FORMULAS = {"ratio": ("num",), "decrease": ("prev", "curr", "sanctioned")}
 INPUT_ROLES = frozenset({"den", "num", "prev", "curr", "sanctioned", "in_process", "part", "total"})
+#: How 0/0 reads for a ratio item (``zero_rule``; see lketool.score).
+ZERO_RULES = frozenset({"nothing-to-do", "undefined"})
 WEIGHT_TOLERANCE = 1e-6
 
 
@@ -71,6 +73,8 @@ class Item:
     indicator_id: str
     formula: str | None = None  # pct only: ratio | decrease
     inputs: tuple[Input, ...] = ()
+    zero_rule: str | None = None  # ratio only: how 0/0 reads, "nothing-to-do" | "undefined"
+    zero_source: str = ""
 
     def input(self, role: str) -> Input | None:
         return next((i for i in self.inputs if i.role == role), None)
@@ -241,7 +245,8 @@ def _indicator(d: dict, half: str, area_id: str | None, parent: str | None = Non
                        for i in it.get("inputs", []))
         ind.items.append(Item(id=it["id"], marker=it.get("marker", ""), soal_id=it.get("soal_id"),
                               type=it["type"], text=it["text"], criteria=it.get("criteria", ""),
-                              indicator_id=ind.id, formula=it.get("formula"), inputs=inputs))
+                              indicator_id=ind.id, formula=it.get("formula"), inputs=inputs,
+                              zero_rule=it.get("zero_rule"), zero_source=it.get("zero_source", "")))
     ind.children = [_indicator(c, half, area_id, ind.id) for c in d.get("children", [])]
     return ind
 
@@ -377,49 +382,68 @@ def validate(rubric: Rubric) -> list[str]:
     for m in sorted(INDICATOR_METRICS - set(metrics)):
         out.append(f"no indicator carries metric {m!r}, which the scorer needs")
 
-    if not isinstance(rubric.predicates, dict) or not rubric.predicates:
-        out.append("predicates: none defined")
-    else:
-        for pid, pred in rubric.predicates.items():
-            crits = pred.get("criteria") if isinstance(pred, dict) else None
-            if not isinstance(crits, list) or not crits:
-                out.append(f"predicate {pid!r}: no criteria")
-                continue
-            seen: set[str] = set()
-            for k, c in enumerate(crits):
-                cid = c.get("id", f"#{k + 1}") if isinstance(c, dict) else f"#{k + 1}"
-                if not isinstance(c, dict):
-                    out.append(f"predicate {pid!r} criterion {cid}: not an object")
-                    continue
-                if cid in seen:
-                    out.append(f"predicate {pid!r} criterion {cid!r}: id used twice")
-                seen.add(cid)
-                if c.get("metric") not in METRICS:
-                    out.append(f"predicate {pid!r} criterion {cid!r}: unknown metric {c.get('metric')!r} "
-                               f"(known: {', '.join(sorted(METRICS))})")
-                elif not _criterion_label_known(c):
-                    out.append(f"predicate {pid!r} criterion {cid!r}: no label for it in "
-                               "lketool.score.CRITERIA_LABELS")
-                if not isinstance(c.get("min"), (int, float)) or isinstance(c.get("min"), bool):
-                    out.append(f"predicate {pid!r} criterion {cid!r}: 'min' must be a number")
+    out.extend(_predicate_problems(rubric))
     return out
 
 
-def _criterion_label_known(c: dict) -> bool:
-    """Whether the scorer can label criterion ``c`` (today its labels live in
-    ``lketool.score.CRITERIA_LABELS``, keyed by criterion id, ``area`` for area shares)."""
-    from lketool import score  # here, not at the top: score imports this module
+def _labelled(d) -> bool:
+    return isinstance(d, dict) and isinstance(d.get("label"), str) and bool(d["label"].strip())
 
-    labels = getattr(score, "CRITERIA_LABELS", None)
-    if labels is None:  # labels have moved into the rubric data
-        return True
-    return ("area" if c.get("metric") == "area_share" else c.get("id")) in labels
+
+def _predicate_problems(rubric: Rubric) -> list[str]:
+    """Predicates as :mod:`lketool.verdict` reads them: a label on each predicate, criterion,
+    condition and prerequisite; a known metric and a numeric minimum on each criterion; the
+    indicators an ``indicator_share`` criterion names exist."""
+    out: list[str] = []
+    if not isinstance(rubric.predicates, dict) or not rubric.predicates:
+        return ["predicates: none defined"]
+    for pid, pred in rubric.predicates.items():
+        if not _labelled(pred):
+            out.append(f"predicate {pid!r}: no label")
+        crits = pred.get("criteria") if isinstance(pred, dict) else None
+        if not isinstance(crits, list) or not crits:
+            out.append(f"predicate {pid!r}: no criteria")
+            continue
+        seen: set[str] = set()
+        for k, c in enumerate(crits):
+            cid = c.get("id", f"#{k + 1}") if isinstance(c, dict) else f"#{k + 1}"
+            where = f"predicate {pid!r} criterion {cid!r}"
+            if not isinstance(c, dict):
+                out.append(f"{where}: not an object")
+                continue
+            if cid in seen:
+                out.append(f"{where}: id used twice")
+            seen.add(cid)
+            if c.get("metric") not in METRICS:
+                out.append(f"{where}: unknown metric {c.get('metric')!r} (known: {', '.join(sorted(METRICS))})")
+            elif c["metric"] == "indicator_share":
+                inds = c.get("indicators")
+                if not isinstance(inds, list) or not inds:
+                    out.append(f"{where}: indicator_share needs a list of 'indicators'")
+                else:
+                    for iid in inds:
+                        if iid not in rubric.indicators:
+                            out.append(f"{where}: indicator {iid!r} is not in the rubric")
+            if not _labelled(c):
+                out.append(f"{where}: no label")
+            if not isinstance(c.get("min"), (int, float)) or isinstance(c.get("min"), bool):
+                out.append(f"{where}: 'min' must be a number")
+        for n in pred.get("not_checked", []):
+            if not (_labelled(n) and n.get("id")):
+                out.append(f"predicate {pid!r}: a not_checked condition needs an id and a label ({n!r:.60})")
+        pre = pred.get("prerequisite")
+        if pre is not None and not (_labelled(pre) and pre.get("id")):
+            out.append(f"predicate {pid!r}: the prerequisite needs an id and a label")
+    return out
 
 
 def _item_problems(it: Item, types: dict) -> list[str]:
     out = []
     if it.type not in ITEM_TYPES or it.type not in types:
         out.append(f"item {it.id!r}: unknown answer type {it.type!r} (known: {', '.join(ITEM_TYPES)})")
+    if it.zero_rule is not None and (it.type != "pct" or it.formula != "ratio" or it.zero_rule not in ZERO_RULES):
+        out.append(f"item {it.id!r}: zero_rule {it.zero_rule!r} needs a ratio item and one of "
+                   f"{', '.join(sorted(ZERO_RULES))}")
     if it.type == "pct":
         if it.formula not in PCT_FORMULAS:
             out.append(f"item {it.id!r}: % item needs formula {' or '.join(PCT_FORMULAS)}, not {it.formula!r}")
