@@ -217,7 +217,10 @@ def _criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, whe
     minimum = c["min"]
     m = exact(minimum)
     met = True if vlo >= m else (False if vhi < m else None)
+    short = {"area": cid.split(":", 1)[1].replace(":", " ") if area_id else ""}
     crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name),
+            "short": c.get("short", c["label"]).format(**short),
+            "short_en": c.get("short_en", c.get("short", c["label"])).format(**short),
             "value": float(value), "minimum": minimum, "met": met, "gap": float(value) - minimum,
             "unit": "share" if c["metric"] in ("area_share", "indicator_share") else "points",
             "kind": c.get("kind", "threshold"), "source": c.get("source", "")}

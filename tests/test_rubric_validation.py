@@ -175,10 +175,13 @@ def test_layout_only_must_name_a_registered_layout():
     assert f"input {inp['id']!r}: layout_only names unknown layout 'lampiran-iv'" in str(load(d))
 
 
-def test_edition_no_layout_claims_fails():
+def test_edition_no_layout_claims_is_checked_against_every_layout():
     d = data()
     d["edition"] = "permenpanrb-99-2030"
-    assert "no layout claims edition 'permenpanrb-99-2030'" in str(load(d))
+    assert rubric_from_dict(d).edition == "permenpanrb-99-2030"  # same items: every layout holds them
+    first_area_indicator(d)["items"].append({"id": "P.1.i.z", "marker": "z.", "soal_id": 903, "type": "yn",
+                                             "text": "Baru"})
+    assert "soal_id 903 has no row in layout 'portalrb-2026'" in str(load(d))
 
 
 def test_a_registered_layout_claiming_the_edition_is_checked(tmp_path):

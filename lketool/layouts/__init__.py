@@ -167,7 +167,8 @@ def spec_gaps(name: str, spec: dict, rubric) -> list[str]:
         if obj.soal_id is None:
             out.append(f"{obj.id}: no soal_id, so no row in layout {name!r}")
         elif str(obj.soal_id) not in rows:
-            out.append(f"{obj.id}: soal_id {obj.soal_id} has no row in layout {name!r}")
+            out.append(f"{obj.id}: soal_id {obj.soal_id} has no row in layout {name!r} "
+                       f"(add the row, or give the edition a layout of its own)")
     for k in rows:
         if not k.isdigit() or int(k) not in rubric.by_soal:
             out.append(f"layout {name!r} row {rows[k]} names soal {k!r}, which the rubric does not have")
@@ -202,8 +203,11 @@ def layout_names() -> tuple[str, ...]:
 
 
 def layouts_for(edition: str) -> list[Layout]:
-    """The registered layouts that claim rubric ``edition``."""
-    return [lay for lay in REGISTRY.values() if edition in lay.claimed_editions()]
+    """The registered layouts that claim rubric ``edition``; every registered layout when
+    none does (a rubric built in a test, or a new edition not yet given a layout: it is
+    then checked against, and read with, every layout, so nothing is skipped silently)."""
+    claiming = [lay for lay in REGISTRY.values() if edition in lay.claimed_editions()]
+    return claiming or list(REGISTRY.values())
 
 
 register(Layout(LAMPIRAN_III, "lketool.layouts.lampiran_iii", editions=("permenpanrb-90-2021",)))

@@ -60,7 +60,8 @@ def summary_row(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _compact(c: dict) -> list:
-    return [c["id"], c["value"], c["minimum"], c.get("unit", "points"), c["met"]]
+    return [c["id"], c["value"], c["minimum"], c.get("unit", "points"), c["met"], c.get("short", c["id"]),
+            c.get("short_en", c.get("short", c["id"]))]
 
 
 def _verdict_cell(v: dict) -> list | None:
@@ -109,9 +110,10 @@ def missed_text(missed: Iterable[list], lang: str = "id") -> str:
     from lketool.verdict import word
 
     parts = []
-    for cid, value, minimum, unit, *met in missed:
-        kind, _, area = cid.partition(":")
-        name = t(f"crit.{kind}", lang, area=area.replace(":", " ")) if f"crit.{kind}" in _CRIT else cid
+    for cid, value, minimum, unit, *rest in missed:
+        met = rest[:1]
+        # the criterion's short label from the rubric data (lketool.verdict puts it on each criterion)
+        name = (rest[2] if lang == "en" else rest[1]) if len(rest) >= 3 else cid
         if met and met[0] is None:
             parts.append(f"{name}: {word(None, lang).lower()}")
         elif unit == "share":
@@ -121,10 +123,6 @@ def missed_text(missed: Iterable[list], lang: str = "id") -> str:
             parts.append(f"{name} {show.number_below(value, minimum, 2, lang)} < {show.minimum(minimum, lang)} "
                          f"({show.difference(value - minimum, 2, lang)})")
     return "; ".join(parts)
-
-
-_CRIT = {f"crit.{k}" for k in ("total", "pengungkit", "area", "bersih_akuntabel", "ipak", "capaian_kinerja",
-                               "pelayanan_prima", "lhkpn-lhkasn")}
 
 
 # ------------------------------------------------------------------ column sets

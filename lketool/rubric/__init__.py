@@ -16,9 +16,11 @@ CHOICE_TYPES = ("yn", "abc", "abcd", "abcde")
 ITEM_TYPES = CHOICE_TYPES + ("pct", "survey")
 INPUT_TYPE = "count"
 #: Metric kinds a predicate criterion may name (``predicates.<id>.criteria[].metric``):
-#: the one place to extend when the scorer learns a new kind.
-METRICS = frozenset({"total", "pengungkit", "area_share", "bersih_akuntabel", "ipak", "capaian_kinerja",
-                     "pelayanan_prima", "indicator_share"})
+#: the one place to extend when the scorer learns a new kind.  ``area_share`` and
+#: ``indicator_share`` are computed by the verdict; the others are scores of
+#: :class:`lketool.score.Scores`.
+METRICS = frozenset({"total", "pengungkit", "pemenuhan", "reform", "hasil", "bersih_akuntabel", "ipak",
+                     "capaian_kinerja", "pelayanan_prima", "ipkp", "area_share", "indicator_share"})
 #: Metrics a Hasil indicator may carry (``metric`` of an indicator); the scorer needs each once.
 INDICATOR_METRICS = frozenset({"ipak", "capaian_kinerja", "ipkp"})
 #: % item formulas and the input roles each needs (``den`` may be replaced by ``part`` rows).
@@ -463,8 +465,9 @@ def _item_problems(it: Item, types: dict) -> list[str]:
 
 
 def layout_problems(rubric: Rubric) -> list[str]:
-    """Layout data that does not cover ``rubric``: no layout claims its edition, an input
-    names an unknown layout, or a layout that claims the edition has no row for an entry."""
+    """Layout data that does not cover ``rubric``: an input names an unknown layout, or a
+    layout used for the edition (see :func:`lketool.layouts.layouts_for`) has no row for an
+    entry, or a row for a soal the rubric lacks."""
     from lketool.layouts import REGISTRY, layouts_for
 
     out = []
@@ -472,11 +475,7 @@ def layout_problems(rubric: Rubric) -> list[str]:
         if inp.layout_only is not None and inp.layout_only not in REGISTRY:
             out.append(f"input {inp.id!r}: layout_only names unknown layout {inp.layout_only!r} "
                        f"(known: {', '.join(REGISTRY)})")
-    claiming = layouts_for(rubric.edition)
-    if not claiming:
-        out.append(f"no layout claims edition {rubric.edition!r}: add it to a layout's editions "
-                   f"(e.g. lketool/layouts/portalrb-2026.json)")
-    for lay in claiming:
+    for lay in layouts_for(rubric.edition):
         out.extend(lay.missing_rows(rubric))
     return out
 
