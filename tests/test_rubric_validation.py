@@ -167,6 +167,19 @@ def test_malformed_data_is_a_rubric_error_not_a_key_error():
     assert "malformed rubric data: missing key 'text'" in str(err)
 
 
+@pytest.mark.parametrize("mutate", [
+    lambda d: first_area_indicator(d).__setitem__("weight", "setengah"),
+    lambda d: first_area_indicator(d)["items"][0].__setitem__("type", ["yn"]),
+    lambda d: d["answer_types"].__setitem__("abc", "A/B/C"),
+    lambda d: d["predicates"].__setitem__("wbk", ["total"]),
+    lambda d: d.__setitem__("components", None),
+], ids=["text-weight", "list-type", "text-answer-type", "list-predicate", "no-components"])
+def test_data_of_the_wrong_shape_is_a_rubric_error(mutate):
+    d = data()
+    mutate(d)
+    assert str(load(d)).startswith("my-rubric.json: ")
+
+
 def test_layout_only_must_name_a_registered_layout():
     d = data()
     pct = next(it for it in all_items(d) if any(i.get("layout_only") for i in it.get("inputs", [])))

@@ -262,10 +262,11 @@ def rubric_from_dict(data: dict, *, source: str = "<rubric>", check_layouts: boo
     in a layout that claims the edition."""
     try:
         rubric = _build(data)
+        problems = validate(rubric)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        what = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+        # a value of the wrong shape (a list where a name belongs, text for a weight)
+        what = f"missing key {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
         raise RubricError(source, [f"malformed rubric data: {what}"]) from None
-    problems = validate(rubric)
     if check_layouts and not problems:
         problems = layout_problems(rubric)
     if problems:
@@ -320,7 +321,7 @@ def validate(rubric: Rubric) -> list[str]:
         if t not in types:
             out.append(f"answer_types: {t!r} is missing")
     for t in CHOICE_TYPES:
-        opts = types.get(t, {}).get("options")
+        opts = types[t].get("options") if isinstance(types.get(t), dict) else None
         if t in types and (not isinstance(opts, dict) or not opts
                            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in opts.values())):
             out.append(f"answer_types: {t!r} needs options with numeric values")
