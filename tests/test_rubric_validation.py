@@ -214,6 +214,14 @@ def test_a_registered_layout_claiming_the_edition_is_checked(tmp_path):
     assert spec_gaps("x", {"rows": {"1": 6, "2": 6}}, load_rubric())[-1] == "layout 'x' row 6 is given to soal 1 and soal 2"
 
 
+def test_an_unreadable_layout_file_is_a_rubric_error(tmp_path, monkeypatch):
+    bad = tmp_path / "portalrb-2026.json"
+    bad.write_text('{"layout": "portalrb-2026", "rows": {', encoding="utf-8")
+    monkeypatch.setitem(REGISTRY, PORTALRB_2026, Layout(PORTALRB_2026, "lketool.layouts.portalrb", spec_file=bad))
+    msg = str(load(data()))
+    assert f"layout 'portalrb-2026': its data file {bad} cannot be read" in msg
+
+
 def test_load_rubric_names_the_file_of_a_broken_edition(tmp_path, monkeypatch):
     import lketool.rubric as rmod
 

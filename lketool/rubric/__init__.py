@@ -476,6 +476,13 @@ def layout_problems(rubric: Rubric) -> list[str]:
         if inp.layout_only is not None and inp.layout_only not in REGISTRY:
             out.append(f"input {inp.id!r}: layout_only names unknown layout {inp.layout_only!r} "
                        f"(known: {', '.join(REGISTRY)})")
+    for lay in REGISTRY.values():
+        try:
+            lay.claimed_editions()
+        except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+            out.append(f"layout {lay.name!r}: its data file {lay.spec_file} cannot be read: {exc}")
+    if out:
+        return out
     for lay in layouts_for(rubric.edition):
         out.extend(lay.missing_rows(rubric))
     return out
