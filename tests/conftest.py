@@ -46,8 +46,8 @@ IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 MISSING_TOOL = "missing tool: "
 # Skip reasons that mean "a tool or package is not installed" (require_tool, importorskip,
 # the hand-written LibreOffice skips); other skips (no ../shared data, Windows) stay skips.
-_TOOL_SKIP = re.compile(r"^missing tool: |could not import |\bis not installed\b|\bnot installed\b|"
-                        r"\bis not available\b|\bnot on PATH\b", re.I)
+_TOOL_SKIP = re.compile(r"^missing tool: |could not import |\bnot installed\b|\bis not available\b|"
+                        r"\bnot on PATH\b", re.I)
 #: Executables and Python modules each ``require_tool`` name stands for.
 TOOLS = {
     "soffice": (("soffice", "libreoffice"), ()),
