@@ -209,6 +209,32 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+class Msg:
+    """A text worded only when shown, in the language of the output it lands in: a
+    parameter value that is itself a catalogue text (e.g. the reason inside a message)."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params: Any):
+        self.key = key
+        self.params = params
+
+    def render(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (default: :func:`get_lang`)."""
+        return t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class _Params(dict):
     def __init__(self, params: dict[str, Any], lang: str):
         super().__init__(params)
@@ -217,10 +243,12 @@ class _Params(dict):
     def __getitem__(self, key: str) -> Any:
         own = f"{key}_{self.lang}"
         if self.lang != DEFAULT_LANG and own in self:
-            return super().__getitem__(own)
-        if key in self:
-            return super().__getitem__(key)
-        return self.__missing__(key)
+            value = super().__getitem__(own)
+        elif key in self:
+            value = super().__getitem__(key)
+        else:
+            value = self.__missing__(key)
+        return value.render(self.lang) if isinstance(value, Msg) else value
 
     def __missing__(self, key: str) -> Any:
         base, _, suffix = key.rpartition("_")
@@ -272,5 +300,5 @@ def install_click_translations() -> None:
     _click_installed = True
 
 
-__all__ = ["DEFAULT_LANG", "t", "fill", "fields", "template", "has", "get_lang", "set_lang", "languages",
+__all__ = ["DEFAULT_LANG", "Msg", "t", "fill", "fields", "template", "has", "get_lang", "set_lang", "languages",
            "messages", "normalize_lang", "system_lang", "reload", "click_gettext", "install_click_translations"]
