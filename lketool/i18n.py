@@ -209,30 +209,33 @@ def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-class Msg:
+class Msg(str):
     """A text worded only when shown, in the language of the output it lands in: a
-    parameter value that is itself a catalogue text (e.g. the reason inside a message)."""
+    parameter value that is itself a catalogue text (e.g. the reason inside a message).
 
-    __slots__ = ("key", "params")
+    It is also a plain ``str`` holding the Indonesian wording, so params that carry it
+    still serialise (JSON, pickle) and print as before; :func:`fill`/:func:`t` word it in
+    the language being filled."""
 
-    def __init__(self, key: str, **params: Any):
+    def __new__(cls, key: str, /, **params: Any):
+        self = super().__new__(cls, t(key, DEFAULT_LANG, **params))
         self.key = key
         self.params = params
+        return self
 
     def render(self, lang: str | None = None) -> str:
         """The text in ``lang`` (default: :func:`get_lang`)."""
         return t(self.key, lang, **self.params)
 
-    def __str__(self) -> str:
-        return self.render()
+    def __reduce__(self):
+        return (_msg, (self.key, self.params))
 
     def __repr__(self) -> str:
         return f"Msg({self.key!r}, **{self.params!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
 
-    __hash__ = None  # type: ignore[assignment]
+def _msg(key: str, params: dict[str, Any]) -> Msg:
+    return Msg(key, **params)
 
 
 class _Params(dict):

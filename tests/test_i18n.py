@@ -183,3 +183,25 @@ def test_new_language_reaches_the_cli(xx_language):
     assert all(p["remedy"].startswith("XX isi sel K") for p in missing)
     r = CliRunner().invoke(main, ["--help"], env={"LKETOOL_LANG": "xx"})
     assert "XX-Perintah" in r.output
+
+
+def test_worded_parameters_follow_the_output_language(xx_language):
+    from lketool.i18n import Msg
+
+    loc = Location("a.xlsx", "LKE ZI", "K30", 30, 11, "P.1.i.b")
+    p = Problem("count-invalid", loc, params={"reason": Msg("check.reason-negative")}, value=-1)
+    assert p.message("id") == "Jumlah '-1' tidak sah: negatif"
+    assert p.message("en") == "Count '-1' is not valid: negative"
+    assert p.message("xx") == "Count '-1' is not valid: negative"  # xx has neither: English
+    # a check that still passes x and x_en gets the right one in each language
+    q = Problem("formula-altered", loc, params={"formula": "=A1", "detail": "beda", "detail_en": "differs"})
+    assert q.message("id").endswith(": beda") and q.message("en").endswith(": differs")
+    # the parameter stays a plain string for anything that serialises params
+    assert json.dumps(p.params) == '{"reason": "negatif"}'
+
+
+def test_no_language_suffix_in_templates():
+    # templates name plain parameters; the x_<lang> value is chosen when filling
+    for lang in ("id", "en"):
+        for key, text in i18n.messages(lang).items():
+            assert not re.search(r"\{\w+_(en|id)\}", text), (lang, key, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lketool.i18n import Msg
 from lketool.problems import Problem
 from lketool.text import norm_type_label
 
@@ -161,16 +162,16 @@ def _count(ctx, e, inp) -> list[Problem]:
     num, was_text = parse_number(raw)
     if num is None:
         return [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=_show(raw),
-                            reason="bukan angka", reason_en="not a number")]
+                            reason=Msg("check.reason-not-number"))]
     out = []
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, inp.id, value=_show(raw), number=num))
     if num < 0:
         return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                                  reason="negatif", reason_en="negative")]
+                                  reason=Msg("check.reason-negative"))]
     if not float(num).is_integer():
         out.append(ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                               reason="bukan bilangan bulat", reason_en="not a whole number"))
+                               reason=Msg("check.reason-not-integer")))
     ctx.values[inp.id] = num
     return out
 
