@@ -255,7 +255,8 @@ class _Params(dict):
 
     def __missing__(self, key: str) -> Any:
         base, _, suffix = key.rpartition("_")
-        if base and len(suffix) in (2, 3) and suffix.isalpha() and base in self:
+        # ('_id' is not taken as a language suffix: soal_id, unit_id are identifiers)
+        if base and suffix != "id" and len(suffix) in (2, 3) and suffix.isalpha() and base in self:
             # 'detail_en' not given: the plain 'detail' is the best there is
             return super().__getitem__(base)
         if self.lang not in (DEFAULT_LANG, "en") and f"{key}_en" in self:
