@@ -135,6 +135,14 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
+class _WordedWhenUsed(str):
+    """A click text that click fixes at import (the --version line) but formats with ``%``
+    when shown: worded then, in the run's language."""
+
+    def __mod__(self, values):
+        return i18n.click_gettext(str(self)) % values
+
+
 def _available(module: str) -> bool:
     import importlib.util
 
@@ -144,7 +152,7 @@ def _available(module: str) -> bool:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, metavar="[id|en]",
               help="Bahasa keluaran dan bantuan: id (Indonesia) atau en (English).")
-@click.version_option(package_name="lketool")
+@click.version_option(package_name="lketool", message=_WordedWhenUsed("%(prog)s, version %(version)s"))
 def main(lang: str | None) -> None:
     """lketool - pemeriksa dan penghitung LKE Zona Integritas (WBK/WBBM).
 

@@ -158,3 +158,8 @@ def test_check_stays_off_heavy_imports():
     assert p.returncode == 1, p.stderr
     assert "HEAVY=\n" in p.stderr or p.stderr.rstrip().endswith("HEAVY="), p.stderr[-500:]
     assert "Question not answered" in p.stdout
+
+
+def test_version_line_translated():
+    assert run(["--version"]).output.startswith("lketool, versi ")
+    assert run(["--lang", "en", "--version"]).output.startswith("lketool, version ")
