@@ -205,3 +205,12 @@ def test_no_language_suffix_in_templates():
     for lang in ("id", "en"):
         for key, text in i18n.messages(lang).items():
             assert not re.search(r"\{\w+_en\}", text), (lang, key, text)
+
+
+def test_survey_allowed_values_worded_per_language():
+    from lketool.i18n import Msg
+
+    p = Problem("answer-invalid", Location("a.xlsx", "LKE ZI", "K90", 90, 11),
+                params={"allowed": Msg("check.allowed-survey")}, value="tinggi")
+    assert p.message("id").endswith("yang boleh: angka 0-4 (mis. 3,65)")
+    assert p.message("en").endswith("allowed: a number from 0 to 4 (e.g. 3.65)")

@@ -114,7 +114,7 @@ def _type_altered(ctx, e, expected: str, item_id: str) -> list[Problem]:
         return []
     ctx.causes[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} diubah (seharusnya {expected!r})"
     ctx.causes_en[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} was edited (should be {expected!r})"
-    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or "(kosong)",
+    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or Msg("check.blank"),
                         expected=expected)]
 
 
@@ -137,7 +137,7 @@ def _survey(ctx, e, item) -> list[Problem]:
     out = []
     if num is None:
         return [ctx.problem("answer-invalid", e.row, e.answer_col, item.id, value=_show(raw),
-                            allowed="angka 0-4 (mis. 3,65)")]
+                            allowed=Msg("check.allowed-survey"))]
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, item.id, value=_show(raw), number=num))
     if not 0 <= num <= 4:
