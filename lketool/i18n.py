@@ -39,7 +39,7 @@ _FALLBACKS = ("en", "id")
 # Locale names (lowercase prefixes) that are not ISO codes: Windows spells them out.
 _LOCALE_WORDS = {"english": "en", "indonesian": "id", "bahasa": "id", "in_": "id"}
 
-_catalogues: dict[tuple[str, ...], dict[str, dict[str, str]]] = {}
+_catalogues: dict[str, dict[str, dict[str, str]]] = {}  # by LKETOOL_MESSAGES_PATH
 _current: str | None = None
 
 
@@ -63,10 +63,11 @@ def _flatten(obj: Any, prefix: str, out: dict[str, str], where: Path) -> None:
 
 
 def _load() -> dict[str, dict[str, str]]:
+    # hot path (every message): one environment lookup, then a dict hit
+    cached = _catalogues.get(os.environ.get(ENV_PATH, ""))
+    if cached is not None:
+        return cached
     key = _search_path()
-    cats = _catalogues.get(key)
-    if cats is not None:
-        return cats
     cats = {}
     for folder in key:
         d = Path(folder)
@@ -86,7 +87,7 @@ def _load() -> dict[str, dict[str, str]]:
             _flatten(data, "", flat, f)
             cats.setdefault(lang, {}).update(flat)
     _catalogues.clear()  # one search path at a time; tests may change the environment
-    _catalogues[key] = cats
+    _catalogues[os.environ.get(ENV_PATH, "")] = cats
     return cats
 
 
