@@ -195,6 +195,15 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     return fill(template(key, lang), params, lang)
 
 
+def tn(key: str, n: int, lang: str | None = None, /, **params: Any) -> str:
+    """A count in words, singular or plural: ``key.one`` when ``n == 1`` (if the language
+    has it), else ``key.other``; ``{n}`` is filled.  ``tn("count.errors", 1, "en")`` ->
+    ``'1 error'``; Indonesian has one form."""
+    lang = lang or get_lang()
+    form = f"{key}.one" if n == 1 and has(f"{key}.one", lang) else f"{key}.other"
+    return fill(template(form, lang), {"n": n, **params}, lang)
+
+
 def fill(text: str, params: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
     """``text`` with its ``{name}`` fields taken from ``params`` (see :func:`t`)."""
     if "{" not in text:
@@ -305,5 +314,5 @@ def install_click_translations() -> None:
     _click_installed = True
 
 
-__all__ = ["DEFAULT_LANG", "Msg", "t", "fill", "fields", "template", "has", "get_lang", "set_lang", "languages",
+__all__ = ["DEFAULT_LANG", "Msg", "t", "tn", "fill", "fields", "template", "has", "get_lang", "set_lang", "languages",
            "messages", "normalize_lang", "system_lang", "reload", "click_gettext", "install_click_translations"]

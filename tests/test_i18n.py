@@ -214,3 +214,10 @@ def test_survey_allowed_values_worded_per_language():
                 params={"allowed": Msg("check.allowed-survey")}, value="tinggi")
     assert p.message("id").endswith("yang boleh: angka 0-4 (mis. 3,65)")
     assert p.message("en").endswith("allowed: a number from 0 to 4 (e.g. 3.65)")
+
+
+def test_counts_singular_and_plural():
+    assert i18n.tn("count.errors", 1, "en") == "1 error"
+    assert i18n.tn("count.errors", 4, "en") == "4 errors"
+    assert i18n.tn("count.warnings", 1, "id") == "1 peringatan"
+    assert i18n.tn("count.warnings", 2, "id") == "2 peringatan"
