@@ -164,7 +164,7 @@ def pct_formula(item: Item, rows: Mapping[str, int]) -> str:
 
 
 def total_formula(item: Item, rows: Mapping[str, int]) -> str:
-    """K of the LHKPN 'Jumlah yang harus melaporkan' row: the sum of its parts."""
+    """K of a "Jumlah yang harus melaporkan" row (LHKPN, LHKASN): the sum of its parts."""
     parts = [f"K{rows[i.id]}" for i in item.inputs if i.role == "part"]
     cond = ",".join(f'{p}=""' for p in parts)
     return f'=IF(OR({cond}),"Blm Diisi",{"+".join(parts)})'
@@ -373,7 +373,9 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             ws[f"G{rr}"] = f"- {inp.text}"
             ws[f"J{rr}"] = rubric.type_label("count")
             ws[f"J{rr}"].alignment = st.center
-            if inp.computed:
+            if inp.role == "total":
+                # lketool's form computes every "harus melaporkan" total from its parts, as the
+                # regulation's example defines it (90/2021 Lampiran III lines 4029-4053)
                 ws[f"K{rr}"] = total_formula(item, rows)
                 ws[f"K{rr}"].alignment = st.center
             else:
@@ -391,7 +393,7 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             fit_row_height(ws, p.row, {"G": WIDTHS_LAMPIRAN["G"], "I": WIDTHS_LAMPIRAN["I"]})
     dv.apply(ws)
 
-    computed = {i.id for i in rubric.inputs.values() if i.computed}
+    computed = {i.id for i in rubric.inputs.values() if i.role == "total"}
     _fill(ws, rows, answers, "K", rubric, what="answers", ignore=computed)
     _fill(ws, rows, notes, "O", rubric, what="notes")
     _fill(ws, rows, evidence, "P", rubric, what="evidence")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lketool.i18n import Msg
 from lketool.problems import ERROR, Problem
-from lketool.score import denominator
+from lketool.score import UNDEFINED, denominator
 
 
 def _fmt(x: float) -> str:
@@ -55,13 +55,21 @@ def check(ctx) -> list[Problem]:
                     "count-inconsistent", te.row, te.answer_col, total.id, severity=ERROR,
                     detail=Msg("check.count-total-not-sum", total=_fmt(tv), parts=" + ".join(_fmt(p) for p in pv),
                                sum=_fmt(sum(pv)))))
-                ctx.causes[f"row:{te.row}"] = f"total {_fmt(tv)} diketik, bukan jumlah rinciannya {_fmt(sum(pv))}"
-                ctx.causes_en[f"row:{te.row}"] = f"typed total {_fmt(tv)} is not the sum of its parts {_fmt(sum(pv))}"
+                cause = f"total {_fmt(tv)} diketik di {te.answer_cell}, bukan jumlah rinciannya {_fmt(sum(pv))}"
+                cause_en = f"typed total {_fmt(tv)} in {te.answer_cell} is not the sum of its parts {_fmt(sum(pv))}"
+                rows = [te.row] + ([entries[item.id].row] if item.id in entries else [])
+                for r in rows:
+                    ctx.causes[f"row:{r}"], ctx.causes_en[f"row:{r}"] = cause, cause_en
         den, num = denominator(item, vals), val("num")
         if den is None or num is None:
             continue
         ne = ent("num")
         nrow, ncol = (ne.row, ne.answer_col) if ne else (row, col)
+        if den == 0 and item.zero_rule == UNDEFINED:
+            out.append(ctx.problem(
+                "count-inconsistent", nrow, ncol, item.id, severity=ERROR,
+                detail=Msg("check.count-zero-undefined", num=_fmt(num))))
+            continue
         if den == 0:
             out.append(ctx.problem(
                 "count-inconsistent", nrow, ncol, item.id,

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from lketool.errors import WorkbookError
-from lketool.layouts import MappedSheet, lampiran_iii, portalrb
+from lketool.layouts import MappedSheet, editions, lampiran_iii, portalrb
 from lketool.reader import WorkbookFile
 from lketool.rubric import Rubric
 from lketool.text import norm
@@ -26,6 +26,7 @@ def _order(names: list[str], hidden: set[str]) -> list[str]:
 def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
     """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none."""
     any_data = False
+    partial = None  # (entries, sheet, grid): Lampiran III columns but too few ZI items
     for name in _order(wb.sheet_names, wb._hidden):
         grid = wb.grid(name, details=False)
         if any(v not in ("", None) for row in grid.rows for v in row):
@@ -39,8 +40,17 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
             continue
         mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
         if mapped is not None and len(mapped.entries) >= 20:
+            if editions.is_pre_2021(mapped.grid):
+                raise editions.refuse_pre_2021(wb.path, name)
             break
+        if mapped is not None and (partial is None or len(mapped.entries) > partial[0]):
+            partial = (len(mapped.entries), name, mapped.grid)
     else:
+        if partial is not None:
+            n, sheet, grid = partial
+            if not editions.looks_like_pmprb(grid) and editions.is_pre_2021(grid):
+                raise editions.refuse_pre_2021(wb.path, sheet)
+            raise editions.refuse_other_lke(wb.path, sheet, n, len(rubric.by_soal), grid)
         if not any_data:
             raise WorkbookError("workbook-empty", str(wb.path), key="file.no-data")
         # the catalogue's one text for sheet-missing, with the file name in front
