@@ -14,10 +14,10 @@ class WorkbookError(LKEError):
     """A file that cannot be read as an LKE workbook.
 
     ``code`` is stable (``file-not-found``, ``file-not-xlsx``, ``file-corrupt``,
-    ``file-encrypted``, ``workbook-empty``, ``sheet-missing``).  The message comes from the
-    catalogue: ``key`` names the text (default ``problem.<code>.message``), ``params`` fill
-    it, and the file name is put in front, so every language says what is wrong and names
-    the file.  :meth:`remedy` says what to do.  Passing ``message_id``/``message_en``
+    ``file-encrypted``, ``workbook-empty``, ``sheet-missing``, ``edition-unsupported``).
+    The message comes from the catalogue: ``key`` names the text (default
+    ``problem.<code>.message``), ``params`` fill it, and the file name is put in front, so
+    every language says what is wrong and names the file.  :meth:`remedy` says what to do.  Passing ``message_id``/``message_en``
     instead of a key is still accepted (Indonesian, and English for any other language)."""
 
     def __init__(self, code: str, path: str, message_id: str | None = None, message_en: str | None = None,
