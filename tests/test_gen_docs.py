@@ -50,3 +50,10 @@ def test_readme_names_exactly_the_catalogue_codes():
 
 def test_readme_codes_all_exist():
     assert _readme_codes() <= set(CATALOGUE)
+
+
+def test_readme_paragraph_generator_names_every_check_and_file_code():
+    text = _gen_docs().readme_codes()
+    m = re.search(r"Problem codes \(stable\):(.*)", text, re.S)
+    assert set(re.findall(r"`([a-z][a-z0-9-]+)`", m.group(1))) == {
+        c for c, k in CATALOGUE.items() if k.group in ("check", "file")}

@@ -4,6 +4,7 @@ and lketool/data/messages/<lang>.json), so the docs cannot drift from what lketo
 
     python tools/gen_docs.py            # rewrite docs/problems.md
     python tools/gen_docs.py --check    # exit 1 if docs/problems.md is out of date
+    python tools/gen_docs.py --readme-codes   # README's problem-code paragraph, to paste
 
 tests/test_gen_docs.py fails when the committed file differs from the generated text."""
 from __future__ import annotations
@@ -65,10 +66,26 @@ def generate() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def readme_codes() -> str:
+    """The README's "Problem codes (stable)" paragraph for the catalogue as it is (printed by
+    ``--readme-codes`` for pasting; tests/test_gen_docs.py compares README with the catalogue)."""
+    import textwrap
+
+    check = [f"`{k.code}`" for k in CATALOGUE.values() if k.group == "check"]
+    files = [f"`{k.code}`" for k in CATALOGUE.values() if k.group == "file"]
+    text = (f"Problem codes (stable): {', '.join(check)} (plus file errors {', '.join(files)}); "
+            "each with its remedy in docs/problems.md.")
+    return textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only compare; exit 1 when out of date")
+    ap.add_argument("--readme-codes", action="store_true", help="print README's problem-code paragraph")
     args = ap.parse_args(argv)
+    if args.readme_codes:
+        sys.stdout.write(readme_codes())
+        return 0
     text = generate()
     current = OUT.read_text(encoding="utf-8") if OUT.is_file() else None
     if args.check:
