@@ -43,6 +43,7 @@ def localize_command(cmd: click.Command, name: str, lang: str) -> click.Command:
     its ``--lang`` option offer every catalogue language, defaulting to ``lang``."""
     base = f"cli.{name}"
     _forget_help_option(cmd)
+    cmd.options_metavar = _text("cli.options_metavar", lang) or cmd.options_metavar
     help_text = _text(f"{base}.help", lang)
     if help_text:
         cmd.help = help_text
@@ -91,6 +92,8 @@ class LazyGroup(click.Group):
         i18n.install_click_translations()
         lang = i18n.get_lang()
         self.help = _text("cli.main.help", lang) or self.help
+        self.options_metavar = _text("cli.options_metavar", lang) or self.options_metavar
+        self.subcommand_metavar = _text("cli.subcommand_metavar", lang) or self.subcommand_metavar
         _forget_help_option(self)
         for p in self.params:
             if p.name == "lang":

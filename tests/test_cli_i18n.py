@@ -163,3 +163,10 @@ def test_check_stays_off_heavy_imports():
 def test_version_line_translated():
     assert run(["--version"]).output.startswith("lketool, versi ")
     assert run(["--lang", "en", "--version"]).output.startswith("lketool, version ")
+
+
+def test_usage_line_words_translated():
+    assert run(["--help"]).output.startswith("Penggunaan: lketool [OPSI] PERINTAH [ARG]...")
+    assert run(["check", "--help"]).output.startswith("Penggunaan: lketool check [OPSI] BERKAS...")
+    assert run(["--lang", "en", "check", "--help"]).output.startswith("Usage: lketool check [OPTIONS] PATHS...")
+    assert run(["--lang", "en", "diff", "--help"]).output.startswith("Usage: lketool diff [OPTIONS] OLD NEW")
