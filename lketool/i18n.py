@@ -185,7 +185,7 @@ def template(key: str, lang: str | None = None, default: str | None = None) -> s
     raise KeyError(f"no message {key!r}")
 
 
-def t(key: str, lang: str | None = None, /, **params: Any) -> str:
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     """The text for ``key`` in ``lang`` (default: :func:`get_lang`) with ``{params}`` filled.
 
     A parameter the text names but the caller did not give shows empty, never raises.
@@ -195,7 +195,7 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     return fill(template(key, lang), params, lang)
 
 
-def tn(key: str, n: int, lang: str | None = None, /, **params: Any) -> str:
+def tn(key: str, n: int, /, lang: str | None = None, **params: Any) -> str:
     """A count in words, singular or plural: ``key.one`` when ``n == 1`` (if the language
     has it), else ``key.other``; ``{n}`` is filled.  ``tn("count.errors", 1, "en")`` ->
     ``'1 error'``; Indonesian has one form."""
@@ -212,6 +212,18 @@ def fill(text: str, params: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
         return text.format_map(_Params(params, lang))
     except (ValueError, IndexError, AttributeError, KeyError):  # a stray brace in a translation
         return text
+
+
+def resolved(lang: str | None = None) -> dict[str, str]:
+    """Every key with its text in ``lang`` after fallback (English, then Indonesian): the
+    whole catalogue of one language as a flat dict, e.g. for a page that words its own
+    labels in the browser."""
+    cats = _load()
+    lang = lang or get_lang()
+    out: dict[str, str] = {}
+    for code in reversed((lang,) + _FALLBACKS):
+        out.update(cats.get(code, {}))
+    return out
 
 
 def fields(text: str) -> set[str]:
@@ -315,4 +327,4 @@ def install_click_translations() -> None:
 
 
 __all__ = ["DEFAULT_LANG", "Msg", "t", "tn", "fill", "fields", "template", "has", "get_lang", "set_lang", "languages",
-           "messages", "normalize_lang", "system_lang", "reload", "click_gettext", "install_click_translations"]
+           "messages", "resolved", "normalize_lang", "system_lang", "reload", "click_gettext", "install_click_translations"]

@@ -236,3 +236,11 @@ def test_no_language_pairs_left(rel):
     src = (ROOT / "lketool" / rel).read_text(encoding="utf-8")
     assert not re.search(r"""lang\s*==\s*["']en["']""", src), rel
     assert not re.search(r"""\b\w+_en\s*=\s*f?["']""", src), rel
+
+
+def test_lang_may_be_given_by_keyword_and_whole_catalogue_resolves(xx_language):
+    assert i18n.t("severity.error", lang="en") == "Error"
+    assert i18n.tn("count.errors", 2, lang="en") == "2 errors"
+    flat = i18n.resolved("xx")
+    assert flat["severity.error"] == "XERR" and flat["problem.answer-invalid.title"] == "Invalid answer"
+    assert set(flat) >= set(i18n.messages("id"))
