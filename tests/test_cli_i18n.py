@@ -170,3 +170,10 @@ def test_usage_line_words_translated():
     assert run(["check", "--help"]).output.startswith("Penggunaan: lketool check [OPSI] BERKAS...")
     assert run(["--lang", "en", "check", "--help"]).output.startswith("Usage: lketool check [OPTIONS] PATHS...")
     assert run(["--lang", "en", "diff", "--help"]).output.startswith("Usage: lketool diff [OPTIONS] OLD NEW")
+
+
+def test_terminal_severity_words_follow_the_language():
+    ind = run(["check", str(SAMPLE_04)]).output
+    eng = run(["--lang", "en", "check", str(SAMPLE_04)]).output
+    assert " KESALAHAN " in ind and " ERROR " not in ind
+    assert " ERROR " in eng and "KESALAHAN" not in eng
