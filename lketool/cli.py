@@ -88,6 +88,11 @@ class LazyGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
+        try:
+            i18n.languages()  # loads the message files (also from LKETOOL_MESSAGES_PATH)
+        except ValueError as exc:  # a broken message file: say which, no traceback
+            click.echo(f"lketool: {exc}", err=True)
+            sys.exit(2)
         i18n.set_lang(lang_from_args(argv))  # an unknown value is left to --lang's own check
         i18n.install_click_translations()
         lang = i18n.get_lang()

@@ -177,3 +177,17 @@ def test_terminal_severity_words_follow_the_language():
     eng = run(["--lang", "en", "check", str(SAMPLE_04)]).output
     assert " KESALAHAN " in ind and " ERROR " not in ind
     assert " ERROR " in eng and "KESALAHAN" not in eng
+
+
+def test_broken_message_file_is_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "xx.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv(i18n.ENV_PATH, str(tmp_path))
+    i18n.reload()
+    try:
+        r = run(["--help"])
+    finally:
+        monkeypatch.delenv(i18n.ENV_PATH)
+        i18n.reload()
+    assert r.exit_code == 2
+    assert "xx.json" in r.output and "message file cannot be read" in r.output
+    assert "Traceback" not in r.output
