@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from lketool import __version__
 from lketool.checks import Context, run_all
 from lketool.errors import WorkbookError
-from lketool.layouts import Entry, MappedSheet
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026, Entry, MappedSheet
 from lketool.layouts.detect import map_workbook
 from lketool.problems import ERROR, Problem, count_by_severity
 from lketool.reader import open_workbook
@@ -164,7 +164,7 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
         res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
     decide(res, has_wbk=has_wbk, declared=declared)
     res.workbook_scores = _workbook_scores(res)
-    if mapped.layout == "portalrb-2026" and "Nilai" in wb.sheet_names:
+    if mapped.layout == PORTALRB_2026 and "Nilai" in wb.sheet_names:
         res.workbook_scores = _portalrb_scores(res, wb.grid("Nilai", details=False))
     return res
 
@@ -197,7 +197,7 @@ def _workbook_scores(res: FileResult) -> dict[str, float] | None:
     from lketool.checks.formulas import cached_values_missing
 
     m = res.mapped
-    if m.layout != "lampiran-iii" or cached_values_missing(m):
+    if m.layout != LAMPIRAN_III or cached_values_missing(m):
         return None
     out = {}
     for key in SCORE_KEYS:

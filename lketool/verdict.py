@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
+from lketool.layouts import PORTALRB_2026
 from lketool.rubric import Rubric
 from lketool.score import UNDEFINED, Scores, compute_scores, exact, item_value, pct_value
 
@@ -347,7 +348,7 @@ def verdict_for(result, lang: str = "id") -> dict[str, Any] | None:
     if basis == "tpi":
         lines.append("  " + W["self"].format(verdicts=", ".join(
             f"{_label(e, lang)} {word(e['status'], lang)}" for e in result.eligibility.values())))
-    if result.layout == "portalrb-2026":
+    if result.layout == PORTALRB_2026:
         lines.append("  " + W["portalrb.116"])
     errors = sum(1 for p in result.problems if p.severity == "error")
     if errors:

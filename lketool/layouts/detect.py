@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from lketool.errors import WorkbookError
-from lketool.layouts import MappedSheet, editions, lampiran_iii, portalrb
+from lketool.layouts import LAMPIRAN_III, MappedSheet, editions, layouts_for, lampiran_iii, portalrb
 from lketool.reader import WorkbookFile
 from lketool.rubric import Rubric
 from lketool.text import norm
@@ -24,7 +24,13 @@ def _order(names: list[str], hidden: set[str]) -> list[str]:
 
 
 def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
-    """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none."""
+    """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none.
+
+    A ``Jawaban`` sheet is mapped with each fixed-row (PortalRB) layout that claims the
+    rubric's edition, other sheets by labels (Lampiran III)."""
+    claiming = layouts_for(rubric.edition)
+    row_layouts = [lay for lay in claiming if lay.spec_file is not None]
+    by_labels = any(lay.name == LAMPIRAN_III for lay in claiming)
     any_data = False
     partial = None  # (entries, sheet, grid): Lampiran III columns but too few ZI items
     for name in _order(wb.sheet_names, wb._hidden):
@@ -34,11 +40,16 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
         else:
             continue
         if portalrb.looks_like(grid):
-            mapped = portalrb.map_sheet(wb.grid(name), rubric)
-            if len(mapped.entries) >= len(rubric.by_soal) // 2:
+            found = None
+            for lay in row_layouts:
+                mapped = portalrb.map_sheet(wb.grid(name), rubric, lay.spec())
+                if len(mapped.entries) >= len(rubric.by_soal) // 2:
+                    found = mapped
+                    break
+            if found is not None:
                 break
             continue
-        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
+        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric) if by_labels else None
         if mapped is not None and len(mapped.entries) >= 20:
             if editions.is_pre_2021(mapped.grid):
                 raise editions.refuse_pre_2021(wb.path, name)
