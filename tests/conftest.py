@@ -15,6 +15,13 @@ REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesione
 MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
 
 
+@pytest.fixture(autouse=True)
+def _indonesian_by_default(monkeypatch):
+    # The CLI's language follows LKETOOL_LANG and the system locale; tests expect the
+    # Indonesian default unless they choose otherwise, on any developer's machine.
+    monkeypatch.setenv("LKETOOL_LANG", "id")
+
+
 @pytest.fixture
 def real_workbook() -> Path:
     if not REAL_WORKBOOK.is_file():
