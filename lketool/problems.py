@@ -110,6 +110,9 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = ""
     value: Any = None
+    # The root problems this one only follows from (a score-mismatch carried up from a
+    # typed-over cell): ((sheet, cell, code), ...).  Empty for a root problem.
+    caused_by: tuple[tuple[str | None, str | None, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
@@ -133,7 +136,8 @@ class Problem:
         return {"code": self.code, "severity": self.severity, "file": loc.file, "sheet": loc.sheet,
                 "cell": loc.cell, "row": loc.row, "column": loc.column, "item": loc.item,
                 "message": self.message(lang),
-                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value)}
+                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value),
+                "caused_by": [{"sheet": s, "cell": c, "code": k} for s, c, k in self.caused_by] or None}
 
 
 class _SafeDict(dict):
@@ -142,6 +146,31 @@ class _SafeDict(dict):
         if key.endswith("_en") and key[:-3] in self:
             return self[key[:-3]]
         return ""
+
+
+# Severity words, one table for every output (terminal, CSV, xlsx, annotated copy).
+SEVERITY_LABELS = {ERROR: ("KESALAHAN", "ERROR"), WARNING: ("PERINGATAN", "WARNING"), INFO: ("INFO", "INFO")}
+_SEVERITY_NOUNS = {ERROR: ("kesalahan", "error", "errors"), WARNING: ("peringatan", "warning", "warnings"),
+                   INFO: ("info", "note", "notes")}
+
+
+def severity_label(sev: str, lang: str = "id") -> str:
+    """``KESALAHAN`` / ``ERROR``, ``PERINGATAN`` / ``WARNING``, ``INFO``."""
+    pair = SEVERITY_LABELS.get(sev)
+    return sev.upper() if pair is None else pair[1 if lang == "en" else 0]
+
+
+def severity_count(n: int, sev: str, lang: str = "id") -> str:
+    """``3 kesalahan`` / ``1 error`` / ``3 errors``: Indonesian nouns do not take a plural."""
+    idn, one, many = _SEVERITY_NOUNS.get(sev, (sev, sev, sev))
+    if lang == "en":
+        return f"{n} {one if n == 1 else many}"
+    return f"{n} {idn}"
+
+
+def is_derived(p: "Problem") -> bool:
+    """True for a problem that only follows from another one (see ``caused_by``)."""
+    return bool(p.caused_by)
 
 
 def count_by_severity(problems) -> dict[str, int]:
