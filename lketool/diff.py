@@ -33,12 +33,15 @@ FIELD_LABELS = {
 SCORE_LABELS = {
     "total": ("Nilai total", "Total score"),
     "pengungkit": ("Pengungkit", "Enablers (pengungkit)"),
-    "pemenuhan": ("  Pemenuhan", "  Pemenuhan"),
+    "pemenuhan": ("  Pemenuhan", "  Fulfilment (pemenuhan)"),
     "reform": ("  Reform", "  Reform"),
     "hasil": ("Hasil", "Results (hasil)"),
     "answered": ("Butir terjawab", "Items answered"),
     "tpi_total": ("Nilai total (TPI)", "Total score (TPI)"),
 }
+# English names of the six areas (the rubric holds the official Indonesian ones).
+AREA_EN = {"MP": "Change Management", "PT": "Governance Arrangement", "SDM": "HR Management System",
+           "AK": "Accountability", "PW": "Supervision", "PP": "Public Service Quality"}
 
 
 @dataclass
@@ -298,7 +301,8 @@ def _score_rows(old, new) -> list[ScoreRow]:
             for k in ("total", "pengungkit", "pemenuhan", "reform", "hasil")]
     for a in new.rubric.areas("pemenuhan"):
         name = a.title
-        rows.append(ScoreRow(f"area:{a.id}", f"Area {name}", f"Area {name}", so.area(a.id), sn.area(a.id),
+        rows.append(ScoreRow(f"area:{a.id}", f"Area {name}", f"Area {AREA_EN.get(a.id, name)}",
+                             so.area(a.id), sn.area(a.id),
                              weight=new.rubric.area_weight(a.id)))
     rows.append(ScoreRow("answered", *SCORE_LABELS["answered"], so.answered, sn.answered, None))
     if old.tpi_scores is not None or new.tpi_scores is not None:

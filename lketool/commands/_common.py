@@ -17,10 +17,17 @@ from lketool.problems import ERROR, INFO, WARNING, severity_count, severity_labe
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa pesan: id (Indonesia) atau en (English).")
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
-                      show_default=True,
-                      help="Bentuk keluaran: tabel di terminal, JSON, CSV (untuk Excel: pemisah ';' dan koma "
-                           "desimal bila --lang id), atau xlsx (butuh -o).")
+_FORMAT_HELP = {"table": "tabel di terminal", "json": "JSON",
+                "csv": "CSV (untuk Excel: pemisah ';' dan koma desimal bila --lang id)", "xlsx": "xlsx (butuh -o)"}
+
+
+def format_option(*choices: str):
+    """``--format`` with the same name, default (table) and words in every command."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default="table", show_default=True,
+                        help="Bentuk keluaran: " + ", ".join(_FORMAT_HELP[ch] for ch in choices) + ".")
+
+
+FORMAT = format_option("table", "json", "csv", "xlsx")
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                       metavar="FILE", help="Tulis keluaran ke berkas ini (wajib untuk --format xlsx).")
 QUIET = click.option("-q", "--quiet", is_flag=True,
@@ -183,7 +190,7 @@ def _where(p) -> str:
     return f"{loc.sheet}!{loc.cell}" if loc.cell else f"{loc.sheet or ''}"
 
 
-def file_summary(r, lang: str) -> list[str]:
+def file_summary(r, lang: str, cols: int | None = None) -> list[str]:
     """The per-file summary lines of ``check``: root problems and derived values, and
     how many root errors stand between the file and a clean submission."""
     en = lang == "en"
@@ -202,16 +209,16 @@ def file_summary(r, lang: str) -> list[str]:
     sevs = f"{severity_count(n_err, ERROR, lang)}, {severity_count(n_warn, WARNING, lang)}"
     lines = [f"  -> {head} ({sevs}), {tail}"]
     if n_err == 0:
-        lines.append("  " + ("No errors: ready to submit." if en else "Tidak ada kesalahan: siap dikirim.")
-                     + ((" Warnings are worth a look." if en else " Peringatan sebaiknya ditinjau.") if n_warn else ""))
+        last = ("No errors: ready to submit." if en else "Tidak ada kesalahan: siap dikirim.") + \
+            ((" Warnings are worth a look." if en else " Peringatan sebaiknya ditinjau.") if n_warn else "")
     elif en:
         fix = "fix" if n_err == 1 else "fixes"
-        lines.append(f"  {n_err} {fix} stand{'s' if n_err == 1 else ''} between this file and a clean submission"
-                     + (f"; the {tail} follow by themselves." if derived else "."))
+        last = (f"{n_err} {fix} stand{'s' if n_err == 1 else ''} between this file and a clean submission"
+                + (f"; the {tail} follow by themselves." if derived else "."))
     else:
-        lines.append(f"  Perlu {n_err} perbaikan sebelum LKE ini bersih untuk dikirim"
-                     + (f"; {tail} ikut benar dengan sendirinya." if derived else "."))
-    return lines
+        last = (f"Perlu {n_err} perbaikan sebelum LKE ini bersih untuk dikirim"
+                + (f"; {tail} ikut benar dengan sendirinya." if derived else "."))
+    return lines + wrap(last, 2, cols)
 
 
 def problems_table(results, lang: str, quiet: bool = False) -> str:
@@ -223,13 +230,13 @@ def problems_table(results, lang: str, quiet: bool = False) -> str:
     en = lang == "en"
     lines: list[str] = []
     for r in results:
-        head = f"== {r.file}"
+        lines.append(f"== {r.file}")
         if r.unit:
-            head += f"  (unit: {r.unit}; layout: {r.layout}; sheet: {r.sheet})"
-        lines.append(head)
+            lines += wrap(f"unit: {r.unit}; layout: {r.layout}; sheet: {r.sheet}", 3, cols)
         if r.error is not None:
-            lines.append(f"  {_sev(ERROR, lang, color)}  {r.error.message(lang)}")
-            lines += file_summary(r, lang)
+            lines.append(f"  {_sev(ERROR, lang, color)}")
+            lines += wrap(r.error.message(lang), 6, cols)
+            lines += file_summary(r, lang, cols)
             continue
         if not quiet:
             by_root: dict[tuple, list] = {}
@@ -248,7 +255,7 @@ def problems_table(results, lang: str, quiet: bool = False) -> str:
                                              f"Nilai turunan yang mengikutinya ({len(kids)}):"))
                     for q in kids:
                         lines += _finding_lines(q, lang, color, cols, 8, derived=True)
-        lines += file_summary(r, lang)
+        lines += file_summary(r, lang, cols)
     if len(results) > 1:
         bad = sum(1 for r in results if r.has_errors)
         lines.append("")
