@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -60,13 +60,24 @@ class Blocker:
     text: str
     message_id: str
     message_en: str
+    severity: str = "error"  # error: refuses the export; warning: exported as null; info: a remark
 
     def message(self, lang: str = "id") -> str:
         return self.message_en if lang == "en" else self.message_id
 
+    @property
+    def mapping(self) -> bool:
+        """A remark about how the layout maps to PortalRB: the same for every workbook
+        of that layout, so said once per run."""
+        return self.code in MAPPING_CODES
+
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
-        return {"code": self.code, "item": self.item, "soal_id": self.soal_id, "cell": self.cell,
-                "text": self.text, "message": self.message(lang)}
+        return {"code": self.code, "severity": self.severity, "item": self.item, "soal_id": self.soal_id,
+                "cell": self.cell, "text": self.text, "message": self.message(lang)}
+
+
+# Notices about the layout's mapping to PortalRB rather than about a unit's answers.
+MAPPING_CODES = frozenset({"note-carried"})
 
 
 @dataclass
@@ -195,8 +206,8 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
             elif why:
                 code, mid, men = _reason_messages(why, row["unit_value"])
             else:
-                code, mid, men = ("answer-missing", f"Pertanyaan belum dijawab: {text[:90]}",
-                                  f"Question not answered: {text[:90]}")
+                code, mid, men = ("answer-missing", f"Pertanyaan belum dijawab: {text}",
+                                  f"Question not answered: {text}")
             blockers.append(Blocker(code, eid, soal, row["cell"], text, mid, men))
         elif unit_value is not None and eid in by_item:
             unit_value = None  # a blocked answer (e.g. survey 5) is never sent as if it were valid
@@ -205,7 +216,7 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
             code, mid, men = _reason_messages(tpi_why or "invalid", row["tpi"])
             notices.append(Blocker("tpi-" + code, eid, soal, _tpi_cell(res, eid) or row["cell"], text,
                                    "Jawaban TPI: " + mid + "; diekspor kosong (null)",
-                                   "TPI answer: " + men + "; exported as null"))
+                                   "TPI answer: " + men + "; exported as null", "warning"))
         extra_notes, extra_links = carried.get(eid, ([], []))
         links = list(row["evidence"]) + [u for u in extra_links if u not in row["evidence"]]
         note = "\n\n".join(x for x in [_text(row["note"])] + extra_notes if x)
@@ -217,8 +228,8 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
             "bukti_dukung_unit": "\n".join(links) or None,
             "catatan_tpi": _text(row["tpi_note"]),
         })
-    if allow_incomplete:
-        notices = blockers + notices
+    if allow_incomplete:  # exported anyway, as null: a warning, no longer a refusal
+        notices = [replace(b, severity="warning") for b in blockers] + notices
     payload = {"unit_id": unit_id, "nama_unit": nama or res.unit or Path(res.file).stem, "tahun": int(tahun),
                "answers": answers}
     return payload, ([] if allow_incomplete else blockers), notices
@@ -249,7 +260,8 @@ def _carried_notes(res, exported: set[str]) -> tuple[dict[str, tuple[list[str], 
                 "note-carried", target.id, target.soal_id, cell, target.portalrb_text or target.text,
                 f"Catatan/bukti dukung di baris {e.row} (baris tanpa soal PortalRB) diekspor pada soal "
                 f"{target.soal_id}",
-                f"Note/evidence on row {e.row} (a row with no PortalRB soal) is exported with soal {target.soal_id}"))
+                f"Note/evidence on row {e.row} (a row with no PortalRB soal) is exported with soal {target.soal_id}",
+                "info"))
     return carried, notices
 
 
