@@ -11,10 +11,8 @@ from lketool.api import check_file
 
 @pytest.fixture(scope="module")
 def result(request):
-    from tests.conftest import REAL_WORKBOOK
-    if not REAL_WORKBOOK.is_file():
-        pytest.skip("../shared/lke-data is not present")
-    return check_file(REAL_WORKBOOK)
+    from tests.conftest import REAL_WORKBOOK, need_shared
+    return check_file(need_shared(REAL_WORKBOOK))
 
 
 def test_workbook_total_is_its_cached_value(result):
