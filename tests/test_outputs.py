@@ -276,3 +276,23 @@ def test_check_import_path_stays_light():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert "HEAVY:" in p.stderr and p.stderr.split("HEAVY:")[1].strip() == ""
+
+
+def test_options_are_the_same_across_commands():
+    import importlib
+
+    def params(name):
+        cmd = importlib.import_module(f"lketool.commands.{name}").command
+        return {p.name: p for p in cmd.params}
+
+    for name in ("check", "score"):
+        p = params(name)
+        assert {"lang", "fmt", "output", "quiet", "unit"} <= set(p), name
+        assert p["fmt"].type.choices == ["table", "json", "csv", "xlsx"] and p["fmt"].default == "table"
+        assert p["quiet"].opts == ["-q", "--quiet"] and p["output"].opts == ["-o", "--output"]
+    for name in ("diff", "links"):
+        p = params(name)
+        assert {"lang", "fmt", "output"} <= set(p) and p["fmt"].default == "table", name
+    jobs = {name: params(name)["jobs"] for name in ("recap", "report")}
+    assert {j.default for j in jobs.values()} == {None}  # None = every core, in both
+    assert all(j.opts == ["-j", "--jobs"] for j in jobs.values())
