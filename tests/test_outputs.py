@@ -288,7 +288,7 @@ def test_options_are_the_same_across_commands():
     for name in ("check", "score"):
         p = params(name)
         assert {"lang", "fmt", "output", "quiet", "unit"} <= set(p), name
-        assert p["fmt"].type.choices == ["table", "json", "csv", "xlsx"] and p["fmt"].default == "table"
+        assert list(p["fmt"].type.choices) == ["table", "json", "csv", "xlsx"] and p["fmt"].default == "table"
         assert p["quiet"].opts == ["-q", "--quiet"] and p["output"].opts == ["-o", "--output"]
     for name in ("diff", "links"):
         p = params(name)
