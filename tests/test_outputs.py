@@ -184,7 +184,9 @@ def test_xlsx_needs_output():
 
 def test_sample04_root_causes_first():
     r = run("check", str(S04), "--format", "json")
-    probs = json.loads(r.output)["results"][0]["problems"]
+    res = json.loads(r.output)["results"][0]
+    assert res["root_counts"] == {"root_problems": 19, "root_errors": 19, "root_warnings": 0, "derived_values": 8}
+    probs = res["problems"]
     derived = {p["cell"]: p["caused_by"] for p in probs if p["caused_by"]}
     assert set(derived) == {"L5", "L75", "L89", "L99", "L105", "L107", "L197", "L207"}
     assert derived["L89"] == [{"sheet": "LKE ZI", "cell": "L91", "code": "formula-overwritten"}]
