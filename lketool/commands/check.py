@@ -33,10 +33,12 @@ def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, an
     Kode keluar: 0 tidak ada kesalahan, 1 ada kesalahan, 2 berkas tidak terbaca."""
     results = c.load_results(paths, edition, strict, per_half, unit)
     if online:
-        from lketool.links.summary import offline_message
-        from lketool.online import add_link_problems
+        from lketool.links.summary import Progress, offline_message
+        from lketool.online import add_link_problems, collect_links
 
-        checked = add_link_problems(results, allow_private=allow_private)
+        total = len({link for r in results for link, *_ in collect_links(r)})
+        checked = add_link_problems(results, allow_private=allow_private,
+                                    progress=None if quiet else Progress(total, lang))
         if checked.offline:  # one line, not a DNS failure per link
             click.echo(offline_message(checked.values(), lang), err=True)
     if annotate is not None:
