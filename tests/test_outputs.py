@@ -298,3 +298,11 @@ def test_options_are_the_same_across_commands():
     jobs = {name: params(name)["jobs"] for name in ("recap", "report")}
     assert {j.default for j in jobs.values()} == {None}  # None = every core, in both
     assert all(j.opts == ["-j", "--jobs"] for j in jobs.values())
+
+
+def test_score_quiet_and_whole_area_titles():
+    r = run("score", str(S02), "-q")
+    lines = r.output.splitlines()
+    assert lines[1].strip().startswith("Total") and len(lines) == 4  # header, total, WBK, WBBM
+    full = run("score", str(S02), env={"COLUMNS": "120"}).output
+    assert "Penataan Sistem Manajemen SDM Aparatur" in full  # was cut at 26 characters
