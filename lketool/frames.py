@@ -19,7 +19,8 @@ from typing import Any, Iterable
 
 UNIT_COLUMNS = ["file", "unit", "layout", "sheet", "total", "pengungkit", "pemenuhan", "reform", "hasil",
                 "bersih_akuntabel", "ipak", "capaian_kinerja", "pelayanan_prima", "answered", "expected",
-                "wbk_eligible", "wbbm_eligible", "tpi_total", "tpi_wbk_eligible", "tpi_wbbm_eligible",
+                "wbk_eligible", "wbbm_eligible", "wbk_status", "wbbm_status", "verdict_basis", "provisional",
+                "tpi_total", "tpi_wbk_eligible", "tpi_wbbm_eligible",
                 "workbook_total", "errors", "warnings", "root_problems", "derived_values", "error"]
 INDICATOR_COLUMNS = ["file", "unit", "indicator", "name", "half", "area", "parent", "weight", "score", "share",
                      "tpi_score", "workbook_score", "answered", "expected", "cell"]
@@ -62,8 +63,13 @@ def unit_records(results: Iterable) -> list[dict[str, Any]]:
             row.update({k: getattr(s, k) for k in ("total", "pengungkit", "pemenuhan", "reform", "hasil",
                                                    "bersih_akuntabel", "ipak", "capaian_kinerja",
                                                    "pelayanan_prima", "answered", "expected")})
-            row["wbk_eligible"] = r.eligibility["wbk"]["eligible"]
-            row["wbbm_eligible"] = r.eligibility["wbbm"]["eligible"]
+            from lketool.verdict import verdict_for  # the one source of verdicts
+
+            v = verdict_for(r, "en")
+            for key in ("wbk", "wbbm"):
+                row[f"{key}_eligible"] = v[key]["eligible"]
+                row[f"{key}_status"] = v[key]["status"]
+            row["verdict_basis"], row["provisional"] = v["basis"], v["provisional"]
             for a in r.rubric.areas("pemenuhan"):
                 row[f"area_{a.id}"] = s.area(a.id)
         if r.tpi_scores is not None:
@@ -84,7 +90,7 @@ def units(source):
     ``area_<ID>`` column per area, counts of findings; ``error`` for an unreadable file."""
     rows = unit_records(_results(source))
     areas = list(dict.fromkeys(k for row in rows for k in row if k.startswith("area_")))  # rubric order
-    cols = UNIT_COLUMNS[:13] + areas + UNIT_COLUMNS[13:]
+    cols = UNIT_COLUMNS[:13] + areas + UNIT_COLUMNS[13:]  # areas after the component scores
     return _frame(rows, cols)
 
 

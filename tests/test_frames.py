@@ -32,7 +32,10 @@ def test_units_one_row_per_file_with_unit_and_tpi_columns(results):
             continue
         assert row["total"] == r.scores.total and row["unit"] == r.unit
         assert row["area_MP"] == r.scores.area("MP")
-        assert bool(row["wbk_eligible"]) == r.eligibility["wbk"]["eligible"]
+        from lketool.verdict import verdict_for
+
+        v = verdict_for(r, "en")
+        assert row["wbk_eligible"] == v["wbk"]["eligible"] and row["wbbm_status"] == v["wbbm"]["status"]
     tpi = u[u.file == str(S05)].iloc[0]
     r05 = next(r for r in results if r.file == str(S05))
     assert tpi["tpi_total"] == r05.tpi_scores.total

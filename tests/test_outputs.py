@@ -100,7 +100,8 @@ def test_indonesian_dialect_and_english_dialect():
     assert head[:4] == ["Berkas", "Unit", "Tata letak", "Total"]
     total = row[head.index("Total")]
     assert "," in total and "." not in total  # decimal comma, full precision
-    assert row[head.index("Memenuhi WBK")] in ("ya", "tidak")
+    assert row[head.index("WBK")] and not _is_number(row[head.index("WBK")], "id")  # the verdict word
+    assert row[head.index("Sementara")] in ("ya", "tidak")
     r = run("score", str(S02), "--format", "csv", "--lang", "en")
     rows = _csv(r.stdout_bytes, "en")
     assert rows[0][:4] == ["File", "Unit", "Layout", "Total"]
@@ -174,7 +175,8 @@ def test_score_xlsx_one_row_per_file(tmp_path):
     assert ws.max_row == 1 + 5 and ws.freeze_panes == "A2" and ws.auto_filter.ref
     totals = [row[head.index("Total")] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(t, float) for t in totals)
-    assert {row[head.index("WBK eligible")] for row in ws.iter_rows(min_row=2, values_only=True)} <= {True, False}
+    assert {row[head.index("Provisional")] for row in ws.iter_rows(min_row=2, values_only=True)} <= {True, False}
+    assert all(isinstance(row[head.index("WBK")], str) for row in ws.iter_rows(min_row=2, values_only=True))
 
 
 def test_xlsx_needs_output():
@@ -213,9 +215,14 @@ def test_real_workbook_root_causes(real_workbook):
 
     r = check_file(real_workbook)
     derived = [p for p in r.problems if p.caused_by]
-    assert {p.location.cell for p in derived} == {"L8", "L125", "L167", "L175", "L198", "L208"}
+    assert {p.location.cell for p in derived} == {"L8", "L125", "L167", "L175", "L183", "L184", "L198", "L208"}
     assert {k for p in derived for k in p.caused_by} == {("LKE ZI", "L175", "formula-altered"),
-                                                           ("LKE ZI", "J8", "answer-type-altered")}
+                                                           ("LKE ZI", "J8", "answer-type-altered"),
+                                                           ("LKE ZI", "K185", "count-inconsistent")}
+    # the typed total explains its item's row too: the root is the count finding, not the
+    # evidence finding that happens to sit on that row
+    l184 = next(p for p in derived if p.location.cell == "L184")
+    assert l184.caused_by == (("LKE ZI", "K185", "count-inconsistent"),)
 
 
 def test_full_question_text_wrapped_to_terminal_width():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from lketool.display import difference, number
+from lketool.layouts import LAMPIRAN_III
 from lketool.problems import Problem
 from lketool.reader import col_letter
 from lketool.score import item_value
@@ -105,7 +106,7 @@ def _row_of(ctx, key: str) -> int | None:
 
 def check(ctx) -> list[Problem]:
     mapped = ctx.mapped
-    if mapped.layout != "lampiran-iii":
+    if mapped.layout != LAMPIRAN_III:
         return []
     out: list[Problem] = []
     missing_cache = cached_values_missing(mapped)
@@ -315,10 +316,14 @@ def link_roots(ctx, problems: list[Problem]) -> None:
                 else:
                     found = roots_of_cell(where, seen)
             else:
-                row = by_row.get(where, [])
-                best = sorted((q for q in row if q.code != "score-mismatch"),
-                              key=lambda q: (q.code not in _ROW_ROOTS, _ROW_ROOTS.index(q.code)
-                                             if q.code in _ROW_ROOTS else 0, q.location.column or 0))
+                # the problem that set this row's cause: on the row itself, or on the row
+                # that shares the same cause (a typed total explains its item's row too)
+                text = ctx.causes.get(f"row:{where}")
+                rows = [where] + sorted(int(k[4:]) for k, t in ctx.causes.items()
+                                        if k.startswith("row:") and t == text and int(k[4:]) != where)
+                best = [q for r in rows for q in sorted(by_row.get(r, []), key=lambda q: q.location.column or 0)
+                        if q.code in _ROW_ROOTS]
+                best.sort(key=lambda q: _ROW_ROOTS.index(q.code))
                 found = (_ref(best[0]),) if best else ()
             out += [r for r in found if r not in out]
         memo[cell] = tuple(out)

@@ -40,6 +40,34 @@ PER_HALF = click.option("--per-half", is_flag=True,
                         help="Syarat per area diperiksa terpisah untuk Pemenuhan dan Reform (lebih ketat).")
 RUBRIC = click.option("--rubric", "edition", default=None, metavar="EDISI",
                       help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
+
+
+def _store(ctx, param, value):
+    ctx.meta[f"lketool.{param.name}"] = value
+    return value
+
+
+# The verdict's declarations (lketool.verdict): stored on the click context so every command
+# that scores takes them without another parameter.
+HAS_WBK = click.option("--sudah-wbk/--belum-wbk", "has_wbk", default=None, expose_value=False, callback=_store,
+                       help="Nyatakan unit sudah/belum berpredikat Menuju WBK (prasyarat WBBM). Tanpa opsi ini "
+                            "kelayakan WBBM berlaku bersyarat. / Declare whether the unit already holds Menuju WBK.")
+DECLARED = click.option("--terpenuhi", "declared", multiple=True, metavar="ID", expose_value=False, callback=_store,
+                        help="Nyatakan syarat yang tidak dapat diperiksa dari LKE sudah terpenuhi (tlhp, zi-1-tahun, "
+                             "sakip, unit-core, instansi); boleh diulang. / Declare a condition met.")
+
+
+def verdict_options(f):
+    """Add ``--sudah-wbk/--belum-wbk`` and ``--terpenuhi ID`` to a command that scores."""
+    return HAS_WBK(DECLARED(f))
+
+
+def declarations() -> dict:
+    """The verdict declarations given on the command line (for :func:`lketool.api.check_file`)."""
+    meta = click.get_current_context().meta
+    return {"has_wbk": meta.get("lketool.has_wbk"), "declared": tuple(meta.get("lketool.declared") or ())}
+
+
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 # One default everywhere a command has --jobs: every processor core.
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
@@ -57,11 +85,15 @@ def load_results(paths, edition, strict: bool, per_half: bool, unit: str | None 
     from lketool.api import check_files
 
     try:
-        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half, **declarations())
     except ValueError as exc:  # unknown rubric edition
         raise click.UsageError(str(exc))
     if not results:
         raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    known = {n["id"] for p in results[0].rubric.predicates.values() for n in p.get("not_checked", [])}
+    unknown = sorted(set(declarations()["declared"]) - known)
+    if unknown:
+        raise click.UsageError(f"--terpenuhi {', '.join(unknown)}: tidak dikenal; pilihan: {', '.join(sorted(known))}")
     if unit is not None:
         if len(results) != 1:
             raise click.UsageError("--unit hanya untuk satu berkas masukan")
@@ -311,10 +343,11 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
         wb = r.workbook_scores or {}
         lines.append(f"  {'Total':<28}{fmt2(s.total, lang):>8}"
                      + (f"   ({'workbook' if en else 'di workbook'}: {fmt2(wb.get('total'), lang)})" if wb else ""))
-        if quiet:  # total and verdicts only
-            lines += [f"  {e['label']}: " + (("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else
-                                             ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI"))
-                      for e in (r.eligibility["wbk"], r.eligibility["wbbm"])]
+        if quiet:  # total and the verdict sentences only
+            from lketool.verdict import verdict_for
+
+            v = verdict_for(r, lang)
+            lines += ["  " + v["wbk"]["text"], "  " + v["wbbm"]["text"]]
             continue
         for label, v in (("Pengungkit", s.pengungkit), ("  Pemenuhan", s.pemenuhan), ("  Reform", s.reform),
                          ("Hasil", s.hasil), ("  Bersih & akuntabel", s.bersih_akuntabel),
@@ -332,21 +365,9 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
         lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
         if r.tpi_scores:
             lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total, lang):>8}")
-        for key in ("wbk", "wbbm"):
-            e = r.eligibility[key]
-            verdict = ("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI")
-            lines.append(f"  {e['label']}: {verdict}")
-            for c in e["criteria"]:
-                if c["met"]:
-                    continue
-                label = c["label_en"] if en else c["label"]
-                if c["unit"] == "share":
-                    lines.append(f"    - {label}: {show.percent_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(round(c['minimum'] * 100, 9), lang)}% "
-                                 f"({show.difference(c['gap'] * 100, 2, lang)})")
-                else:
-                    lines.append(f"    - {label}: {show.number_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(c['minimum'], lang)} ({show.difference(c['gap'], 2, lang)})")
+        from lketool.verdict import verdict_for
+
+        lines.extend("  " + ln for ln in verdict_for(r, lang)["lines"])
         c = r.counts
         lines.append(f"  {'Problems' if en else 'Temuan'}: {severity_count(c[ERROR], ERROR, lang)}, "
                      f"{severity_count(c[WARNING], WARNING, lang)} (lketool check)")
@@ -359,11 +380,21 @@ SCORE_COLUMNS = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout"
                  ("hasil", "Hasil", "Results"), ("ipak", "IPAK", "IPAK"),
                  ("capaian_kinerja", "Capaian kinerja", "Performance"), ("ipkp", "IPKP", "IPKP")]
 SCORE_TAIL = [("answered", "Terjawab", "Answered"), ("expected", "Butir", "Expected"),
-              ("wbk_eligible", "Memenuhi WBK", "WBK eligible"), ("wbbm_eligible", "Memenuhi WBBM", "WBBM eligible"),
+              ("wbk", "WBK", "WBK"), ("wbbm", "WBBM", "WBBM"), ("basis", "Dasar putusan", "Basis"),
+              ("provisional", "Sementara", "Provisional"),
               ("errors", "Kesalahan", "Errors"), ("warnings", "Peringatan", "Warnings"),
               ("root_problems", "Masalah pokok", "Root problems"),
               ("workbook_total", "Total di workbook", "Workbook total"), ("tpi_total", "Total TPI", "TPI total"),
               ("error", "Galat", "Error")]
+
+
+def _verdict_cells(r, lang: str) -> dict:
+    """WBK and WBBM verdict words, whose answers decided, and whether it is provisional."""
+    from lketool.verdict import verdict_for, word
+
+    v = verdict_for(r, lang)
+    return {"wbk": word(v["wbk"]["status"], lang), "wbbm": v["wbbm"]["text"].split(": ", 1)[1],
+            "basis": v["basis"], "provisional": v["provisional"]}
 
 
 def score_rows_table(results, lang: str):
@@ -383,8 +414,7 @@ def score_rows_table(results, lang: str):
         row = {"file": r.file, "unit": r.unit, "layout": r.layout, "total": s.total, "pengungkit": s.pengungkit,
                "pemenuhan": s.pemenuhan, "reform": s.reform, "hasil": s.hasil, "ipak": s.ipak,
                "capaian_kinerja": s.capaian_kinerja, "ipkp": s.ipkp, "answered": s.answered,
-               "expected": s.expected, "wbk_eligible": r.eligibility["wbk"]["eligible"],
-               "wbbm_eligible": r.eligibility["wbbm"]["eligible"], "errors": r.counts[ERROR],
+               "expected": s.expected, **_verdict_cells(r, lang), "errors": r.counts[ERROR],
                "warnings": r.counts[WARNING],
                "root_problems": sum(1 for p in r.problems if not p.caused_by and p.severity != INFO),
                "workbook_total": (r.workbook_scores or {}).get("total"),
