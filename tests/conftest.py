@@ -48,6 +48,13 @@ def need_shared(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _indonesian_by_default(monkeypatch):
+    # The CLI's language follows LKETOOL_LANG and the system locale; tests expect the
+    # Indonesian default unless they choose otherwise, on any developer's machine.
+    monkeypatch.setenv("LKETOOL_LANG", "id")
+
+
 @pytest.fixture
 def real_workbook() -> Path:
     return need_shared(REAL_WORKBOOK)

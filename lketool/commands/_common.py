@@ -179,7 +179,8 @@ def dump_json(results, lang: str, scores: bool) -> str:
 FINDING_COLUMNS = csvout.cols(
     ("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("sheet", "Sheet", "Sheet"), ("cell", "Sel", "Cell"),
     ("severity", "Tingkat", "Severity"), ("code", "Kode", "Code"), ("item", "Butir", "Item"),
-    ("message", "Pesan", "Message"), ("caused_by", "Akibat dari", "Caused by"))
+    ("message", "Pesan", "Message"), ("remedy", "Perbaikan", "What to do"),
+    ("caused_by", "Akibat dari", "Caused by"))
 
 
 def _refs(p) -> str:
@@ -197,7 +198,8 @@ def finding_rows(results, lang: str):
             loc = p.location
             rows.append({"file": r.file, "unit": r.unit, "sheet": loc.sheet, "cell": loc.cell,
                          "severity": severity_label(p.severity, lang), "code": p.code, "item": loc.item,
-                         "message": p.message(lang), "caused_by": _refs(p) or None})
+                         "message": p.message(lang), "remedy": None if p.caused_by else p.remedy(lang) or None,
+                         "caused_by": _refs(p) or None})
     return FINDING_COLUMNS, rows
 
 
@@ -223,7 +225,7 @@ def wrap(text: str, indent: int, cols: int | None = None) -> list[str]:
 
 
 def _sev(sev: str, lang: str, color: bool) -> str:
-    label = severity_label(sev, lang)
+    label = severity_label(sev, lang).upper()  # the catalogue's one table, upper case on a terminal
     if not color:
         return label
     return click.style(label, fg={"error": "red", "warning": "yellow"}.get(sev, "blue"), bold=sev == ERROR)
@@ -317,7 +319,11 @@ def _finding_lines(p, lang: str, color: bool, cols: int, indent: int, derived: b
         label = _sev(p.severity, lang, color)
         label += " " * max(1, 11 - len(severity_label(p.severity, lang)))
         first = f"{pad}{_where(p):<14} {label}{p.code}{item}"
-    return [first] + wrap(p.message(lang), indent + 4, cols)
+    out = [first] + wrap(p.message(lang), indent + 4, cols)
+    todo = "" if derived else p.remedy(lang)  # a derived value needs no fix of its own
+    if todo:
+        out += wrap(("What to do: " if lang == "en" else "Perbaikan: ") + todo, indent + 4, cols)
+    return out
 
 
 def fmt2(x, lang: str = "id") -> str:

@@ -72,7 +72,7 @@ def mapping_notes(summary) -> list[dict]:
     for r in summary.results:
         for b in r.notices:
             if b.mapping:
-                key = (b.code, b.cell, b.soal_id, b.message_id)
+                key = (b.code, b.cell, b.soal_id, b.message("id"))
                 seen.setdefault(key, {"notice": b, "files": []})["files"].append(r.file)
     return list(seen.values())
 
@@ -131,7 +131,7 @@ def _notice_lines(b, lang, cols, catalogue, severity_label, suffix: str = "") ->
     if kind is not None and b.text and b.text[:40] in msg:  # the message repeats the question
         msg = kind.title_en if en else kind.title_id
     soal = (f"{'question' if en else 'soal'} {b.soal_id}") if b.soal_id is not None else ""
-    head = f"    {b.cell or '-':<14} {soal:<12} {severity_label(b.severity, lang):<11}"
+    head = f"    {b.cell or '-':<14} {soal:<12} {severity_label(b.severity, lang).upper():<11}"
     body = c.wrap(b.text or "", len(head), cols)
     body[0] = head + body[0][len(head):]
     return body + c.wrap("-> " + msg + suffix, len(head), cols)

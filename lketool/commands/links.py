@@ -90,7 +90,7 @@ def render(results, rows, lang: str, offline: str | None, quiet: bool = False) -
     for r in results:
         if r.error:
             lines.append(f"== {r.file}")
-            lines += c.wrap(f"{c.severity_label('error', lang)}  {r.error.message(lang)}", 2)
+            lines += c.wrap(f"{c.severity_label('error', lang).upper()}  {r.error.message(lang)}", 2)
     if offline:
         return lines + c.wrap(offline, 0)
     if not rows:
