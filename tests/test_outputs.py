@@ -156,7 +156,7 @@ def test_check_xlsx_one_row_per_finding_with_filter_and_frozen_header(hostile, t
     cells = [c for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     assert any(c.value == HOSTILE_UNIT and c.data_type == "s" for c in cells)
-    assert "Akibat dari" in head
+    assert "Akibat dari" in head and "Perbaikan" in head  # the remedy column
     derived = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[head.index("Akibat dari")]]
     assert len(derived) == 8
     files = wb["Berkas"]
@@ -203,7 +203,8 @@ def test_sample04_root_causes_first():
     # the consequences are listed under their root, after it
     lines = out.splitlines()
     root = next(i for i, l in enumerate(lines) if "LKE ZI!L91" in l and "formula-overwritten" in l)
-    assert "Nilai turunan yang mengikutinya (5)" in lines[root + 2]
+    assert any("Nilai turunan yang mengikutinya (5)" in l for l in lines[root + 1:root + 6])
+    assert any(l.strip().startswith("Perbaikan: ") for l in lines[root + 1:root + 6])  # the remedy
     assert any("LKE ZI!L89" in l for l in lines[root + 3:root + 20])
     en = run("check", str(S04), "--lang", "en").output
     assert "19 root problems (19 errors, 0 warnings), 8 derived values" in en
@@ -242,7 +243,7 @@ def test_full_question_text_wrapped_to_terminal_width():
 def test_severity_words_and_plural():
     from lketool.problems import ERROR, WARNING, severity_count, severity_label
 
-    assert severity_label(ERROR, "id") == "KESALAHAN" and severity_label(WARNING, "en") == "WARNING"
+    assert severity_label(ERROR, "id") == "Kesalahan" and severity_label(WARNING, "en") == "Warning"
     assert severity_count(1, ERROR, "en") == "1 error" and severity_count(2, WARNING, "en") == "2 warnings"
     assert severity_count(2, ERROR, "id") == "2 kesalahan"
 

@@ -343,7 +343,7 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
     for r in results:
         lines.append(f"== {r.file}" + (f"  ({r.unit}; {r.layout})" if r.unit else ""))
         if r.error is not None:
-            lines.append(f"  {severity_label(ERROR, lang)}  {r.error.message(lang)}")
+            lines.append(f"  {severity_label(ERROR, lang).upper()}  {r.error.message(lang)}")
             continue
         s = r.scores
         wb = r.workbook_scores or {}
