@@ -41,6 +41,8 @@ class Item:
     indicator_id: str
     formula: str | None = None  # pct only: ratio | decrease
     inputs: tuple[Input, ...] = ()
+    zero_rule: str | None = None  # ratio only: how 0/0 reads, "nothing-to-do" | "undefined"
+    zero_source: str = ""
 
     def input(self, role: str) -> Input | None:
         return next((i for i in self.inputs if i.role == role), None)
@@ -211,7 +213,8 @@ def _indicator(d: dict, half: str, area_id: str | None, parent: str | None = Non
                        for i in it.get("inputs", []))
         ind.items.append(Item(id=it["id"], marker=it.get("marker", ""), soal_id=it.get("soal_id"),
                               type=it["type"], text=it["text"], criteria=it.get("criteria", ""),
-                              indicator_id=ind.id, formula=it.get("formula"), inputs=inputs))
+                              indicator_id=ind.id, formula=it.get("formula"), inputs=inputs,
+                              zero_rule=it.get("zero_rule"), zero_source=it.get("zero_source", "")))
     ind.children = [_indicator(c, half, area_id, ind.id) for c in d.get("children", [])]
     return ind
 
