@@ -278,8 +278,10 @@ function renderRecap() {
     const done = item.status === "done";
     const yn = (key) => {
       if (!done) return el("td", { text: "" });
-      const e = eligible(item, key);
-      return el("td", { class: e === 1 ? "yes" : "no", text: e === 1 ? t("yes") : t("no") });
+      const c = v.verdict.cards.find((x) => x.key === key);
+      if (!c) return el("td", { text: "" });
+      return el("td", { class: c.eligible === true ? "yes" : c.eligible === false ? "no" : "unknown",
+                        "data-status": c.status, text: c.word });
     };
     const tr = el("tr", { tabindex: "0", "data-id": String(item.id), class: done ? null : "pending",
                           "aria-selected": item.id === state.selected ? "true" : "false" },
@@ -317,22 +319,22 @@ function renderDetail() {
 }
 
 function renderVerdict(v) {
-  // The verdict words come from the library (lketool.page.bridge.verdict_view): the
-  // same words as `lketool score`; this only lays them out.
+  // Everything here comes from the library (lketool.verdict via the bridge): the same
+  // words as `lketool score`; this only lays them out.
   const box = $("#verdict");
   const vd = v.verdict;
   const cards = vd.cards.map((c) => {
     const cls = c.eligible === true ? "pred ok" : c.eligible === false ? "pred" : "pred unknown";
-    const head = el("strong", { class: "pred-text", text: c.text + (c.provisional ? ` (${t("provisional")})` : "") });
-    const list = c.missed && c.missed.length ? el("ul", {}, ...c.missed.map((m) => el("li", { text: m }))) : null;
-    return el("div", { class: cls, "data-key": c.key }, head, list);
+    const list = c.missed.length ? el("ul", {}, ...c.missed.map((m) => el("li", { text: m }))) : null;
+    return el("div", { class: cls, "data-key": c.key, "data-status": c.status || "" },
+              el("strong", { class: "pred-text", text: c.text }), list);
   });
-  const basis = el("p", { class: "muted", text: vd.basis === "tpi" ? t("basisTpi") : t("basisUnit") });
+  const notes = vd.notes.length ? el("ul", { class: "notes" }, ...vd.notes.map((n) => el("li", { text: n }))) : null;
   // The exact lines `lketool score` prints, for those who compare with the command line.
   const lines = el("details", { class: "lines" }, el("summary", { text: t("scoreLines") }),
     el("div", { id: "verdict-lines" }, ...vd.lines.map((l) => el("div", { class: "verdict-line", text: l }))));
   box.replaceChildren(el("h3", { text: t("verdictTitle") }), el("p", { class: "total-line" },
-    "Total ", el("span", { id: "total", class: "big", text: v.total_text })), ...cards, basis, lines);
+    "Total ", el("span", { id: "total", class: "big", text: v.total_text })), ...cards, notes, lines);
 }
 
 function renderScores(v) {
@@ -341,8 +343,10 @@ function renderScores(v) {
   $("#score-table tbody").replaceChildren(...v.score_rows.map((r) => {
     const tpi = el("td", { class: "num", text: r.tpi_text });
     tpi.hidden = !hasTpi;
+    const value = r.share_text ? `${r.value_text} (${r.share_text})` : r.value_text;
+    if (r.tpi_share_text) tpi.textContent = `${r.tpi_text} (${r.tpi_share_text})`;
     return el("tr", { class: `level-${r.level}`, "data-key": r.key }, el("td", { text: r.label }),
-              el("td", { class: "num value", text: r.value_text }), tpi,
+              el("td", { class: "num value", text: value }), tpi,
               el("td", { class: "num", text: r.workbook_text }));
   }));
 }

@@ -94,86 +94,52 @@ def view(result, key: str, lang: str = "id") -> dict[str, Any]:
 
 
 def verdict_view(result, lang: str = "id") -> dict[str, Any]:
-    """The verdict card: ``{"cards": [{key, label, status, eligible, provisional, text,
-    missed}], "lines": [...]}``.
+    """The verdict card: ``{"basis", "cards": [{key, label, status, word, eligible,
+    provisional, text, missed}], "notes": [...], "lines": [...]}``.
 
-    The ONE place the page's verdict words come from: it uses
-    ``lketool.verdict.verdict_for`` when the library has it (the same sentences as
-    ``lketool score``), and until then the eligibility as ``score`` prints it today."""
-    try:
-        from lketool.verdict import verdict_for  # type: ignore[import-not-found]
-    except ImportError:
-        verdict_for = None
-    if verdict_for is not None:
-        v = verdict_for(result, lang)
-        cards = []
-        for key in ("wbk", "wbbm"):
-            c = v.get(key) or {}
-            label = (result.eligibility or {}).get(key, {}).get("label") or key.upper()
-            cards.append({"key": key, "label": label, "status": c.get("status"), "eligible": c.get("eligible"),
-                          "provisional": bool(c.get("provisional")), "text": c.get("text", ""),
-                          "missed": list(c.get("missed") or []) + list(c.get("blocking") or [])})
-        return {"cards": cards, "lines": list(v.get("lines") or []), "basis": v.get("basis")}
-    en = lang == "en"
-    cards, lines = [], []
+    The ONE place the page's verdict comes from: :func:`lketool.verdict.verdict_for`, so
+    the words are those of every other output.  ``lines`` are exactly the lines
+    ``lketool score`` prints; each card takes its own lines (its sentence and the "- "
+    lines under it) and ``notes`` are the others (basis, not checkable, errors)."""
+    from lketool.verdict import verdict_for, word
+
+    v = verdict_for(result, lang) or {}
+    lines = list(v.get("lines") or [])
+    cards, used = [], set()
     for key in ("wbk", "wbbm"):
-        e = (result.eligibility or {}).get(key)
-        if not e:
+        c = v.get(key)
+        if not c:
             continue
-        word = ("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else \
-            ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI")
-        lines.append(f"{e['label']}: {word}")
         missed = []
-        for c in e["criteria"]:
-            if c["met"]:
-                continue
-            label = c["label_en"] if en else c["label"]
-            if c["unit"] == "share":
-                text = (f"{label}: {show.percent_below(c['value'], c['minimum'], 2, lang)} < "
-                        f"{show.minimum(round(c['minimum'] * 100, 9), lang)}% "
-                        f"({show.difference(c['gap'] * 100, 2, lang)})")
-            else:
-                text = (f"{label}: {show.number_below(c['value'], c['minimum'], 2, lang)} < "
-                        f"{show.minimum(c['minimum'], lang)} ({show.difference(c['gap'], 2, lang)})")
-            lines.append(f"  - {text}")
-            missed.append(text)
-        cards.append({"key": key, "label": e["label"], "status": "memenuhi" if e["eligible"] else "tidak-memenuhi",
-                      "eligible": e["eligible"], "provisional": False, "text": f"{e['label']}: {word}",
-                      "missed": missed})
-    return {"cards": cards, "lines": lines, "basis": "tpi" if result.tpi_scores is not None else "unit"}
-
-
-_ROW_LABELS = {
-    "id": {"total": "Total", "pengungkit": "Pengungkit", "pemenuhan": "Pemenuhan", "reform": "Reform",
-           "hasil": "Hasil", "bersih_akuntabel": "Bersih & akuntabel", "ipak": "IPAK",
-           "capaian_kinerja": "Capaian kinerja", "pelayanan_prima": "Pelayanan prima (IPKP)"},
-    "en": {"total": "Total", "pengungkit": "Enablers (pengungkit)", "pemenuhan": "Fulfilment (pemenuhan)",
-           "reform": "Reform", "hasil": "Results (hasil)", "bersih_akuntabel": "Clean & accountable",
-           "ipak": "IPAK", "capaian_kinerja": "Performance", "pelayanan_prima": "Excellent service (IPKP)"},
-}
-_ROW_LEVELS = {"total": 0, "pengungkit": 0, "pemenuhan": 1, "reform": 1, "hasil": 0, "bersih_akuntabel": 1,
-               "ipak": 2, "capaian_kinerja": 2, "pelayanan_prima": 1}
+        at = next((i for i, line in enumerate(lines) if line.strip() == c["text"] and i not in used), None)
+        if at is not None:
+            used.add(at)
+            for j in range(at + 1, len(lines)):
+                if not lines[j].startswith("    - "):
+                    break
+                used.add(j)
+                missed.append(lines[j].strip()[2:])
+        label = ((result.eligibility or {}).get(key) or {}).get("label") or key.upper()
+        cards.append({"key": key, "label": label, "status": c.get("status"), "word": word(c.get("status"), lang),
+                      "eligible": c.get("eligible"), "provisional": bool(c.get("provisional")),
+                      "text": c.get("text", ""), "missed": missed})
+    notes = [line.strip() for i, line in enumerate(lines) if i not in used]
+    return {"basis": v.get("basis"), "cards": cards, "notes": notes, "lines": lines}
 
 
 def score_rows_view(result, lang: str = "id") -> list[dict[str, Any]]:
-    """The score table: one row per score with its value, the TPI's, the workbook's and
-    the maximum, each also as display text.  Uses ``lketool.view.score_rows`` when the
-    library has it; until then the rows ``lketool score`` prints."""
-    try:
-        from lketool.view import score_rows  # type: ignore[import-not-found]
-    except ImportError:
-        score_rows = None
-    if score_rows is not None:
-        rows = [dict(r) for r in score_rows(result, lang)]
-    else:
-        s, tpi, wb = result.scores, result.tpi_scores, result.workbook_scores or {}
-        rows = [{"key": k, "label": _ROW_LABELS["en" if lang == "en" else "id"][k], "value": getattr(s, k),
-                 "tpi": getattr(tpi, k) if tpi is not None else None, "workbook": wb.get(k),
-                 "max": None, "level": _ROW_LEVELS[k]} for k in _ROW_LEVELS]
+    """The score table: :func:`lketool.view.score_rows` (the rows every output shows),
+    each value also as display text."""
+    from lketool.view import score_rows
+
+    rows = [dict(r) for r in score_rows(result, lang) or []]
     for r in rows:
         for k in ("value", "tpi", "workbook", "max"):
             v = r.get(k)
             r[f"{k}_text"] = "" if v is None else show.number(v, 2, lang)
+        for k in ("share", "tpi_share"):
+            if r.get(k) is not None:
+                r[f"{k}_text"] = show.percent(r[k], 1, lang)
     return rows
 
 
