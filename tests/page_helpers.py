@@ -79,3 +79,60 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that records every request the browser makes (from the
+    page, its worker and its service worker alike), forwards GETs for ``origin`` to it
+    and refuses everything else.  Chromium is pointed at it with ``--proxy-server`` and
+    ``--proxy-bypass-list=<-loopback>`` (so loopback requests go through it too)."""
+
+    def __init__(self, origin: str) -> None:
+        import http.client
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        self.requests: list[tuple[str, str, dict]] = []  # method, URL, headers
+        target = urlsplit(origin)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                proxy.requests.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+                u = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                if self.command not in ("GET", "HEAD") or (u.scheme, u.netloc) != (target.scheme, target.netloc):
+                    self.send_response(403)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                conn.request(self.command, u.path + (f"?{u.query}" if u.query else ""))
+                resp = conn.getresponse()
+                body = resp.read()
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                conn.close()
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_CONNECT = _handle
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -286,11 +286,11 @@ function renderRecap() {
     const tr = el("tr", { tabindex: "0", "data-id": String(item.id), class: done ? null : "pending",
                           "aria-selected": item.id === state.selected ? "true" : "false" },
       el("td", { class: "unit", text: done ? v.unit : (item.status === "queued" ? t("queuedRow") : t("pending")) }),
-      el("td", { class: "file", text: item.name }),
+      el("td", { class: "file hide-narrow", text: item.name }),
       el("td", { class: "num total", text: done ? v.total_text : "" }),
       yn("wbk"), yn("wbbm"),
       el("td", { class: "num", text: done ? String(v.counts.error) : "" }),
-      el("td", { class: "num", text: done ? String(v.counts.warning) : "" }));
+      el("td", { class: "num hide-narrow", text: done ? String(v.counts.warning) : "" }));
     const pick = () => { state.selected = item.id; render(); $("#detail").scrollIntoView({ block: "start" }); };
     tr.addEventListener("click", pick);
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
