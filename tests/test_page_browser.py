@@ -309,6 +309,42 @@ def test_a_broken_file_does_not_stop_the_rest(server, tmp_path):
         d.quit()
 
 
+def test_folder_picker_takes_only_workbooks(server, cli):
+    d = _driver()
+    try:
+        d.get(server.url)
+        # samples/ holds the five workbooks and a README.md, which is skipped
+        d.find_element("id", "folder-input").send_keys(str(ROOT / "samples"))
+        wait_checked(d, len(SAMPLES))
+        files = d.execute_script("return [...document.querySelectorAll('#recap-table td.file')].map(e => e.textContent)")
+        assert sorted(files) == sorted(f"samples/{s.name}" for s in SAMPLES)
+        assert "1 berkas bukan .xlsx/.xlsm dilewati" in _text(d, "#progress-text")
+        _select(d, f"samples/{SAMPLES[0].name}")
+        assert _text(d, "#detail-unit") == cli[SAMPLES[0].name]["unit"]
+    finally:
+        d.quit()
+
+
+def test_drag_and_drop(server, cli):
+    d = _driver()
+    try:
+        d.get(server.url)
+        data = base64.b64encode(SAMPLES[2].read_bytes()).decode()
+        # a drop event carrying a file, as the browser makes one when a file is dragged in
+        d.execute_script("""
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], arguments[1]));
+            const zone = document.getElementById('drop');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        """, data, SAMPLES[2].name)
+        wait_checked(d, 1)
+        assert _text(d, "#detail-unit") == cli[SAMPLES[2].name]["unit"]
+    finally:
+        d.quit()
+
+
 def test_keyboard_and_language_switch(page):
     from selenium.webdriver.common.keys import Keys
 

@@ -142,3 +142,45 @@ def test_serve_gives_the_right_types_and_refuses_posts(site):
         assert exc.value.code == 404
     finally:
         srv.close()
+
+
+def test_serve_command_serves_the_site_on_loopback(site):
+    import subprocess
+    import urllib.request
+
+    p = subprocess.Popen([sys.executable, "-m", "lketool", "serve", "--site", str(site), "--port", "0",
+                          "--no-browser"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        line = p.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        with urllib.request.urlopen(url) as r:
+            assert "Berkas Anda tidak diunggah ke mana pun." in r.read().decode("utf-8")
+        assert "tidak diunggah" in p.stdout.readline()
+    finally:
+        p.terminate()
+        p.wait(10)
+
+
+def test_serve_opens_the_browser_unless_told_not_to(site, monkeypatch):
+    import webbrowser
+
+    from click.testing import CliRunner
+
+    from lketool.commands import serve
+    from lketool.cli import main
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url))
+
+    def brief(self):  # serve a moment, then stop as Ctrl+C does
+        import time
+        time.sleep(0.8)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve.ThreadingHTTPServer, "serve_forever", brief)
+    res = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0"])
+    assert res.exit_code == 0, res.output
+    assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
+    opened.clear()
+    res = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", "0", "--no-browser"])
+    assert res.exit_code == 0 and opened == []

@@ -108,7 +108,9 @@ worker.onmessage = (event) => {
     state.engine = "ready";
     state.readyMs = m.ms;
     window.lkePage.readyMs = m.ms;
+    window.lkePage.readyAt = performance.now();  // ms since the page started loading
     window.lkePage.version = m.version;
+    window.lkePage.stages = m.stages;
     setEngine("ready", t("readyIn", { s: (m.ms / 1000).toFixed(1) }));
     return;
   }

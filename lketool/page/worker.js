@@ -21,6 +21,7 @@ const ready = (async () => {
     indexURL: new URL("./pyodide/", self.location.href).href,
     stdout: () => {}, stderr: (s) => console.warn(s),
   });
+  const t1 = performance.now();
   post({ type: "stage", stage: "wheels" });
   // The wheels are unpacked as they are: lketool without its declared dependencies
   // (those would pull pandas and numpy), plus exactly the wheels its page needs.
@@ -29,10 +30,13 @@ const ready = (async () => {
   for (const w of manifest.wheels) {
     py.unpackArchive(await fetchBytes(`wheels/${w}`), "wheel", { extractDir: site });
   }
+  const t2 = performance.now();
   py.runPython("import lketool.api, lketool.page.bridge");
   bridge = py.pyimport("lketool.page.bridge");
   const version = py.runPython("import lketool, sys; lketool.__version__ + ' / Python ' + sys.version.split()[0]");
-  post({ type: "ready", ms: performance.now() - t0, version, pyodide: manifest.pyodide });
+  const t3 = performance.now();
+  post({ type: "ready", ms: t3 - t0, version, pyodide: manifest.pyodide,
+         stages: { runtime: t1 - t0, wheels: t2 - t1, imports: t3 - t2 } });
 })();
 ready.catch((err) => post({ type: "failed", message: String(err && err.message || err) }));
 
