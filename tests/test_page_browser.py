@@ -299,7 +299,11 @@ def test_a_broken_file_does_not_stop_the_rest(server, tmp_path):
     d = _driver()
     try:
         d.get(server.url)
-        d.find_element("id", "file-input").send_keys(f"{bad}\n{SAMPLES[0]}\n{SAMPLES[1]}")
+        d.find_element("id", "file-input").send_keys(str(bad))  # alone: its reason is shown
+        wait_checked(d, 1)
+        assert "rusak.xlsx" in _text(d, "#failure-list")
+        assert "Excel" in _text(d, "#failure-list")  # the library's message, naming the problem
+        d.find_element("id", "file-input").send_keys(f"{SAMPLES[0]}\n{SAMPLES[1]}")
         wait_checked(d, 3)
         assert "rusak.xlsx" in _text(d, "#failure-list")
         totals = d.execute_script("return [...document.querySelectorAll('#recap-table td.total')]"

@@ -25,8 +25,7 @@ const T = {
     footer: "lketool — Python berjalan di peramban (Pyodide). Tidak ada yang dikirim ke server.",
     verdictTitle: "Kesimpulan", yes: "memenuhi", no: "belum", pending: "diperiksa…", queuedRow: "menunggu",
     failedRow: "gagal", noFindings: "Tidak ada temuan.", findingsCount: "{shown} dari {total} temuan ditampilkan",
-    cell: "Sel", item: "Butir", question: "Pertanyaan", remedy: "Perbaikan", basisTpi: "Dasar: jawaban TPI",
-    basisUnit: "Dasar: jawaban unit", provisional: "sementara", fileLabel: "Berkas: {f} · format {l} · sheet {s}",
+    cell: "Sel", item: "Butir", question: "Pertanyaan", remedy: "Perbaikan", fileLabel: "Berkas: {f} · format {l} · sheet {s}",
     downloading: "Menyiapkan unduhan…", downloadFailed: "Unduhan gagal: {m}", chartShare: "Capaian area (%)",
     scoreLines: "Seperti dicetak lketool score", unreadable: "Tidak dapat dibaca", skipped: "{n} berkas bukan .xlsx/.xlsm dilewati",
   },
@@ -52,8 +51,7 @@ const T = {
     footer: "lketool — Python runs in the browser (Pyodide). Nothing is sent to a server.",
     verdictTitle: "Verdict", yes: "eligible", no: "not yet", pending: "checking…", queuedRow: "waiting",
     failedRow: "failed", noFindings: "No findings.", findingsCount: "{shown} of {total} findings shown",
-    cell: "Cell", item: "Item", question: "Question", remedy: "Remedy", basisTpi: "Basis: the TPI's answers",
-    basisUnit: "Basis: the unit's answers", provisional: "provisional", fileLabel: "File: {f} · layout {l} · sheet {s}",
+    cell: "Cell", item: "Item", question: "Question", remedy: "Remedy", fileLabel: "File: {f} · layout {l} · sheet {s}",
     downloading: "Preparing the download…", downloadFailed: "Download failed: {m}", chartShare: "Area share (%)",
     scoreLines: "As printed by lketool score", unreadable: "Could not be read", skipped: "{n} files that are not .xlsx/.xlsm were skipped",
   },
@@ -257,11 +255,15 @@ function eligible(item, key) {
 }
 
 function renderRecap() {
+  const failed = state.items.filter((i) => i.status === "failed");
+  $("#failures").hidden = failed.length === 0;
+  $("#failure-list").replaceChildren(...failed.map((item) =>
+    el("li", { "data-id": String(item.id) }, el("strong", { text: item.name }), " — ",
+       (item.error && item.error.message) || t("unreadable"))));
   const section = $("#recap");
   section.hidden = state.items.length < 2;
   if (section.hidden) return;
   const ok = state.items.filter((i) => i.status !== "failed");
-  const failed = state.items.filter((i) => i.status === "failed");
   if (state.sort.key) {
     const f = SORTERS[state.sort.key];
     ok.sort((a, b) => {
@@ -298,10 +300,6 @@ function renderRecap() {
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
     return tr;
   }));
-  $("#failures").hidden = failed.length === 0;
-  $("#failure-list").replaceChildren(...failed.map((item) =>
-    el("li", { "data-id": String(item.id) }, el("strong", { text: item.name }), " — ",
-       (item.error && item.error.message) || t("unreadable"))));
   $("#dl-recap").disabled = !state.items.some((i) => i.status === "done")
     || state.items.some((i) => i.status === "queued" || i.status === "checking");
 }
