@@ -161,7 +161,7 @@ async function addFiles(list, fromFolder) {
     } catch (err) {
       item.status = "failed";
       item.error = { code: "file-unreadable", message: `${item.name}: ${err.message || err}` };
-      render();
+      scheduleRender();
       return;
     }
     item.status = "checking";
@@ -178,7 +178,7 @@ async function addFiles(list, fromFolder) {
       item.status = "failed";
       item.error = { code: "internal", message: `${item.name}: ${err.message || err}` };
     }
-    render();
+    scheduleRender();
   }));
 }
 
@@ -219,6 +219,13 @@ function render() {
   renderProgress();
   renderRecap();
   renderDetail();
+}
+
+// A batch of hundreds of files finishes one by one: redraw at most every 100 ms.
+let renderTimer = null;
+function scheduleRender() {
+  if (renderTimer !== null) return;
+  renderTimer = setTimeout(() => { renderTimer = null; render(); }, 100);
 }
 
 function renderProgress() {
