@@ -15,13 +15,13 @@ from typing import Any, Iterable
 from lketool import __version__
 from lketool.checks import Context, run_all
 from lketool.errors import WorkbookError
-from lketool.layouts import Entry, MappedSheet
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026, Entry, MappedSheet
 from lketool.layouts.detect import map_workbook
 from lketool.problems import ERROR, Problem, count_by_severity
 from lketool.reader import open_workbook
 from lketool.rubric import DEFAULT_EDITION, Rubric, load_rubric
 from lketool.verdict import decide, verdict_for
-from lketool.view import score_rows
+from lketool.view import SCORE_KEYS, score_rows
 from lketool.score import Scores, compute_scores, item_value
 
 
@@ -164,7 +164,7 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
         res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
     decide(res, has_wbk=has_wbk, declared=declared)
     res.workbook_scores = _workbook_scores(res)
-    if mapped.layout == "portalrb-2026" and "Nilai" in wb.sheet_names:
+    if mapped.layout == PORTALRB_2026 and "Nilai" in wb.sheet_names:
         res.workbook_scores = _portalrb_scores(res, wb.grid("Nilai", details=False))
     return res
 
@@ -182,8 +182,7 @@ def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
     if "total" not in cached:
         return None
     s = res.scores
-    want = {k: getattr(s, k) for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform",
-                                        "bersih_akuntabel", "pelayanan_prima")}
+    want = {k: getattr(s, k) for k in SCORE_KEYS}
     want.update({k: v.score for k, v in s.indicators.items()})
     for half in ("pemenuhan", "reform"):
         want.update({f"area:{half}:{a}": v for a, v in s.halves[half].items()})
@@ -191,18 +190,17 @@ def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
         if key in want and abs(got - want[key]) > TOL * max(1.0, abs(want[key])):
             res.problems.append(Problem("score-mismatch", Location(res.file, grid.name, f"C{row}", row, 3),
                                         mismatch_params(got, want[key], key, key), value=got))
-    return {k: cached[k][1] if k in cached else None
-            for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima")}
+    return {k: cached[k][1] if k in cached else None for k in SCORE_KEYS}
 
 
 def _workbook_scores(res: FileResult) -> dict[str, float] | None:
     from lketool.checks.formulas import cached_values_missing
 
     m = res.mapped
-    if m.layout != "lampiran-iii" or cached_values_missing(m):
+    if m.layout != LAMPIRAN_III or cached_values_missing(m):
         return None
     out = {}
-    for key in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima"):
+    for key in SCORE_KEYS:
         agg = m.aggregates.get(key)
         v = agg.cached if agg is not None else None
         out[key] = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
+from lketool.layouts import PORTALRB_2026
 from lketool.rubric import Rubric
 from lketool.score import UNDEFINED, Scores, compute_scores, exact, item_value, pct_value
 
@@ -35,6 +36,7 @@ WORDS = {
         "reading.area": "per area utuh, Pemenuhan + Reform menurut Tabel 3",
         "reading.per-half": "per bagian Pemenuhan dan Reform, lebih ketat dari Tabel 3 (--per-half)",
         "conditional": "berlaku hanya bila unit sudah berpredikat Menuju WBK (hasil TPN atau evaluasi mandiri)",
+        "conditional.short": "bila sudah WBK",
         "prereq.declared": "unit dinyatakan sudah berpredikat Menuju WBK",
         "prereq.denied": "unit dinyatakan belum berpredikat Menuju WBK",
         "missed": "{label}: {value} < {minimum} ({gap})",
@@ -54,6 +56,8 @@ WORDS = {
         "dep.zero-previous": "{item} pelanggaran tahun lalu 0 dan tahun ini > 0 dinilai 0% (rumus resmi: #DIV/0!)",
         "dep.typed-total": "{item} jumlah wajib lapor = jumlah rinciannya, bukan total yang diketik",
         "at": " ({cell})",
+        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') dibaca sebagai jumlah seluruh "
+                        "wajib LHKPN yang sudah melapor; pastikan isinya demikian",
     },
     "en": {
         MET: "MEETS", NOT_MET: "DOES NOT MEET", UNDETERMINED: "CANNOT BE DETERMINED",
@@ -63,6 +67,7 @@ WORDS = {
         "reading.area": "whole area, Pemenuhan + Reform as in Tabel 3",
         "reading.per-half": "each half, Pemenuhan and Reform, stricter than Tabel 3 (--per-half)",
         "conditional": "holds only if the unit already holds Menuju WBK (from TPN or the agency's own evaluation)",
+        "conditional.short": "if WBK is held",
         "prereq.declared": "the unit is declared to hold Menuju WBK",
         "prereq.denied": "the unit is declared not to hold Menuju WBK",
         "missed": "{label}: {value} < {minimum} ({gap})",
@@ -82,6 +87,8 @@ WORDS = {
         "dep.zero-previous": "{item} no violations last year and some this year scored 0% (official formula: #DIV/0!)",
         "dep.typed-total": "{item} required count = sum of its parts, not the typed total",
         "at": " ({cell})",
+        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') is read as the number of all "
+                        "LHKPN filers who have reported; make sure that is what it holds",
     },
 }
 
@@ -210,7 +217,10 @@ def _criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, whe
     minimum = c["min"]
     m = exact(minimum)
     met = True if vlo >= m else (False if vhi < m else None)
+    short = {"area": cid.split(":", 1)[1].replace(":", " ") if area_id else ""}
     crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name),
+            "short": c.get("short", c["label"]).format(**short),
+            "short_en": c.get("short_en", c.get("short", c["label"])).format(**short),
             "value": float(value), "minimum": minimum, "met": met, "gap": float(value) - minimum,
             "unit": "share" if c["metric"] in ("area_share", "indicator_share") else "points",
             "kind": c.get("kind", "threshold"), "source": c.get("source", "")}
@@ -338,6 +348,8 @@ def verdict_for(result, lang: str = "id") -> dict[str, Any] | None:
     if basis == "tpi":
         lines.append("  " + W["self"].format(verdicts=", ".join(
             f"{_label(e, lang)} {word(e['status'], lang)}" for e in result.eligibility.values())))
+    if result.layout == PORTALRB_2026:
+        lines.append("  " + W["portalrb.116"])
     errors = sum(1 for p in result.problems if p.severity == "error")
     if errors:
         lines.append("  " + W["errors"].format(n=errors))

@@ -22,6 +22,9 @@ SCORE_ROWS: tuple[tuple[str, str, str, int], ...] = (
 )
 
 
+SCORE_KEYS: tuple[str, ...] = tuple(k for k, *_ in SCORE_ROWS)
+
+
 def score_label(key: str, lang: str = "id") -> str:
     """The label of a score row key (``total``, ``pengungkit``, ..., ``area:MP``)."""
     for k, lid, len_, _ in SCORE_ROWS:

@@ -19,14 +19,16 @@ _SITE: dict[str, object] = {}
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI") == "true"
+    # the same rule as tests/conftest.py
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def missing(what: str) -> None:
-    """A tool the test needs is absent: a failure under CI=true, else a skip."""
+    """A tool the test needs is absent: a failure under CI=true, else a skip (with the
+    "missing tool: " reason tests/conftest.py also turns into a failure in CI)."""
     if in_ci():
-        pytest.fail(f"{what} (CI=true: the page tests must run)")
-    pytest.skip(what)
+        pytest.fail(f"CI=true: missing tool: {what}; .ci/run installs it", pytrace=False)
+    pytest.skip(f"missing tool: {what}")
 
 
 def need_tool(name: str, path: str | None = None) -> str:

@@ -262,3 +262,60 @@ def test_blank_indicator_is_undetermined_and_strict_decides_it():
 def test_status_words():
     assert (MET, NOT_MET, UNDETERMINED) == ("memenuhi", "tidak-memenuhi", "tidak-dapat-ditentukan")
     assert evaluate(R, best())["wbk"]["status"] == MET
+
+
+# ---------------------------------------------------------------- LibreOffice decides the scores
+
+BOUNDARY_CASES = ["total75", "total85", "pengungkit40", "pengungkit48", "area60", "area75", "bersih18.25",
+                  "bersih19.5", "prima14", "prima15.75"]
+
+
+@pytest.mark.libreoffice
+def test_boundary_workbooks_recalculated_by_libreoffice(tmp_path):
+    """The official formulas, computed by LibreOffice, land on each line, and lketool's verdict
+    (exact) says met where the workbook's own float sum may sit a hair below."""
+    from lketool.api import check_file
+    from lketool.libreoffice import find_soffice, recalc_many
+    from lketool.template import write_template
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    sets = {c: _on_line(c) for c in BOUNDARY_CASES}
+    sets["pp75"] = _pp_exactly_75()
+    srcs = [write_template(raw / f"{c}.xlsx", "lampiran-iii", unit=f"Uji {c}",
+                           answers={k: v for k, v in vals.items() if not k.endswith(".total")})
+            for c, vals in sets.items()]
+    outs = recalc_many(srcs, tmp_path / "calc")
+    for case, path in zip(sets, outs):
+        res = check_file(path)
+        assert res.workbook_scores is not None, case
+        # the workbook's own total (LibreOffice) is lketool's, to the last bit
+        assert res.workbook_scores["total"] == res.scores.total, case
+        assert not [p for p in res.problems if p.code == "score-mismatch"], case
+    pp = check_file(outs[-1])
+    assert pp.scores.area("PP") < 7.5          # LibreOffice and Python floats: 7.499999999999999
+    area = next(c for c in pp.eligibility["wbbm"]["criteria"] if c["id"] == "area:PP")
+    assert area["met"] is True
+    cases = dict(zip(sets, outs))
+    for case, pred, cid in (("total75", "wbk", "total"), ("total85", "wbbm", "total"),
+                            ("pengungkit40", "wbk", "pengungkit"), ("pengungkit48", "wbbm", "pengungkit"),
+                            ("area60", "wbk", "area:PW"), ("area75", "wbbm", "area:MP"),
+                            ("bersih18.25", "wbk", "bersih_akuntabel"), ("bersih19.5", "wbbm", "bersih_akuntabel"),
+                            ("prima14", "wbk", "pelayanan_prima"), ("prima15.75", "wbbm", "pelayanan_prima")):
+        e = check_file(cases[case]).eligibility[pred]
+        assert crit(e, cid)["met"] is True, (case, cid)
+
+
+def _pp_exactly_75():
+    v = best()
+    answers = {"P.6.i": ["A", "A", "A", "Tidak"], "P.6.ii": ["A", "A", "D", "D", "D", "E"],
+               "P.6.iii": ["A", "A", "B"], "P.6.iv": ["D", "A", "A"], "P.6.v": ["D", "Ya", "A"]}
+    for ind_id, opts in answers.items():
+        for it, a in zip(R.indicators[ind_id].items, opts):
+            v[it.id] = a
+    ri = R.indicators["R.6.i"].items
+    ids = {i.role: i.id for i in ri[1].inputs}
+    v[ids["den"]], v[ids["num"]] = 3.0, 1.0
+    return v

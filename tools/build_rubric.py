@@ -18,6 +18,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026, spec_gaps  # noqa: E402
+from lketool.rubric import RubricError, rubric_from_dict  # noqa: E402
+
 OUT_RUBRIC = ROOT / "lketool" / "rubric" / "data" / "permenpanrb-90-2021.json"
 OUT_PORTALRB = ROOT / "lketool" / "layouts" / "portalrb-2026.json"
 
@@ -149,7 +154,7 @@ def build_indicator(ind: dict, prefix: str, pct_by_first, pct_member, portal_row
             item["criteria"] = "\n".join(lines[1:]).strip() if lines and p["text"][:20].lower() in lines[0].lower() else crit
             if p.get("total"):
                 item["inputs"].append({"id": f"{item['id']}.total", "soal_id": None, "role": "total",
-                                       "text": p["total"]["text"], "layout_only": "lampiran-iii",
+                                       "text": p["total"]["text"], "layout_only": LAMPIRAN_III,
                                        "computed": p["total"]["computed"]})
             items.append(item)
             for k, (sid, role) in enumerate(p["roles"].items(), start=1):
@@ -231,14 +236,18 @@ def main(argv: list[str]) -> int:
     add_aliases(body)
     rubric = dict(HEADER)
     rubric.update(body)
-    OUT_RUBRIC.parent.mkdir(parents=True, exist_ok=True)
-    OUT_RUBRIC.write_text(json.dumps(rubric, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     layout = {
-        "layout": "portalrb-2026", "sheet": "Jawaban", "header_row": 1,
+        "layout": PORTALRB_2026, "editions": [rubric["edition"]], "sheet": "Jawaban", "header_row": 1,
         "columns": {"answer": "K", "note": "L", "evidence": "M", "tpi_answer": "N", "tpi_note": "Q",
                     "text": "G", "type": "J"},
         "rows": portal_rows,
     }
+    # Check both files together before writing either: a bad build never replaces good data.
+    gaps = spec_gaps(PORTALRB_2026, layout, rubric_from_dict(rubric, source=str(OUT_RUBRIC), check_layouts=False))
+    if gaps:
+        raise RubricError(str(OUT_PORTALRB), gaps)
+    OUT_RUBRIC.parent.mkdir(parents=True, exist_ok=True)
+    OUT_RUBRIC.write_text(json.dumps(rubric, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     OUT_PORTALRB.parent.mkdir(parents=True, exist_ok=True)
     OUT_PORTALRB.write_text(json.dumps(layout, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT_RUBRIC.relative_to(ROOT)} and {OUT_PORTALRB.relative_to(ROOT)} ({len(portal_rows)} soal)")

@@ -2,8 +2,10 @@
 ``answer-invalid``, ``answer-as-text``, ``answer-type-altered``, ``count-invalid`` and
 ``survey-out-of-range``.
 
-Options are compared after trimming and case-folding ('ya', ' A ' are accepted: Excel's
-own ``=`` comparison ignores case too)."""
+Options are compared case-folded ('ya' is accepted: Excel's own ``=`` comparison ignores
+case too) but not trimmed: the official Nilai formula compares ``K="A"``, so 'A ' or ' B'
+is no answer to it.  Such a cell reads as blank, as the workbook scores it, and is
+reported as ``answer-spaces`` with the fix."""
 from __future__ import annotations
 
 import re
@@ -70,6 +72,9 @@ def normalise(ctx) -> list[Problem]:
         if key is None:
             out.append(ctx.problem("answer-invalid", e.row, e.answer_col, item.id, value=_show(raw),
                                    allowed="/".join(opts)))
+        elif raw != raw.strip():
+            out.append(ctx.problem("answer-spaces", e.row, e.answer_col, item.id, value=repr(raw), answer=key))
+            key = None
         ctx.values[item.id] = key
     return out
 
@@ -93,7 +98,9 @@ def normalise_tpi(ctx) -> dict[str, Any]:
             if num is not None:
                 vals[eid] = num
         elif item.type != "pct":
-            vals[eid] = choice_key(rubric.options(item.type), e.tpi_raw)
+            raw = e.tpi_raw
+            # 'A ' is no answer to the official formula (see answer-spaces)
+            vals[eid] = choice_key(rubric.options(item.type), raw) if raw == str(raw).strip() else None
     # a computed total (LHKPN) follows its parts in the TPI column as well
     for inp in rubric.inputs.values():
         if inp.role == "total" and inp.computed and inp.id in ctx.mapped.entries:
@@ -147,7 +154,7 @@ def _survey(ctx, e, item) -> list[Problem]:
 
 
 def _count(ctx, e, inp) -> list[Problem]:
-    if inp.role == "total" and inp.computed:
+    if inp.role == "total" and (inp.computed or blank(e.raw) and e.formula is not None):
         # computed by the sheet (K = sum of the parts); typed over, it is what Excel uses
         if e.formula is None and not blank(e.raw):
             num, _ = parse_number(e.raw)

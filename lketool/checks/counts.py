@@ -10,7 +10,7 @@ the official formula divides by zero.  The rules used for scoring are in
 from __future__ import annotations
 
 from lketool.problems import ERROR, Problem
-from lketool.score import denominator
+from lketool.score import UNDEFINED, denominator
 
 
 def _fmt(x: float) -> str:
@@ -56,16 +56,33 @@ def check(ctx) -> list[Problem]:
                 out.append(ctx.problem(
                     "count-inconsistent", te.row, te.answer_col, total.id, severity=ERROR,
                     detail=f"Jumlah yang harus melaporkan {_fmt(tv)} tidak sama dengan jumlah rinciannya "
-                           f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; rumus resmi membagi dengan {_fmt(tv)}",
+                           f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; lketool membagi dengan jumlah "
+                           f"rinciannya ({_fmt(sum(pv))}) sesuai contoh Lampiran III dan PortalRB 2026, workbook ini "
+                           f"membagi dengan {_fmt(tv)}",
                     detail_en=f"Total required {_fmt(tv)} is not the sum of its parts "
-                              f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; the official formula divides by {_fmt(tv)}"))
-                ctx.causes[f"row:{te.row}"] = f"total {_fmt(tv)} diketik, bukan jumlah rinciannya {_fmt(sum(pv))}"
-                ctx.causes_en[f"row:{te.row}"] = f"typed total {_fmt(tv)} is not the sum of its parts {_fmt(sum(pv))}"
+                              f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; lketool divides by the sum of "
+                              f"the parts ({_fmt(sum(pv))}) as Lampiran III's example and PortalRB 2026 define it, "
+                              f"this workbook divides by {_fmt(tv)}"))
+                cause = f"total {_fmt(tv)} diketik di {te.answer_cell}, bukan jumlah rinciannya {_fmt(sum(pv))}"
+                cause_en = f"typed total {_fmt(tv)} in {te.answer_cell} is not the sum of its parts {_fmt(sum(pv))}"
+                rows = [te.row] + ([entries[item.id].row] if item.id in entries else [])
+                for r in rows:
+                    ctx.causes[f"row:{r}"], ctx.causes_en[f"row:{r}"] = cause, cause_en
         den, num = denominator(item, vals), val("num")
         if den is None or num is None:
             continue
         ne = ent("num")
         nrow, ncol = (ne.row, ne.answer_col) if ne else (row, col)
+        if den == 0 and item.zero_rule == UNDEFINED:
+            out.append(ctx.problem(
+                "count-inconsistent", nrow, ncol, item.id, severity=ERROR,
+                detail=f"Jumlah yang menjadi pembagi 0 ({_fmt(num)}/0): rumus resmi menghasilkan #DIV/0! dan "
+                       "kewajiban ini tidak terdefinisi tanpa pembagi; butir ini tidak dapat dinilai dan kelayakan "
+                       "yang bergantung padanya tidak dapat ditentukan. Periksa kembali isiannya",
+                detail_en=f"The required count is 0 ({_fmt(num)}/0): the official formula gives #DIV/0! and the "
+                          "obligation is undefined without it; the item cannot be scored and any eligibility that "
+                          "depends on it cannot be determined. Check the entries"))
+            continue
         if den == 0:
             out.append(ctx.problem(
                 "count-inconsistent", nrow, ncol, item.id,

@@ -98,9 +98,11 @@ class _Progress:
               help="Jumlah proses paralel.")
 @click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
 @click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
+@click.option("--rubric", "edition", default=None, metavar="EDISI",
+              help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
-            strict, per_half, quiet):
+            strict, per_half, edition, quiet):
     from lketool.api import iter_workbooks
     from lketool.report.batch import ReportOptions, generate_reports
     from lketool.report.recommend import RecommendationError
@@ -113,11 +115,14 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi, report_date=day,
                          templates=tuple(templates), recommendations=recommendations, overwrite=overwrite,
-                         jobs=jobs, strict=strict, per_half=per_half)
+                         jobs=jobs, strict=strict, per_half=per_half, rubric=edition)
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)
     except (TemplateNotFound, RecommendationError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
         click.echo(str(exc), err=True)
         sys.exit(2)
     except OSError as exc:

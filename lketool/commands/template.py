@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
+
 
 @click.command("template")
-@click.option("--layout", type=click.Choice(["lampiran-iii", "portalrb-2026"]), default="lampiran-iii",
+@click.option("--layout", type=click.Choice([LAMPIRAN_III, PORTALRB_2026]), default=LAMPIRAN_III,
               show_default=True,
               help="Format: lampiran-iii (LKE ZI PermenPANRB 90/2021) atau portalrb-2026 (sheet Jawaban PortalRB).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),

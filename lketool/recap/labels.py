@@ -86,14 +86,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.areas": ("Profil capaian area (rata-rata semua unit)", "Area profile (average of all units)"),
     "chart.score": ("Nilai", "Score"),
     "chart.share": ("Capaian", "Share"),
-    # criteria short names for the "missed" text
-    "crit.total": ("Total", "Total"),
-    "crit.pengungkit": ("Pengungkit", "Enablers"),
-    "crit.area": ("Area {area}", "Area {area}"),
-    "crit.bersih_akuntabel": ("Bersih & akuntabel", "Clean & accountable"),
-    "crit.ipak": ("IPAK", "IPAK"),
-    "crit.capaian_kinerja": ("Capaian kinerja", "Performance"),
-    "crit.pelayanan_prima": ("IPKP", "IPKP"),
     # failures raised by the recap itself (not by check_file)
     "fail.internal": ("Kesalahan tak terduga saat memeriksa {file}: {error}",
                       "Unexpected error while checking {file}: {error}"),
