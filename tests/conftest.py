@@ -15,6 +15,13 @@ REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesione
 MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
 
 
+@pytest.fixture(autouse=True)
+def _indonesian_by_default(monkeypatch):
+    # The CLI's language follows LKETOOL_LANG and the system locale; tests expect the
+    # Indonesian default unless they choose otherwise, on any developer's machine.
+    monkeypatch.setenv("LKETOOL_LANG", "id")
+
+
 @pytest.fixture
 def real_workbook() -> Path:
     if not REAL_WORKBOOK.is_file():
@@ -115,6 +122,13 @@ def pytest_runtest_makereport(item, call):
 def pytest_make_collect_report(collector):
     outcome = yield
     _fail_in_ci(outcome.get_result())  # a module-level importorskip
+
+
+def pytest_report_header(config):
+    # what this run can exercise, in the log of every run (CI or not)
+    missing = [name for name in TOOLS if find_tool(name) is None]
+    mode = "CI=true: missing tools fail" if IN_CI else "missing tools skip"
+    return f"lketool tools ({mode}): " + (f"missing {', '.join(missing)}" if missing else "all present")
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lketool.i18n import Msg
 from lketool.problems import Problem
 from lketool.text import norm_type_label
 
@@ -120,7 +121,7 @@ def _type_altered(ctx, e, expected: str, item_id: str) -> list[Problem]:
         return []
     ctx.causes[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} diubah (seharusnya {expected!r})"
     ctx.causes_en[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} was edited (should be {expected!r})"
-    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or "(kosong)",
+    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or Msg("check.blank"),
                         expected=expected)]
 
 
@@ -143,7 +144,7 @@ def _survey(ctx, e, item) -> list[Problem]:
     out = []
     if num is None:
         return [ctx.problem("answer-invalid", e.row, e.answer_col, item.id, value=_show(raw),
-                            allowed="angka 0-4 (mis. 3,65)")]
+                            allowed=Msg("check.allowed-survey"))]
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, item.id, value=_show(raw), number=num))
     if not 0 <= num <= 4:
@@ -168,16 +169,16 @@ def _count(ctx, e, inp) -> list[Problem]:
     num, was_text = parse_number(raw)
     if num is None:
         return [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=_show(raw),
-                            reason="bukan angka", reason_en="not a number")]
+                            reason=Msg("check.reason-not-number"))]
     out = []
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, inp.id, value=_show(raw), number=num))
     if num < 0:
         return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                                  reason="negatif", reason_en="negative")]
+                                  reason=Msg("check.reason-negative"))]
     if not float(num).is_integer():
         out.append(ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                               reason="bukan bilangan bulat", reason_en="not a whole number"))
+                               reason=Msg("check.reason-not-integer")))
     ctx.values[inp.id] = num
     return out
 

@@ -114,8 +114,10 @@ def problems_csv(results, lang: str) -> str:
     return buf.getvalue()
 
 
-def _sev(sev: str, color: bool) -> str:
-    label = {"error": "ERROR", "warning": "PERINGATAN", "info": "INFO"}.get(sev, sev)
+def _sev(sev: str, color: bool, lang: str = "id") -> str:
+    from lketool.problems import severity_label
+
+    label = severity_label(sev, lang).upper()  # the catalogue's one table
     if not color:
         return label
     return click.style(label, fg={"error": "red", "warning": "yellow"}.get(sev, "blue"), bold=sev == ERROR)
@@ -131,13 +133,13 @@ def problems_table(results, lang: str) -> str:
             head += f"  ({'unit' if en else 'unit'}: {r.unit}; layout: {r.layout}; sheet: {r.sheet})"
         lines.append(head)
         if r.error is not None:
-            lines.append(f"  {_sev(ERROR, color)}  {r.error.message(lang)}")
+            lines.append(f"  {_sev(ERROR, color, lang)}  {r.error.message(lang)}")
             continue
         for p in r.problems:
             loc = p.location
             where = f"{loc.sheet}!{loc.cell}" if loc.cell else f"{loc.sheet or ''}"
             item = f" [{loc.item}]" if loc.item else ""
-            lines.append(f"  {where:<14} {_sev(p.severity, color):<10} {p.code:<22} {p.message(lang)}{item}")
+            lines.append(f"  {where:<14} {_sev(p.severity, color, lang):<10} {p.code:<22} {p.message(lang)}{item}")
         c = r.counts
         if en:
             lines.append(f"  -> {c[ERROR]} errors, {c[WARNING]} warnings")

@@ -26,14 +26,15 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
     Contoh: lketool template --layout lampiran-iii -o LKE_ZI.xlsx --unit "Dinas Kesehatan"
 
     Kode keluar: 0 berhasil, 2 pilihan salah atau berkas tidak dapat ditulis."""
+    from lketool.i18n import get_lang, t
     from lketool.template import write_template
 
     if output.suffix.lower() != ".xlsx":
-        raise click.UsageError("nama berkas keluaran harus berakhiran .xlsx")
+        raise click.UsageError(t("cli.template.not-xlsx"))
     try:
         path = write_template(output, layout, unit=unit)
     except OSError as exc:
-        click.echo(f"Gagal menulis {output}: {exc.strerror or exc}", err=True)
+        click.echo(t("cli.template.cannot-write", path=output, error=exc.strerror or exc), err=True)
         sys.exit(2)
     if recalc:
         from lketool.libreoffice import LibreOfficeError, recalc as lo_recalc
@@ -41,6 +42,6 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
         try:
             lo_recalc(path, path)
         except LibreOfficeError as exc:
-            click.echo(f"{path} ditulis, tetapi tanpa hitung ulang: {exc.message('id')}", err=True)
+            click.echo(t("cli.template.no-recalc", path=path, error=exc.message(get_lang())), err=True)
             sys.exit(2)
-    click.echo(f"LKE kosong ({layout}) ditulis ke {path}")
+    click.echo(t("cli.template.written", layout=layout, path=path))

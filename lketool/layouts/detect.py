@@ -57,20 +57,15 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
         if mapped is not None and (partial is None or len(mapped.entries) > partial[0]):
             partial = (len(mapped.entries), name, mapped.grid)
     else:
-        fname = wb.path.name
         if partial is not None:
             n, sheet, grid = partial
             if not editions.looks_like_pmprb(grid) and editions.is_pre_2021(grid):
                 raise editions.refuse_pre_2021(wb.path, sheet)
             raise editions.refuse_other_lke(wb.path, sheet, n, len(rubric.by_soal), grid)
         if not any_data:
-            raise WorkbookError("workbook-empty", str(wb.path), f"{fname}: workbook kosong (tidak ada isian)",
-                                f"{fname}: the workbook is empty")
-        raise WorkbookError("sheet-missing", str(wb.path),
-                            f"{fname}: tidak ditemukan sheet LKE (mis. 'LKE ZI' atau 'Jawaban') dengan kolom "
-                            "Pilihan Jawaban/Jawaban",
-                            f"{fname}: no LKE sheet (e.g. 'LKE ZI' or 'Jawaban') with Pilihan Jawaban/Jawaban "
-                            "columns was found")
+            raise WorkbookError("workbook-empty", str(wb.path), key="file.no-data")
+        # the catalogue's one text for sheet-missing, with the file name in front
+        raise WorkbookError("sheet-missing", str(wb.path))
     mapped.unit = find_unit(mapped, wb)
     return mapped
 

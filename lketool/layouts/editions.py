@@ -10,6 +10,7 @@ that they are refused by name instead of scored with the wrong rubric:
 from __future__ import annotations
 
 from lketool.errors import WorkbookError
+from lketool.i18n import Msg
 from lketool.text import norm
 
 # 52/2014 Bab III B.4: Manajemen Perubahan 5, Penataan Tatalaksana 5, Penataan Sistem
@@ -41,15 +42,7 @@ def is_pre_2021(grid) -> bool:
 
 
 def refuse_pre_2021(path, sheet: str) -> WorkbookError:
-    name = getattr(path, "name", str(path))
-    return WorkbookError(
-        "edition-unsupported", str(path),
-        f"{name}: sheet '{sheet}' tampaknya LKE ZI edisi PermenPANRB 52/2014 atau 10/2019 (enam area berbobot "
-        "5/5/15/10/15/10, tanpa pembagian Pemenuhan/Reform); lketool baru memuat rubrik PermenPANRB 90/2021, "
-        "jadi berkas ini tidak dinilai. Gunakan format LKE ZI Lampiran III PermenPANRB 90/2021",
-        f"{name}: sheet '{sheet}' looks like an LKE ZI of PermenPANRB 52/2014 or 10/2019 (six areas weighted "
-        "5/5/15/10/15/10, no Pemenuhan/Reform split); lketool has only the PermenPANRB 90/2021 rubric, so the "
-        "file is not scored. Use the Lampiran III form of PermenPANRB 90/2021")
+    return WorkbookError("edition-unsupported", str(path), key="file.pre-2021", sheet=sheet)
 
 
 def looks_like_pmprb(grid) -> bool:
@@ -59,13 +52,6 @@ def looks_like_pmprb(grid) -> bool:
 
 def refuse_other_lke(path, sheet: str, found: int, total: int, grid) -> WorkbookError:
     """Lampiran III columns but too few ZI items: most likely an LKE PMPRB/RB."""
-    name = getattr(path, "name", str(path))
-    pmprb = looks_like_pmprb(grid)
-    guess_id = ": tampaknya LKE PMPRB/RB, bukan LKE Zona Integritas" if pmprb else ": bukan LKE Zona Integritas"
-    guess_en = ": it looks like an LKE PMPRB/RB, not an LKE Zona Integritas" if pmprb else \
-        ": not an LKE Zona Integritas"
-    return WorkbookError(
-        "edition-unsupported", str(path),
-        f"{name}: kolom LKE ditemukan di sheet '{sheet}', tetapi hanya {found} dari {total} butir ZI dikenali{guess_id}",
-        f"{name}: LKE columns were found on sheet '{sheet}', but only {found} of {total} ZI items were "
-        f"recognised{guess_en}")
+    guess = Msg("file.guess-pmprb" if looks_like_pmprb(grid) else "file.guess-not-zi")
+    return WorkbookError("edition-unsupported", str(path), key="file.other-lke", sheet=sheet, found=found,
+                         total=total, guess=guess)
