@@ -266,7 +266,8 @@ function renderRecap() {
   $("#failures").hidden = failed.length === 0;
   $("#failure-list").replaceChildren(...failed.map((item) =>
     el("li", { "data-id": String(item.id) }, el("strong", { text: item.name }), " — ",
-       (item.error && item.error.message) || t("unreadable"))));
+       (item.error && item.error.message) || t("unreadable"),
+       item.error && item.error.remedy ? el("span", { class: "remedy", text: ` ${item.error.remedy}` }) : null)));
   const section = $("#recap");
   section.hidden = state.items.length < 2;
   if (section.hidden) return;
