@@ -129,9 +129,7 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
     show and the user declares met; ``where(item_id)`` gives a cell for messages."""
     scores = scores or compute_scores(rubric, values, strict=strict)
     unknown = unknown_items(rubric, values, strict)
-    lo = compute_scores(rubric, values, strict, num_type=exact, force={k: exact(0) for k in unknown})
-    hi = lo if not unknown else compute_scores(rubric, values, strict, num_type=exact,
-                                               force={k: exact(1) for k in unknown})
+    bounds = _Bounds(rubric, values, strict, unknown, scores)
     declared = set(declared)
     out = {}
     for pred_id, pred in rubric.predicates.items():
@@ -143,7 +141,7 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
                 targets = [(f"area:{a.id}" + (f":{h}" if h else ""), a.id, h, a.title + (f" ({h})" if h else ""))
                            for a in rubric.areas("pemenuhan") for h in halves]
             for cid, area_id, half, name in targets:
-                crits.append(_criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, where))
+                crits.append(_criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, where))
         met = [x["met"] for x in crits]
         eligible = False if False in met else (None if None in met else True)
         result = {"label": pred["label"], "label_en": pred.get("label_en", pred["label"]),
@@ -165,12 +163,47 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
     return out
 
 
-def _criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, where) -> dict:
+# Binary-float sums of these scores (at most 100, a few hundred terms) are within ~1e-13 of the
+# exact value: a float farther than this from a minimum decides the comparison; nearer, the
+# exact fractions decide.
+NEAR = 1e-9
+
+
+class _Bounds:
+    """The scores with unknowable items at 0 (``lo``) and at 1 (``hi``): in floats, and in
+    exact fractions only when a criterion lies near its line (Fraction arithmetic costs ~3 ms)."""
+
+    def __init__(self, rubric, values, strict, unknown, scores):
+        self.args = (rubric, values, strict)
+        self.unknown = unknown
+        if unknown:
+            self.lo = compute_scores(rubric, values, strict, force={k: 0.0 for k in unknown})
+            self.hi = compute_scores(rubric, values, strict, force={k: 1.0 for k in unknown})
+        else:
+            self.lo = self.hi = scores
+        self._exact = None
+
+    def exact(self):
+        if self._exact is None:
+            rubric, values, strict = self.args
+            lo = compute_scores(rubric, values, strict, num_type=exact, force={k: exact(0) for k in self.unknown})
+            hi = lo if not self.unknown else compute_scores(rubric, values, strict, num_type=exact,
+                                                            force={k: exact(1) for k in self.unknown})
+            self._exact = (lo, hi)
+        return self._exact
+
+
+def _criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, where) -> dict:
     value = _metric(scores, rubric, c, area_id, half)
-    vlo, vhi = _metric(lo, rubric, c, area_id, half), _metric(hi, rubric, c, area_id, half)
+    vlo, vhi = _metric(bounds.lo, rubric, c, area_id, half), _metric(bounds.hi, rubric, c, area_id, half)
     minimum = c["min"]
-    m = exact(minimum)
-    met = True if vlo >= m else (False if vhi < m else None)
+    if abs(vlo - minimum) <= NEAR or abs(vhi - minimum) <= NEAR:
+        lo, hi = bounds.exact()
+        vlo, vhi = _metric(lo, rubric, c, area_id, half), _metric(hi, rubric, c, area_id, half)
+        minimum_cmp = exact(minimum)
+    else:
+        minimum_cmp = minimum
+    met = True if vlo >= minimum_cmp else (False if vhi < minimum_cmp else None)
     short = {"area": cid.split(":", 1)[1].replace(":", " ") if area_id else ""}
     crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name),
             "short": c.get("short", c["label"]).format(**short),
