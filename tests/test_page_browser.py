@@ -171,10 +171,19 @@ def test_findings_filters(page, cli):
     Select(page.find_element("id", "filter-area")).select_by_value("")
     # a finding shows its cell, item and the full question
     first = page.execute_script(
-        "const p = [...document.querySelectorAll('#findings .problem')].find(e => e.dataset.code === 'answer-missing');"
+        "const p = [...document.querySelectorAll('#findings .problem')].find(e => e.dataset.code === 'evidence-missing');"
         "return [p.querySelector('.where').textContent, p.querySelector('.item').textContent,"
         " p.querySelector('.question').textContent]")
-    assert first[0].startswith("LKE ZI!K") and first[1].startswith("[") and first[2].startswith("Pertanyaan: ")
+    assert first[0].startswith("LKE ZI!") and first[1].startswith("[") and first[2].startswith("Pertanyaan: ")
+    # the full question is shown unless the message already quotes it whole
+    rows = page.execute_script(
+        "return [...document.querySelectorAll('#findings .problem[data-code=\"answer-missing\"]')].map(e => "
+        "[e.querySelector('.message').textContent, e.querySelector('.question') ? "
+        "e.querySelector('.question').textContent : null])")
+    assert any(q is None for _, q in rows)
+    for message, q in rows:
+        if q is not None:
+            assert q.removeprefix("Pertanyaan: ") not in message
 
 
 def test_recap_table_sorts(page, cli):

@@ -419,7 +419,8 @@ function renderFindings(v) {
         where ? el("span", { class: "where", title: t("cell"), text: where }) : null,
         p.item ? el("span", { class: "item", title: t("item"), text: `[${p.item}] ` }) : null,
         el("span", { class: "message", text: p.message }));
-      if (p.question) row.append(el("p", { class: "question", text: `${t("question")}: ${p.question}` }));
+      // the full question, unless the message already quotes it
+      if (p.question && !p.message.includes(p.question)) row.append(el("p", { class: "question", text: `${t("question")}: ${p.question}` }));
       if (p.remedy) row.append(el("p", { class: "remedy", text: `${t("remedy")}: ${p.remedy}` }));
       return row;
     });
