@@ -2,6 +2,7 @@
 server for it, and the rule for missing tools (skip locally, fail under CI=true)."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -51,7 +52,9 @@ def built_site() -> Path:
         import build_page
     finally:
         sys.path.pop(0)
-    out = Path(tempfile.mkdtemp(prefix="lketool-page-test-")) / "site"
+    tmp = Path(tempfile.mkdtemp(prefix="lketool-page-test-"))
+    atexit.register(shutil.rmtree, tmp, True)  # ~15 MB a run: not left behind
+    out = tmp / "site"
     try:
         manifest = build_page.build_site(out, quiet=True)
     except build_page.BuildError as exc:
