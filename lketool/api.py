@@ -110,7 +110,8 @@ class FileResult:
         d: dict[str, Any] = {
             "file": self.file, "unit": self.unit, "layout": self.layout, "sheet": self.sheet,
             "rubric": self.rubric.edition, "lketool_version": __version__,
-            "error": None if self.error is None else {"code": self.error.code, "message": self.error.message(lang)},
+            "error": None if self.error is None else {"code": self.error.code, "message": self.error.message(lang),
+                                                      "detail": getattr(self.error, "detail", None)},
             "counts": self.counts,
             "problems": [p.to_dict(lang) for p in self.problems],
         }

@@ -9,12 +9,15 @@ no password even when sheets are protected.  openpyxl is not imported here: it c
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from lketool import limits
 from lketool.errors import WorkbookError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -73,6 +76,8 @@ class SheetGrid:
     hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: bool = False
     details_read: bool = False
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based rows marked hidden in the sheet
+    hidden_cols: set[int] = field(default_factory=set)  # 1-based columns marked hidden
 
     @property
     def nrows(self) -> int:
@@ -117,22 +122,58 @@ class WorkbookFile:
         return grid
 
     def _read_values(self, name: str) -> SheetGrid:
+        # The sheet's XML is scanned first: the cell reader allocates the whole rectangle
+        # up to the last used cell, so an absurd extent must be refused before it runs.
+        scan = self._scan(name)
         try:
             sheet = self._calamine.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types for broken parts
             raise WorkbookError("file-corrupt", str(self.path),
-                                f"{self.path.name}: sheet '{name}' tidak dapat dibaca ({exc})",
-                                f"{self.path.name}: sheet '{name}' cannot be read ({exc})") from exc
-        return SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
+                                f"{self.path.name}: sheet '{name}' tidak dapat dibaca (bagian workbook rusak)",
+                                f"{self.path.name}: sheet '{name}' cannot be read (a part of the workbook is "
+                                "damaged)", detail=_detail(exc)) from exc
+        grid = SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
+        if scan is not None:
+            grid.hidden_rows, grid.hidden_cols = scan.hidden_rows, scan.hidden_cols
+        return grid
+
+    def _scan(self, name: str) -> limits.SheetScan | None:
+        part = self._zip_names.get(name)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                info = _member(zf, part) if part else None
+                if info is None:
+                    # Where calamine will read this sheet from is unknown: every sheet
+                    # part is held to the limits instead.
+                    for other in zf.infolist():
+                        if "sheets/" in other.filename.lower() and other.filename.lower().endswith(".xml"):
+                            limits.scan_sheet(zf, other)
+                    return None
+                return limits.scan_sheet(zf, info)
+        except limits.TooLarge as exc:
+            raise _too_large(self.path, exc, sheet=name) from None
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as exc:
+            raise WorkbookError("file-corrupt", str(self.path),
+                                f"{self.path.name}: sheet '{name}' tidak dapat dibaca (bagian workbook rusak)",
+                                f"{self.path.name}: sheet '{name}' cannot be read (a part of the workbook is "
+                                "damaged)", detail=_detail(exc)) from exc
 
     def _read_xml_details(self, grid: SheetGrid) -> None:
         xml_path = self._zip_names.get(grid.name)
         if not xml_path:
             return
-        with zipfile.ZipFile(self.path) as zf:
-            data = zf.read(xml_path).decode("utf-8", errors="replace")
-            rels = _read_rels(zf, xml_path)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = zf.read(xml_path).decode("utf-8", errors="replace")
+                rels = _read_rels(zf, xml_path)
+        except KeyError:
+            return
+        except Exception as exc:  # damaged part or rels: the values were read, the details cannot be
+            raise WorkbookError("file-corrupt", str(self.path),
+                                f"{self.path.name}: sheet '{grid.name}' tidak dapat dibaca (bagian workbook rusak)",
+                                f"{self.path.name}: sheet '{grid.name}' cannot be read (a part of the workbook is "
+                                "damaged)", detail=_detail(exc)) from exc
         _scan_cells(data, grid)
         for m in _HL_RE.finditer(data):
             attrs = dict(_ATTR_RE.findall(m.group(1)))
@@ -168,6 +209,38 @@ def _scan_cells(data: str, grid: SheetGrid) -> None:
             hl = _HYPERLINK_FN.search(text)
             if hl:
                 grid.hyperlinks.setdefault(key, hl.group(1))
+
+
+def _member(zf: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
+    try:
+        return zf.getinfo(part)
+    except KeyError:
+        lower = part.lower()  # Excel matches part names without regard to case
+        return next((i for i in zf.infolist() if i.filename.lower() == lower), None)
+
+
+def _detail(exc: BaseException) -> str:
+    """The parser's own words, for ``detail`` (JSON, --verbose), never the message."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _too_large(path: Path, exc: limits.TooLarge, sheet: str | None = None) -> WorkbookError:
+    where = f" (sheet '{sheet}')" if sheet else ""
+    return WorkbookError("workbook-too-large", str(path),
+                         f"{path.name}: workbook terlalu besar untuk dibaca{where}: {exc.message_id}",
+                         f"{path.name}: the workbook is too large to read{where}: {exc.message_en}")
+
+
+def _check_container(zf: zipfile.ZipFile) -> None:
+    """Hold the zip to :mod:`lketool.limits`: the directory's declared sizes, then the
+    real inflated size of every part the cell reader loads when the workbook is opened
+    (sheets are scanned when they are read)."""
+    limits.check_directory(zf)
+    for info in zf.infolist():
+        name = info.filename.lower()
+        if name.endswith((".xml", ".rels", ".bin")) and "sheets/" not in name:
+            limits.measure(zf, info)
 
 
 def _expand_ref(ref: str):
@@ -221,12 +294,29 @@ def open_workbook(path: str | Path) -> WorkbookFile:
 
     path = Path(path)
     name = path.name
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None:
         raise WorkbookError("file-not-found", str(path), f"{name}: berkas tidak ditemukan",
                             f"{name}: file not found")
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if not stat.S_ISREG(st.st_mode):
+        # A folder, a pipe, a device such as /dev/zero: opening it could block or never end.
+        raise WorkbookError("file-not-regular", str(path),
+                            f"{name}: bukan berkas biasa (mis. folder atau perangkat); pilih berkas .xlsx",
+                            f"{name}: not a regular file (e.g. a folder or a device); choose an .xlsx file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookError("file-unreadable", str(path), f"{name}: berkas tidak dapat dibuka (tidak ada izin baca?)",
+                            f"{name}: the file cannot be opened (no read permission?)", detail=_detail(exc)) from exc
     if head.startswith(OLE_MAGIC):
+        if st.st_size > limits.MAX_TOTAL_BYTES:
+            raise WorkbookError("file-not-xlsx", str(path),
+                                f"{name}: format Excel lama (.xls); simpan ulang sebagai .xlsx",
+                                f"{name}: old Excel format (.xls); save it again as .xlsx")
         raw = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in raw or b"EncryptedPackage" in raw \
                 or "EncryptedPackage".encode("utf-16-le") in raw:
@@ -243,15 +333,19 @@ def open_workbook(path: str | Path) -> WorkbookFile:
                             f"{name}: bukan berkas Excel .xlsx", f"{name}: not an Excel .xlsx file")
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_container(zf)
             parts, hidden = _sheet_parts(zf)
         cwb = CalamineWorkbook.from_path(str(path))
         names = list(cwb.sheet_names)
     except WorkbookError:
         raise
+    except limits.TooLarge as exc:
+        raise _too_large(path, exc) from None
     except Exception as exc:
         raise WorkbookError("file-corrupt", str(path),
-                            f"{name}: berkas rusak atau bukan workbook Excel yang sah ({type(exc).__name__})",
-                            f"{name}: the file is damaged or not a valid Excel workbook ({type(exc).__name__})") from exc
+                            f"{name}: berkas rusak atau bukan workbook Excel yang sah",
+                            f"{name}: the file is damaged or not a valid Excel workbook",
+                            detail=_detail(exc)) from exc
     if not names:
         raise WorkbookError("workbook-empty", str(path), f"{name}: workbook tidak berisi sheet",
                             f"{name}: the workbook has no sheets")

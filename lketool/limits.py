@@ -1,0 +1,228 @@
+"""Limits on what lketool reads from a workbook, checked before any parser sees it.
+
+A real LKE workbook inflates to well under 1 MB and its sheets span a few hundred rows
+and a few dozen columns.  A hostile or broken file can claim (or hold) far more: a zip
+bomb, a shared string of a gigabyte, a sheet padded with a million rows, or one stray
+value in cell XFD1048576, which makes the cell reader allocate the whole rectangle up to
+it (16 billion cells: the process aborts).  Each limit below is at least 50 times what a
+real LKE needs; a file beyond one is refused as ``workbook-too-large`` naming the file
+and the size found.
+
+The zip members are inflated here, in chunks, from their raw compressed bytes: the
+inflated size counted is the real one, whatever the zip directory declares, and memory
+stays at one chunk.  The sheet scan streams the same way and records the used extent
+(from the cells' references, not the declared ``<dimension>``) and the hidden rows and
+columns.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+import zipfile
+from dataclasses import dataclass, field
+
+MIB = 1 << 20
+
+#: Largest inflated size of one zip member (sheet, shared strings, styles...).
+MAX_MEMBER_BYTES = 50 * MIB
+#: Largest inflated size of all members together.
+MAX_TOTAL_BYTES = 200 * MIB
+#: Largest compression ratio of a member that inflates beyond RATIO_FLOOR_BYTES.
+MAX_RATIO = 100
+RATIO_FLOOR_BYTES = 1 * MIB
+#: Most zip members (a real LKE has about 10-30).
+MAX_MEMBERS = 10_000
+#: Used extent of one sheet: rows, columns, and cells of the rectangle from A1.
+MAX_ROWS = 50_000
+MAX_COLS = 1_000
+MAX_CELLS = 2_000_000
+
+_CHUNK = 1 << 16
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
+_HIDDEN_ATTR = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_MINMAX = re.compile(rb'\b(min|max)\s*=\s*["\'](\d+)["\']')
+
+
+class TooLarge(Exception):
+    """A limit was exceeded; ``message_id``/``message_en`` say which, with the sizes."""
+
+    def __init__(self, message_id: str, message_en: str):
+        super().__init__(message_en)
+        self.message_id = message_id
+        self.message_en = message_en
+
+
+def human(n: int) -> str:
+    """Bytes in words: '1,2 MB', '3,4 GB' (decimal comma, as the Indonesian text)."""
+    for unit, size in (("GB", 1 << 30), ("MB", MIB), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}".replace(".", ",")
+    return f"{n} B"
+
+
+def check_directory(zf: zipfile.ZipFile) -> None:
+    """Refuse a zip whose directory declares too many or too large members."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise TooLarge(f"berisi {len(infos)} bagian (batas {MAX_MEMBERS})",
+                       f"it holds {len(infos)} parts (limit {MAX_MEMBERS})")
+    total = 0
+    for info in infos:
+        _check_member_size(info.filename, info.file_size, info.compress_size)
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise TooLarge(f"isinya mengembang menjadi {human(total)} (batas {human(MAX_TOTAL_BYTES)})",
+                       f"its content inflates to {human(total)} (limit {human(MAX_TOTAL_BYTES)})")
+
+
+def _check_member_size(name: str, size: int, packed: int) -> None:
+    if size > MAX_MEMBER_BYTES:
+        raise TooLarge(f"bagian {name} mengembang menjadi {human(size)} (batas {human(MAX_MEMBER_BYTES)})",
+                       f"part {name} inflates to {human(size)} (limit {human(MAX_MEMBER_BYTES)})")
+    if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(packed, 1):
+        raise TooLarge(f"bagian {name} mengembang {size // max(packed, 1)} kali dari {human(packed)} menjadi "
+                       f"{human(size)} (batas {MAX_RATIO} kali)",
+                       f"part {name} inflates {size // max(packed, 1)} times from {human(packed)} to "
+                       f"{human(size)} (limit {MAX_RATIO} times)")
+
+
+def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """Yield the inflated bytes of ``info`` in chunks, counting the real inflated size
+    against the limits (whatever the directory says) and never holding more than a
+    chunk.  Raises :class:`TooLarge`, or ``zipfile.BadZipFile``/``zlib.error`` when the
+    member is damaged or uses a method other than stored/deflated."""
+    fp = zf.fp
+    if fp is None:
+        raise zipfile.BadZipFile("archive closed")
+    fp.seek(info.header_offset)
+    head = fp.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    fields = _LOCAL_HEADER.unpack(head)
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
+    if info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{info.filename} is encrypted")
+    left = info.compress_size
+    total = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflate = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-15)
+    else:
+        raise zipfile.BadZipFile(f"{info.filename}: compression method {info.compress_type}")
+    while left > 0:
+        raw = fp.read(min(_CHUNK, left))
+        if not raw:
+            raise zipfile.BadZipFile(f"{info.filename} is truncated")
+        left -= len(raw)
+        if inflate is None:
+            total += len(raw)
+            _check_member_size(info.filename, total, info.compress_size)
+            yield raw
+            continue
+        data = raw
+        while data:
+            out = inflate.decompress(data, _CHUNK)
+            data = inflate.unconsumed_tail
+            if out:
+                total += len(out)
+                _check_member_size(info.filename, total, info.compress_size)
+                yield out
+            if inflate.eof:
+                return
+
+
+def measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The real inflated size of ``info`` (limits enforced)."""
+    return sum(len(chunk) for chunk in iter_member(zf, info))
+
+
+@dataclass
+class SheetScan:
+    """What the streaming scan of a sheet's XML found."""
+
+    max_row: int = 0
+    max_col: int = 0
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
+    """Stream a sheet's XML: its used extent and hidden rows/columns.  Raises
+    :class:`TooLarge` as soon as the extent passes a limit, before any cell is stored."""
+    scan = SheetScan()
+    row = col = 0
+    pending = bytearray()
+    for chunk in iter_member(zf, info):
+        start = len(pending)
+        pending += chunk
+        # Keep an incomplete tag for the next chunk: cut at the chunk's last '<' (only
+        # the new bytes are searched, so a long tag costs no rescans).
+        at = chunk.rfind(b"<")
+        if at < 0:
+            continue
+        cut = start + at
+        row, col = _scan_part(bytes(pending[:cut]), scan, row, col)
+        del pending[:cut]
+    _scan_part(bytes(pending), scan, row, col)
+    return scan
+
+
+_TAG_RE = re.compile(rb"<(?:\w+:)?(row|c|col)\b([^>]*)>")
+
+
+def _scan_part(part: bytes, scan: SheetScan, row: int, col: int) -> tuple[int, int]:
+    for m in _TAG_RE.finditer(part):
+        kind, attrs = m.group(1), m.group(2)
+        if kind == b"col":
+            if _HIDDEN_ATTR.search(attrs):
+                bounds = dict(_MINMAX.findall(attrs))
+                lo = int(bounds.get(b"min", b"0") or 0)
+                hi = min(int(bounds.get(b"max", lo) or lo), lo + MAX_COLS)
+                scan.hidden_cols.update(range(lo, hi + 1))
+            continue
+        ref = _R_ATTR.search(attrs)
+        if kind == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            if _HIDDEN_ATTR.search(attrs) and len(scan.hidden_rows) < MAX_ROWS:
+                scan.hidden_rows.add(row)
+            if row > scan.max_row:
+                scan.max_row = row
+                _check_extent(scan)
+            continue
+        if ref and ref.group(1):
+            col = _col_number(ref.group(1))
+            if ref.group(2):
+                r = int(ref.group(2))
+                if r > scan.max_row:
+                    scan.max_row = r
+        else:
+            col += 1  # a cell without a reference follows the previous one
+        if col > scan.max_col:
+            scan.max_col = col
+            _check_extent(scan)
+        elif ref and ref.group(2) and int(ref.group(2)) == scan.max_row:
+            _check_extent(scan)
+    return row, col
+
+
+def _check_extent(scan: SheetScan) -> None:
+    rows, cols = max(scan.max_row, 1), max(scan.max_col, 1)
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        from lketool.reader import col_letter
+
+        last = f"{col_letter(cols)}{rows}"
+        raise TooLarge(f"isian sheet terbentang sedikitnya sampai sel {last} ({rows} baris x {cols} kolom; batas "
+                       f"{MAX_ROWS} baris, {MAX_COLS} kolom, {MAX_CELLS} sel)",
+                       f"the sheet's content reaches at least cell {last} ({rows} rows x {cols} columns; limits "
+                       f"{MAX_ROWS} rows, {MAX_COLS} columns, {MAX_CELLS} cells)")
