@@ -65,6 +65,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     if not to_stdout and not output.resolve().parent.is_dir():
         _fail(ctx, t("cli.no_dir", lang, path=output.resolve().parent), lang)
 
+    if not to_stdout:
+        target = _resolved(output)
+        same = next((p for p in paths if not p.is_dir() and _resolved(p) == target), None)
+        if same is not None:
+            # Reading it would be skipped (it is the output) and writing would destroy an input.
+            _fail(ctx, t("cli.input_is_output", lang, path=same), lang)
+
     say = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
     options = RecapOptions(strict=strict, per_half=per_half, lang=lang)
     try:
@@ -80,7 +87,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     except NoWorkbooks:
         _fail(ctx, t("cli.no_files", lang, paths=", ".join(str(p) for p in paths)), lang)
     except OSError as exc:
-        _fail(ctx, t("cli.cannot_write", lang, path=output, error=exc.strerror or exc), lang)
+        from lketool.atomic import os_error_text
+
+        _fail(ctx, t("cli.cannot_write", lang, path=output, error=os_error_text(exc, lang, output)), lang)
 
     if not quiet:
         st = outcome.stats
@@ -98,6 +107,15 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)
+
+
+def _resolved(p: Path) -> str:
+    import os
+
+    try:
+        return os.path.normcase(str(p.resolve()))
+    except OSError:
+        return os.path.normcase(os.path.abspath(p))
 
 
 def _silence_stdout() -> None:

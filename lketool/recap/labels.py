@@ -119,8 +119,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.no_dir": ("Folder untuk file hasil tidak ada: {path}", "The output folder does not exist: {path}"),
     "cli.xlsx_stdout": ("Rekap .xlsx harus ditulis ke file: pakai -o NAMA.xlsx",
                         "An .xlsx recap must be written to a file: use -o NAME.xlsx"),
-    "cli.cannot_write": ("File hasil tidak dapat ditulis ({path}): {error}. Mungkin sedang dibuka di Excel?",
-                         "The output cannot be written ({path}): {error}. Is it open in Excel?"),
+    "cli.cannot_write": ("File hasil tidak dapat ditulis ({path}): {error}.",
+                         "The output cannot be written ({path}): {error}."),
+    "cli.input_is_output": ("{path} adalah LKE masukan sekaligus file hasil (-o): LKE tidak dibaca dan tidak "
+                            "ditimpa. Tulis rekap ke nama lain, mis. -o Rekap.xlsx",
+                            "{path} is both an input workbook and the output (-o): it was not read and is not "
+                            "overwritten. Write the recap to another name, e.g. -o Rekap.xlsx"),
     "cli.error": ("Kesalahan: {message}", "Error: {message}"),
 }
 
