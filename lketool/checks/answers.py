@@ -6,6 +6,7 @@ Options are compared after trimming and case-folding ('ya', ' A ' are accepted: 
 own ``=`` comparison ignores case too)."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -13,6 +14,9 @@ from lketool.problems import Problem
 from lketool.text import norm_type_label
 
 _NUM_TEXT = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*$")
+
+
+MAX_COUNT = 1_000_000_000  # a count above this is a typing slip (or an attack), never data
 
 
 def parse_number(raw: Any) -> tuple[float | None, bool]:
@@ -168,6 +172,12 @@ def _count(ctx, e, inp) -> list[Problem]:
     if num < 0:
         return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
                                   reason="negatif", reason_en="negative")]
+    if not math.isfinite(num) or num > MAX_COUNT:
+        # 1e308 is a whole number to Python, but no office counts that many of anything,
+        # and sums and ratios of it overflow.
+        return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
+                                  reason=f"terlalu besar (lebih dari {MAX_COUNT:,})".replace(",", "."),
+                                  reason_en=f"too large (more than {MAX_COUNT:,})")]
     if not float(num).is_integer():
         out.append(ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
                                reason="bukan bilangan bulat", reason_en="not a whole number"))

@@ -1,5 +1,7 @@
 """``item-unmapped``: rubric items the sheet does not hold, and sheet rows the rubric
-does not know."""
+does not know; ``sheet-ambiguous``: another sheet holds an LKE too; ``hidden-content``:
+the LKE sheet, answer rows or answer columns are hidden (what Excel shows the reviewer
+is not all that is scored)."""
 from __future__ import annotations
 
 from lketool.problems import Problem
@@ -17,4 +19,40 @@ def check(ctx) -> list[Problem]:
             out.append(ctx.problem("item-unmapped", row=u.row, col=col, severity="warning",
                                    detail=f"Baris {u.row} berisi isian yang tidak dikenali rubrik: '{u.text[:80]}'",
                                    detail_en=f"Row {u.row} holds an entry the rubric does not know: '{u.text[:80]}'"))
+    return out + _ambiguity(ctx) + _hidden(ctx)
+
+
+def _ambiguity(ctx) -> list[Problem]:
+    others = ctx.mapped.other_lke_sheets
+    if not others:
+        return []
+    return [ctx.problem("sheet-ambiguous", others=", ".join(f"'{o}'" for o in others))]
+
+
+def _hidden(ctx) -> list[Problem]:
+    m = ctx.mapped
+    grid = m.grid
+    out = []
+    if grid.hidden:
+        out.append(ctx.problem("hidden-content",
+                               detail=f"Sheet LKE '{m.sheet}' disembunyikan (hidden) di workbook ini",
+                               detail_en=f"The LKE sheet '{m.sheet}' is hidden in this workbook"))
+    if grid.hidden_rows:
+        rows = sorted({e.row for e in m.entries.values()} & grid.hidden_rows)
+        if rows:
+            shown = ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
+            out.append(ctx.problem("hidden-content", row=rows[0], col=m.columns.get("answer"),
+                                   detail=f"{len(rows)} baris jawaban disembunyikan (baris {shown}); "
+                                          "isinya tetap dinilai",
+                                   detail_en=f"{len(rows)} answer rows are hidden (rows {shown}); "
+                                             "they are still scored"))
+    if grid.hidden_cols:
+        from lketool.reader import col_letter
+
+        cols = sorted({c for role, c in m.columns.items() if c} & grid.hidden_cols)
+        if cols:
+            shown = ", ".join(col_letter(c) for c in cols)
+            out.append(ctx.problem("hidden-content",
+                                   detail=f"Kolom {shown} (jawaban/bukti) disembunyikan; isinya tetap dinilai",
+                                   detail_en=f"Column {shown} (answers/evidence) is hidden; it is still scored"))
     return out

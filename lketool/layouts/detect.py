@@ -26,19 +26,11 @@ def _order(names: list[str], hidden: set[str]) -> list[str]:
 def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
     """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none."""
     any_data = False
-    for name in _order(wb.sheet_names, wb._hidden):
-        grid = wb.grid(name, details=False)
-        if any(v not in ("", None) for row in grid.rows for v in row):
-            any_data = True
-        else:
-            continue
-        if portalrb.looks_like(grid):
-            mapped = portalrb.map_sheet(wb.grid(name), rubric)
-            if len(mapped.entries) >= len(rubric.by_soal) // 2:
-                break
-            continue
-        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
-        if mapped is not None and len(mapped.entries) >= 20:
+    order = _order(wb.sheet_names, wb._hidden)
+    for n, name in enumerate(order):
+        mapped, has_data = _try_sheet(wb, name, rubric)
+        any_data = any_data or has_data
+        if mapped is not None:
             break
     else:
         fname = wb.path.name
@@ -51,7 +43,34 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
                             f"{fname}: no LKE sheet (e.g. 'LKE ZI' or 'Jawaban') with Pilihan Jawaban/Jawaban "
                             "columns was found")
     mapped.unit = find_unit(mapped, wb)
+    # Another sheet named like an LKE that holds one too ('LKE ZI' and 'LKE ZI (2)'): which
+    # one was read is said out loud (see checks.structure).
+    for name in order[n + 1:]:
+        if _named_like_lke(name):
+            try:
+                other, _ = _try_sheet(wb, name, rubric)
+            except WorkbookError:
+                continue  # a damaged extra sheet does not stop reading the one found
+            if other is not None:
+                mapped.other_lke_sheets.append(name)
     return mapped
+
+
+def _named_like_lke(name: str) -> bool:
+    k = norm(name)
+    return "lke" in k or k == "jawaban"
+
+
+def _try_sheet(wb: WorkbookFile, name: str, rubric: Rubric) -> tuple[MappedSheet | None, bool]:
+    """(the mapped sheet if ``name`` holds an LKE, whether it holds any data)."""
+    grid = wb.grid(name, details=False)
+    if not any(v not in ("", None) for row in grid.rows for v in row):
+        return None, False
+    if portalrb.looks_like(grid):
+        mapped = portalrb.map_sheet(wb.grid(name), rubric)
+        return (mapped if len(mapped.entries) >= len(rubric.by_soal) // 2 else None), True
+    mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
+    return (mapped if mapped is not None and len(mapped.entries) >= 20 else None), True
 
 
 def find_unit(mapped: MappedSheet, wb: WorkbookFile) -> str:
