@@ -26,7 +26,7 @@ def _ambiguity(ctx) -> list[Problem]:
     others = ctx.mapped.other_lke_sheets
     if not others:
         return []
-    return [ctx.problem("sheet-ambiguous", others=", ".join(f"'{o}'" for o in others))]
+    return [ctx.problem("sheet-ambiguous", sheet=ctx.mapped.sheet, others=", ".join(f"'{o}'" for o in others))]
 
 
 def _hidden(ctx) -> list[Problem]:

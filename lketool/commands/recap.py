@@ -86,10 +86,14 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         ctx.exit(1)
     except NoWorkbooks:
         _fail(ctx, t("cli.no_files", lang, paths=", ".join(str(p) for p in paths)), lang)
-    except OSError as exc:
+    except Exception as exc:
+        # xlsxwriter wraps the OSError of a full disk in its own FileCreateError
+        os_exc = _os_error(exc)
+        if os_exc is None:
+            raise
         from lketool.atomic import os_error_text
 
-        _fail(ctx, t("cli.cannot_write", lang, path=output, error=os_error_text(exc, lang, output)), lang)
+        _fail(ctx, t("cli.cannot_write", lang, path=output, error=os_error_text(os_exc, lang, output)), lang)
 
     if not quiet:
         st = outcome.stats
@@ -107,6 +111,18 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """``exc`` itself, or the OSError it wraps (as an argument, cause or context)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        wrapped = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        exc = wrapped or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def _resolved(p: Path) -> str:
