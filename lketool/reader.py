@@ -243,6 +243,25 @@ def _check_container(zf: zipfile.ZipFile) -> None:
             limits.measure(zf, info)
 
 
+def _require_xlsx(zf: zipfile.ZipFile, path: Path) -> None:
+    """Only Office Open XML workbooks are read.  An OpenDocument file (.ods) would be read
+    by calamine without its formulas (every formula cell would look typed over) and
+    without the sheet scan of :mod:`lketool.limits`."""
+    names = {n.lower() for n in zf.namelist()}
+    if "xl/workbook.xml" in names:
+        return
+    name = path.name
+    if "content.xml" in names or "mimetype" in names:
+        raise WorkbookError("file-not-xlsx", str(path),
+                            f"{name}: berkas OpenDocument (.ods), bukan .xlsx; simpan ulang sebagai .xlsx "
+                            "(LibreOffice: File > Save As > Excel 2007-365)",
+                            f"{name}: an OpenDocument file (.ods), not .xlsx; save it again as .xlsx")
+    raise WorkbookError("file-corrupt", str(path),
+                        f"{name}: berkas rusak atau bukan workbook Excel yang sah",
+                        f"{name}: the file is damaged or not a valid Excel workbook",
+                        detail="xl/workbook.xml missing")
+
+
 def _expand_ref(ref: str):
     parts = ref.split(":")
     m1 = re.match(r"([A-Z]+)(\d+)", parts[0])
@@ -334,6 +353,7 @@ def open_workbook(path: str | Path) -> WorkbookFile:
     try:
         with zipfile.ZipFile(path) as zf:
             _check_container(zf)
+            _require_xlsx(zf, path)
             parts, hidden = _sheet_parts(zf)
         cwb = CalamineWorkbook.from_path(str(path))
         names = list(cwb.sheet_names)

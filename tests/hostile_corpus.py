@@ -429,6 +429,40 @@ def two_sheets(base: Path, dst: Path, second: str = "LKE ZI (2)") -> Path:
     return write_zip(dst, list(items.items()))
 
 
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+    '<office:spreadsheet><table:table table:name="LKE ZI"><table:table-row><table:table-cell '
+    'office:value-type="string"><text:p>Unit Kerja</text:p></table:table-cell></table:table-row>'
+    '<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/></table:table-row>'
+    '<table:table-row><table:table-cell table:number-columns-repeated="{cols}"/><table:table-cell '
+    'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    '</table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+def make_ods(dst: Path, rows: int = 10, cols: int = 3) -> Path:
+    """A minimal OpenDocument spreadsheet; large ``rows``/``cols`` repeat counts make
+    a reader that expands them allocate rows x cols cells."""
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", ODS_CONTENT.format(rows=rows, cols=cols))
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    return dst
+
+
+def _ods(out: Path, fast: bool) -> list[Case]:
+    cases = []
+    for name, rows, cols in [("small", 10, 3), ("bomb", 1_048_000, 16_000), ("mid", 9_000, 9_000)][: 2 if fast else 3]:
+        for ext in ((".ods",) if fast else (".ods", ".xlsx")):
+            p = make_ods(out / f"ods-{name}{ext}", rows, cols)
+            cases.append(Case(p.name, p, "container"))
+    return cases
+
+
 def _environment(out: Path) -> list[Case]:
     cases = []
     fifo = out / "env-fifo.xlsx"
@@ -458,6 +492,7 @@ def build(out: Path, *, fast: bool = False) -> list[Case]:
         cases += _text(out, base, tag, fast)
         cases += _structure(out, base, tag, fast)
     cases += _size(out, SAMPLES[1], fast)
+    cases += _ods(out, fast)
     cases += _environment(out)
     return cases
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import lketool.atomic as atomic_mod
-from hostile_corpus import edit, hide_column, lke_part, stream_zip, two_sheets, _sst_chunks
+from hostile_corpus import _sst_chunks, edit, hide_column, lke_part, make_ods, stream_zip, two_sheets
 from lketool import limits
 from lketool.api import check_file
 from lketool.cli import main
@@ -94,6 +94,15 @@ def test_limits_module_values_are_far_above_a_real_lke():
         scan = limits.scan_sheet(zf, zf.getinfo(lke_part(BASE)))
     assert total * 100 < limits.MAX_TOTAL_BYTES
     assert scan.max_row * 50 < limits.MAX_ROWS and scan.max_col * 50 < limits.MAX_COLS
+
+
+def test_opendocument_is_refused_before_any_cell_is_read(tmp_path):
+    # calamine would expand the repeat counts (up to 100 million cells, GBs of memory)
+    # and read no formulas; an .ods is asked to be saved as .xlsx instead.
+    for ext in (".ods", ".xlsx"):
+        p = make_ods(tmp_path / f"bomb{ext}", rows=9_000, cols=9_000)
+        err = check_file(p).error
+        assert err.code == "file-not-xlsx" and "OpenDocument" in err.message("id"), ext
 
 
 # ------------------------------------------------------------------ item 7: messages
