@@ -158,31 +158,49 @@ def _col_number(letters: bytes) -> int:
 
 def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
     """Stream a sheet's XML: its used extent and hidden rows/columns.  Raises
-    :class:`TooLarge` as soon as the extent passes a limit, before any cell is stored."""
+    :class:`TooLarge` as soon as the extent passes a limit, before any cell is stored.
+
+    The extent is that of the cells the cell reader keeps: cells with a value, an
+    inline string or a formula.  Empty styled cells (``<c r="X9" s="1"/>``) and empty
+    rows cost it nothing and are not counted, so a sheet formatted far beyond its
+    content is still read."""
     scan = SheetScan()
-    row = col = 0
+    state = [0, 0]  # current row, current column (for cells and rows without r=)
     pending = bytearray()
     for chunk in iter_member(zf, info):
         start = len(pending)
         pending += chunk
-        # Keep an incomplete tag for the next chunk: cut at the chunk's last '<' (only
-        # the new bytes are searched, so a long tag costs no rescans).
-        at = chunk.rfind(b"<")
+        # Scan whole rows only: cut after the chunk's last </row> (only the new bytes are
+        # searched, so a long row costs no rescans).
+        at = chunk.rfind(b"</row>")
         if at < 0:
-            continue
-        cut = start + at
-        row, col = _scan_part(bytes(pending[:cut]), scan, row, col)
+            at = chunk.rfind(b"row>")  # a namespaced </x:row>
+            if at < 0:
+                continue
+            cut = start + at + 4
+        else:
+            cut = start + at + 6
+        _scan_part(bytes(pending[:cut]), scan, state)
         del pending[:cut]
-    _scan_part(bytes(pending), scan, row, col)
+    _scan_part(bytes(pending), scan, state)
     return scan
 
 
 _TAG_RE = re.compile(rb"<(?:\w+:)?(row|c|col)\b([^>]*)>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_CONTENT = re.compile(rb"<(?:\w+:)?(?:v\b[^>]*>[^<]|is\b|f\b)")
 
 
-def _scan_part(part: bytes, scan: SheetScan, row: int, col: int) -> tuple[int, int]:
-    for m in _TAG_RE.finditer(part):
+def _scan_part(part: bytes, scan: SheetScan, state: list[int]) -> None:
+    row, col = state
+    pos = 0
+    while True:
+        m = _TAG_RE.search(part, pos)
+        if m is None:
+            break
+        pos = m.end()
         kind, attrs = m.group(1), m.group(2)
+        closed = attrs.endswith(b"/")
         if kind == b"col":
             if _HIDDEN_ATTR.search(attrs):
                 bounds = dict(_MINMAX.findall(attrs))
@@ -196,33 +214,40 @@ def _scan_part(part: bytes, scan: SheetScan, row: int, col: int) -> tuple[int, i
             col = 0
             if _HIDDEN_ATTR.search(attrs) and len(scan.hidden_rows) < MAX_ROWS:
                 scan.hidden_rows.add(row)
-            if row > scan.max_row:
-                scan.max_row = row
-                _check_extent(scan)
             continue
         if ref and ref.group(1):
             col = _col_number(ref.group(1))
-            if ref.group(2):
-                r = int(ref.group(2))
-                if r > scan.max_row:
-                    scan.max_row = r
+            r = int(ref.group(2)) if ref.group(2) else row
         else:
             col += 1  # a cell without a reference follows the previous one
-        if col > scan.max_col:
-            scan.max_col = col
-            _check_extent(scan)
-        elif ref and ref.group(2) and int(ref.group(2)) == scan.max_row:
-            _check_extent(scan)
-    return row, col
+            r = row
+        if closed:
+            continue  # <c .../>: no value, the reader keeps nothing
+        end = _CELL_END.search(part, pos)
+        body = part[pos:end.start() if end else len(part)]
+        if end is not None:
+            pos = end.end()
+        if not _CONTENT.search(body):
+            continue
+        if r > scan.max_row or col > scan.max_col:
+            scan.max_row = max(scan.max_row, r)
+            scan.max_col = max(scan.max_col, col)
+            _check_extent(scan, f"{_letters(col)}{r}")
+    state[0], state[1] = row, col
 
 
-def _check_extent(scan: SheetScan) -> None:
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _check_extent(scan: SheetScan, cell: str) -> None:
     rows, cols = max(scan.max_row, 1), max(scan.max_col, 1)
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-        from lketool.reader import col_letter
-
-        last = f"{col_letter(cols)}{rows}"
-        raise TooLarge(f"isian sheet terbentang sedikitnya sampai sel {last} ({rows} baris x {cols} kolom; batas "
+        raise TooLarge(f"sel {cell} terisi, sehingga isian sheet terbentang {rows} baris x {cols} kolom (batas "
                        f"{MAX_ROWS} baris, {MAX_COLS} kolom, {MAX_CELLS} sel)",
-                       f"the sheet's content reaches at least cell {last} ({rows} rows x {cols} columns; limits "
-                       f"{MAX_ROWS} rows, {MAX_COLS} columns, {MAX_CELLS} cells)")
+                       f"cell {cell} holds a value, so the sheet's content spans {rows} rows x {cols} columns "
+                       f"(limits {MAX_ROWS} rows, {MAX_COLS} columns, {MAX_CELLS} cells)")
