@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -61,19 +62,23 @@ def corpus(tmp_path_factory):
     for cmd in COMMANDS:
         out = root / f"out-{cmd}"
         result = root / f"{cmd}.jsonl"
+        started = time.perf_counter()
         proc = subprocess.run([sys.executable, str(DRIVER), cmd, str(listing), str(out), str(result)],
                               env=_env(), capture_output=True, text=True, timeout=1200)
         lines = [json.loads(x) for x in result.read_text(encoding="utf-8").splitlines()] if result.exists() else []
         runs[cmd] = {"rc": proc.returncode, "stderr": proc.stderr[-3000:], "out": out,
                      "records": [x for x in lines if "label" in x],
                      "started": [x["start"] for x in lines if "start" in x],
-                     "peak_kb": next((x["peak_rss_kb"] for x in lines if "peak_rss_kb" in x), None)}
+                     "peak_kb": next((x["peak_rss_kb"] for x in lines if "peak_rss_kb" in x), None),
+                     "seconds": time.perf_counter() - started}
     # one recap of the whole set, as a user runs it (workers, cache beside the output)
     recap_out = root / "out-recap"
     recap_out.mkdir()
+    started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _RECAP_PEAK, str(inputs), str(recap_out / "Rekap.xlsx")],
                           env=_env(), capture_output=True, text=True, timeout=1200)
-    runs["recap"] = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr, "out": recap_out}
+    runs["recap"] = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr, "out": recap_out,
+                     "seconds": time.perf_counter() - started}
     return {"root": root, "cases": cases, "hashes": hashes, "runs": runs}
 
 
@@ -122,6 +127,10 @@ def test_peak_memory_is_bounded(corpus):
         assert kb is not None and kb / 1024 < MAX_RSS_MB, (cmd, kb)
     recap = json.loads(corpus["runs"]["recap"]["stdout"].strip().splitlines()[-1])
     assert recap["peak_kb"] / 1024 < MAX_RSS_MB, recap
+    # shown with `pytest -s`: the numbers quoted in docs/keamanan.md
+    for cmd, run in corpus["runs"].items():
+        kb = recap["peak_kb"] if cmd == "recap" else run["peak_kb"]
+        print(f"\n{cmd:<10} {len(corpus['cases'])} inputs  peak RSS {kb / 1024:6.1f} MB  {run['seconds']:6.1f} s", end="")
 
 
 def test_recap_of_the_whole_set(corpus):
