@@ -302,3 +302,28 @@ def test_recap_into_a_read_only_folder(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["recap", str(BASE), "-o", str(out / "Rekap.xlsx"), "-q", "--no-cache"])
     assert r.exit_code == 2 and "folder tidak dapat ditulis" in r.output
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    lambda out: ["export-portalrb", "-o", str(out / "portalrb"), str(BASE)],
+    lambda out: ["template", "-o", str(out / "t.xlsx")],
+    lambda out: ["report", str(BASE), "-o", str(out / "rep"), "--format", "html"],
+], ids=["export-portalrb", "template", "report"])
+def test_other_writers_on_a_full_disk(tmp_path, monkeypatch, argv):
+    """Every writer goes through lketool.atomic: a full disk is said plainly and leaves
+    no temporary file behind."""
+    real_replace = os.replace
+
+    def full(src, dst):
+        if ".tmp" in str(src):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic_mod.os, "replace", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    r = CliRunner().invoke(main, argv(out))
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert "disk penuh" in r.output, r.output
+    leftovers = [p for p in out.rglob("*") if ".tmp" in p.name or p.name.startswith("tmp")]
+    assert leftovers == []
