@@ -180,10 +180,56 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
             cut = start + at + 4
         else:
             cut = start + at + 6
-        _scan_part(bytes(pending[:cut]), scan, state)
+        _scan_fast(bytes(pending[:cut]), scan, state)
         del pending[:cut]
-    _scan_part(bytes(pending), scan, state)
+    _scan_fast(bytes(pending), scan, state)
     return scan
+
+
+# Cells with a reference and a body that is not empty (<v></v> and <v/> are empty).
+_REF_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,9})"[^>]*(?<!/)>'
+                       rb'(?!\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>))')
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL_WITH_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}\d')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
+_HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
+
+
+def _scan_fast(part: bytes, scan: SheetScan, state: list[int]) -> None:
+    """:func:`_scan_part` done by a few C-level regex passes: the common case, where
+    every cell carries its reference (Excel and LibreOffice always write one)."""
+    if len(_ANY_CELL.findall(part)) != len(_CELL_WITH_REF.findall(part)) or b"<row>" in part:
+        _scan_part(part, scan, state)  # cells or rows placed implicitly: follow them one by one
+        return
+    for m in _HIDDEN_ROW.finditer(part):
+        ref = _R_ATTR.search(m.group(1))
+        if ref and ref.group(2) and len(scan.hidden_rows) < MAX_ROWS:
+            scan.hidden_rows.add(int(ref.group(2)))
+    for m in _HIDDEN_COL.finditer(part):
+        bounds = dict(_MINMAX.findall(m.group(1)))
+        lo = int(bounds.get(b"min", b"0") or 0)
+        hi = min(int(bounds.get(b"max", lo) or lo), lo + MAX_COLS)
+        scan.hidden_cols.update(range(lo, hi + 1))
+    refs = _REF_CELL.findall(part)
+    if not refs:
+        return
+    letters = {c for c, _ in refs}
+    rows = max(map(int, {r for _, r in refs}))
+    cols = max(_col_number(c) for c in letters)
+    if rows > scan.max_row or cols > scan.max_col:
+        scan.max_row, scan.max_col = max(scan.max_row, rows), max(scan.max_col, cols)
+        if _exceeds(scan):
+            # name a cell that set the extent
+            if scan.max_row > MAX_ROWS:
+                hit = lambda c, r: int(r) == rows  # noqa: E731
+            elif scan.max_col > MAX_COLS:
+                hit = lambda c, r: _col_number(c) == cols  # noqa: E731
+            else:
+                hit = lambda c, r: int(r) == rows or _col_number(c) == cols  # noqa: E731
+            cell = next((c + r for c, r in refs if hit(c, r)), b"")
+            _check_extent(scan, cell.decode("ascii"))
+    last = refs[-1]
+    state[0], state[1] = int(last[1]), _col_number(last[0])
 
 
 _TAG_RE = re.compile(rb"<(?:\w+:)?(row|c|col)\b([^>]*)>")
@@ -244,9 +290,14 @@ def _letters(col: int) -> str:
     return out
 
 
+def _exceeds(scan: SheetScan) -> bool:
+    rows, cols = max(scan.max_row, 1), max(scan.max_col, 1)
+    return rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS
+
+
 def _check_extent(scan: SheetScan, cell: str) -> None:
     rows, cols = max(scan.max_row, 1), max(scan.max_col, 1)
-    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+    if _exceeds(scan):
         raise TooLarge(f"sel {cell} terisi, sehingga isian sheet terbentang {rows} baris x {cols} kolom (batas "
                        f"{MAX_ROWS} baris, {MAX_COLS} kolom, {MAX_CELLS} sel)",
                        f"cell {cell} holds a value, so the sheet's content spans {rows} rows x {cols} columns "
