@@ -33,10 +33,14 @@ MAX_RATIO = 100
 RATIO_FLOOR_BYTES = 1 * MIB
 #: Most zip members (a real LKE has about 10-30).
 MAX_MEMBERS = 10_000
-#: Used extent of one sheet: rows, columns, and cells of the rectangle from A1.
+#: Used extent of one sheet: rows, columns, and cells of the rectangle from A1 (a real
+#: LKE sheet is about 210 x 20 = 4,200 cells).
 MAX_ROWS = 50_000
 MAX_COLS = 1_000
-MAX_CELLS = 2_000_000
+MAX_CELLS = 500_000
+#: Cells of all the sheets read from one workbook together (every sheet is read while
+#: looking for the LKE sheet, and each stays in memory).
+MAX_WORKBOOK_CELLS = 1_000_000
 
 _CHUNK = 1 << 16
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -189,28 +193,43 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
 # Cells with a reference and a body that is not empty (<v></v> and <v/> are empty).
 _REF_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,9})"[^>]*(?<!/)>'
                        rb'(?!\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>))')
+# The same for the usual spelling (no prefix, r first): a literal start the regex engine
+# finds fast.
+_REF_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"[^>]*(?<!/)>(?!</c>|<v\s*/>|<v></v></c>)')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _CELL_WITH_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}\d')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
 _HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
 
 
+def _all_cells_referenced(part: bytes) -> bool:
+    """True when every cell and row of ``part`` carries its reference."""
+    if b"<row>" in part or b"<c>" in part or b"<c/>" in part:
+        return False
+    if b":c" in part or b":row" in part:  # namespace prefixes: count with the regexes
+        return len(_ANY_CELL.findall(part)) == len(_CELL_WITH_REF.findall(part))
+    # What Excel, LibreOffice and openpyxl write: r is the first attribute of every cell.
+    return part.count(b"<c ") == part.count(b'<c r="')
+
+
 def _scan_fast(part: bytes, scan: SheetScan, state: list[int]) -> None:
     """:func:`_scan_part` done by a few C-level regex passes: the common case, where
     every cell carries its reference (Excel and LibreOffice always write one)."""
-    if len(_ANY_CELL.findall(part)) != len(_CELL_WITH_REF.findall(part)) or b"<row>" in part:
+    if not _all_cells_referenced(part):
         _scan_part(part, scan, state)  # cells or rows placed implicitly: follow them one by one
         return
-    for m in _HIDDEN_ROW.finditer(part):
-        ref = _R_ATTR.search(m.group(1))
-        if ref and ref.group(2) and len(scan.hidden_rows) < MAX_ROWS:
-            scan.hidden_rows.add(int(ref.group(2)))
-    for m in _HIDDEN_COL.finditer(part):
-        bounds = dict(_MINMAX.findall(m.group(1)))
-        lo = int(bounds.get(b"min", b"0") or 0)
-        hi = min(int(bounds.get(b"max", lo) or lo), lo + MAX_COLS)
-        scan.hidden_cols.update(range(lo, hi + 1))
-    refs = _REF_CELL.findall(part)
+    if _HIDDEN_ATTR.search(part):  # LibreOffice writes hidden="false" on every row
+        for m in _HIDDEN_ROW.finditer(part):
+            ref = _R_ATTR.search(m.group(1))
+            if ref and ref.group(2) and len(scan.hidden_rows) < MAX_ROWS:
+                scan.hidden_rows.add(int(ref.group(2)))
+        for m in _HIDDEN_COL.finditer(part):
+            bounds = dict(_MINMAX.findall(m.group(1)))
+            lo = int(bounds.get(b"min", b"0") or 0)
+            hi = min(int(bounds.get(b"max", lo) or lo), lo + MAX_COLS)
+            scan.hidden_cols.update(range(lo, hi + 1))
+    plain = b":c" not in part
+    refs = (_REF_CELL_PLAIN if plain else _REF_CELL).findall(part)
     if not refs:
         return
     letters = {c for c, _ in refs}
@@ -288,6 +307,13 @@ def _letters(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+def check_workbook_cells(total: int) -> None:
+    """Refuse reading another sheet once the sheets read hold ``total`` cells."""
+    if total > MAX_WORKBOOK_CELLS:
+        raise TooLarge(f"sheet-sheet yang dibaca berisi {total} sel bersama-sama (batas {MAX_WORKBOOK_CELLS})",
+                       f"the sheets read hold {total} cells together (limit {MAX_WORKBOOK_CELLS})")
 
 
 def _exceeds(scan: SheetScan) -> bool:

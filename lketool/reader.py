@@ -110,6 +110,7 @@ class WorkbookFile:
     _zip_names: dict[str, str]  # sheet name -> xml path in the zip
     _hidden: set[str]
     _grids: dict[str, SheetGrid] = field(default_factory=dict)
+    _cells_read: int = 0  # used-area cells of the sheets read so far (limits.MAX_WORKBOOK_CELLS)
 
     def grid(self, name: str, *, details: bool = True) -> SheetGrid:
         """Values of sheet ``name``; with ``details`` also formulas and hyperlinks."""
@@ -148,9 +149,14 @@ class WorkbookFile:
                     # part is held to the limits instead.
                     for other in zf.infolist():
                         if "sheets/" in other.filename.lower() and other.filename.lower().endswith(".xml"):
-                            limits.scan_sheet(zf, other)
+                            scan = limits.scan_sheet(zf, other)
+                            self._cells_read += scan.max_row * scan.max_col
+                    limits.check_workbook_cells(self._cells_read)
                     return None
-                return limits.scan_sheet(zf, info)
+                scan = limits.scan_sheet(zf, info)
+            self._cells_read += scan.max_row * scan.max_col
+            limits.check_workbook_cells(self._cells_read)
+            return scan
         except limits.TooLarge as exc:
             raise _too_large(self.path, exc, sheet=name) from None
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as exc:

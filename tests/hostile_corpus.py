@@ -267,6 +267,8 @@ def _size(out: Path, base: Path, fast: bool) -> list[Case]:
     p = out / "size-ratio-styles.xlsx"
     stream_zip(p, base, "xl/styles.xml", [b"<styleSheet>", b" " * (30 << 20), b"</styleSheet>"])
     add(p.name, p)
+    p = many_big_sheets(out / "size-many-big-sheets.xlsx", base)
+    add(p.name, p)
     p = out / "size-many-members.xlsx"
     items = members(base) + [(f"xl/media/junk{k}.bin", b"x") for k in range(12_000)]
     write_zip(p, items, compress=zipfile.ZIP_STORED)
@@ -278,6 +280,38 @@ def _size(out: Path, base: Path, fast: bool) -> list[Case]:
         zf.writestr(zipfile.ZipInfo("xl/media/big.bin"), b"\0" * (60 << 20), compress_type=zipfile.ZIP_STORED)
     add(p.name, p)
     return cases
+
+
+def many_big_sheets(dst: Path, base: Path, *, sheets: int = 4, rows: int = 480, cols: int = 990) -> Path:
+    """``base`` with its LKE sheet emptied and ``sheets`` data sheets of ``rows`` x
+    ``cols`` numbers: no LKE is found, so every sheet is read while looking for one."""
+    items = dict((i.filename, d) for i, d in members(base))
+    part = lke_part(base)
+    items[part] = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                   b'spreadsheetml/2006/main"><sheetData/></worksheet>')
+    wb, rels = items["xl/workbook.xml"].decode(), items["xl/_rels/workbook.xml.rels"].decode()
+    ct = items["[Content_Types].xml"].decode()
+    letters = []
+    for i in range(1, cols + 1):
+        name, k = "", i
+        while k:
+            k, rem = divmod(k - 1, 26)
+            name = chr(65 + rem) + name
+        letters.append(name.encode())
+    for k in range(sheets):
+        wb = wb.replace("</sheets>", f'<sheet name="Data{k}" sheetId="{50 + k}" state="visible" r:id="rIdD{k}"/></sheets>')
+        rels = rels.replace("</Relationships>", f'<Relationship Id="rIdD{k}" Type="http://schemas.openxmlformats.org/'
+                            f'officeDocument/2006/relationships/worksheet" Target="worksheets/data{k}.xml"/></Relationships>')
+        ct = ct.replace("</Types>", f'<Override PartName="/xl/worksheets/data{k}.xml" ContentType="application/'
+                        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (c, r, r) for c in letters)
+                        + b"</row>" for r in range(1, rows + 1))
+        items[f"xl/worksheets/data{k}.xml"] = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats'
+                                               b'.org/spreadsheetml/2006/main"><sheetData>' + body
+                                               + b"</sheetData></worksheet>")
+    items["xl/workbook.xml"], items["xl/_rels/workbook.xml.rels"] = wb.encode(), rels.encode()
+    items["[Content_Types].xml"] = ct.encode()
+    return write_zip(dst, list(items.items()))
 
 
 def _sst_chunks(mib: int):
