@@ -111,6 +111,7 @@ class WorkbookFile:
     _hidden: set[str]
     _grids: dict[str, SheetGrid] = field(default_factory=dict)
     _cells_read: int = 0  # used-area cells of the sheets read so far (limits.MAX_WORKBOOK_CELLS)
+    _all_scanned: bool = False  # every sheet part scanned (a sheet whose part was not found)
 
     def grid(self, name: str, *, details: bool = True) -> SheetGrid:
         """Values of sheet ``name``; with ``details`` also formulas and hyperlinks."""
@@ -146,11 +147,13 @@ class WorkbookFile:
                 info = _member(zf, part) if part else None
                 if info is None:
                     # Where calamine will read this sheet from is unknown: every sheet
-                    # part is held to the limits instead.
-                    for other in zf.infolist():
-                        if "sheets/" in other.filename.lower() and other.filename.lower().endswith(".xml"):
-                            scan = limits.scan_sheet(zf, other)
-                            self._cells_read += scan.max_row * scan.max_col
+                    # part is held to the limits instead (once).
+                    if not self._all_scanned:
+                        for other in zf.infolist():
+                            if "sheets/" in other.filename.lower() and other.filename.lower().endswith(".xml"):
+                                scan = limits.scan_sheet(zf, other)
+                                self._cells_read += scan.max_row * scan.max_col
+                        self._all_scanned = True
                     limits.check_workbook_cells(self._cells_read)
                     return None
                 scan = limits.scan_sheet(zf, info)

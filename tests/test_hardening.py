@@ -336,3 +336,19 @@ def test_other_writers_on_a_full_disk(tmp_path, monkeypatch, argv):
     assert "disk penuh" in r.output, r.output
     leftovers = [p for p in out.rglob("*") if ".tmp" in p.name or p.name.startswith("tmp")]
     assert leftovers == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_recap_of_a_fifo_named_explicitly_does_not_hang(tmp_path):
+    # The cache digest opened the FIFO and waited for a writer forever.
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    p = subprocess.run([sys.executable, "-m", "lketool", "recap", str(fifo), "/dev/zero", str(BASE),
+                        "-o", str(tmp_path / "Rekap.xlsx"), "-q"], capture_output=True, text=True, timeout=60,
+                       env=env)
+    assert p.returncode == 1, p.stderr
+    assert (tmp_path / "Rekap.xlsx").is_file()
