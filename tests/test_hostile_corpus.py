@@ -75,7 +75,9 @@ def corpus(tmp_path_factory):
     recap_out = root / "out-recap"
     recap_out.mkdir()
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _RECAP_PEAK, str(inputs), str(recap_out / "Rekap.xlsx")],
+    # the folder, plus the FIFO and device named explicitly (a folder search skips them)
+    named = [str(c.path) for c in cases if c.kind in ("fifo", "device")]
+    proc = subprocess.run([sys.executable, "-c", _RECAP_PEAK, str(recap_out / "Rekap.xlsx"), str(inputs), *named],
                           env=_env(), capture_output=True, text=True, timeout=1200)
     runs["recap"] = {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr, "out": recap_out,
                      "seconds": time.perf_counter() - started}
@@ -86,8 +88,8 @@ def corpus(tmp_path_factory):
 # largest RSS of the recap and of every worker it waited for.
 _RECAP_PEAK = """
 import json, resource, subprocess, sys
-p = subprocess.run([sys.executable, '-m', 'lketool', 'recap', sys.argv[1], '-o', sys.argv[2], '-q'],
-                   capture_output=True, text=True)
+p = subprocess.run([sys.executable, '-m', 'lketool', 'recap', *sys.argv[2:], '-o', sys.argv[1], '-q'],
+                   capture_output=True, text=True, timeout=900)
 sys.stderr.write(p.stderr)
 print(json.dumps({'rc': p.returncode, 'peak_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
