@@ -352,3 +352,15 @@ def test_recap_of_a_fifo_named_explicitly_does_not_hang(tmp_path):
                        env=env)
     assert p.returncode == 1, p.stderr
     assert (tmp_path / "Rekap.xlsx").is_file()
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared/lke-data/axxpxmd_zona_integritas/form_kuesioner.xlsx"
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason="real workbook (../shared) not present")
+def test_real_workbook_gets_no_hidden_or_ambiguity_noise():
+    # It hides helper column J ('Pilihan Jawaban') and two summary sheets, as the
+    # official template does: none of that is an answer, so nothing is said.
+    res = check_file(REAL)
+    assert res.error is None
+    assert not {"hidden-content", "sheet-ambiguous"} & set(_codes(res))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from lketool.problems import Problem
 
+ANSWER_ROLES = frozenset({"answer", "tpi_answer"})
+
 
 def check(ctx) -> list[Problem]:
     out = []
@@ -49,10 +51,12 @@ def _hidden(ctx) -> list[Problem]:
     if grid.hidden_cols:
         from lketool.reader import col_letter
 
-        cols = sorted({c for role, c in m.columns.items() if c} & grid.hidden_cols)
+        # Only the answer columns: the official template itself hides helper columns
+        # (the real workbook hides J, 'Pilihan Jawaban').
+        cols = sorted({c for role, c in m.columns.items() if c and role in ANSWER_ROLES} & grid.hidden_cols)
         if cols:
             shown = ", ".join(col_letter(c) for c in cols)
             out.append(ctx.problem("hidden-content",
-                                   detail=f"Kolom {shown} (jawaban/bukti) disembunyikan; isinya tetap dinilai",
-                                   detail_en=f"Column {shown} (answers/evidence) is hidden; it is still scored"))
+                                   detail=f"Kolom jawaban {shown} disembunyikan; isinya tetap dinilai",
+                                   detail_en=f"Answer column {shown} is hidden; it is still scored"))
     return out
