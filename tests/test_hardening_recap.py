@@ -109,3 +109,20 @@ def test_pool_requeues_files_queued_behind_a_crash(folder, tmp_path):
     codes = {Path(out[2]["file"]).name: out[2].get("code") for out in got.values()}
     assert codes.pop("abort.xlsx") == "worker-crashed"
     assert len(codes) == len(files) - 1 and all(c is None for c in codes.values())
+
+
+def never_runs(chunk, options, store_dir):
+    """Worker for a machine where worker processes cannot run at all."""
+    raise RuntimeError("no worker can run here")
+
+
+def test_pool_falls_back_to_this_process_when_no_worker_can_run(folder, tmp_path):
+    """Not one chunk came back: that is no file's fault, so every file is checked in this
+    process instead (issue 17: recap worker fallback), and none is called crashed."""
+    files = sorted(str(p) for p in folder.iterdir())
+    got: dict[int, tuple] = {}
+    _run_pool(list(enumerate(files)), RecapOptions(), str(tmp_path / "s"), 2,
+              lambda i, out: got.__setitem__(i, out), worker=never_runs)
+    assert sorted(got) == list(range(len(files)))
+    assert all(not out[2].get("_failure") for out in got.values())
+    assert not list((tmp_path / "s" / "pending").glob("*"))
