@@ -139,8 +139,36 @@ def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """The real inflated size of ``info`` (limits enforced)."""
-    return sum(len(chunk) for chunk in iter_member(zf, info))
+    """The real inflated size of ``info`` (limits enforced).  For the shared-strings
+    part, also the entry count it declares (see :data:`MAX_SHARED_STRINGS`)."""
+    total = 0
+    for chunk in iter_member(zf, info):
+        if not total:  # whatever the part is called: the rels decide which one calamine reads
+            _check_sst_counts(chunk[:4096], info.filename)
+        total += len(chunk)
+    return total
+
+
+#: Entries a shared-strings table may declare.  calamine reserves memory for the
+#: declared count before reading: uniqueCount="4000000000" aborts the process.  Fifty
+#: megabytes cannot hold more than about four million entries.
+MAX_SHARED_STRINGS = 5_000_000
+_SST_COUNT = re.compile(rb'\b(count|uniqueCount)\s*=\s*["\'](\d+)["\']')
+
+
+def _check_sst_counts(head: bytes, name: str) -> None:
+    start = head.find(b"<sst")
+    if start < 0:
+        start = head.find(b":sst")
+    end = head.find(b">", start)
+    if start < 0 or end < 0:
+        return
+    for attr, value in _SST_COUNT.findall(head[start:end]):
+        # uniqueCount is what calamine reserves; count (references) is only held absurd
+        limit = MAX_SHARED_STRINGS * (1 if attr == b"uniqueCount" else 20)
+        if int(value) > limit:
+            raise TooLarge(f"bagian {name} menyatakan {int(value)} teks ({attr.decode()}; batas {limit})",
+                           f"part {name} declares {int(value)} strings ({attr.decode()}; limit {limit})")
 
 
 @dataclass
@@ -191,13 +219,15 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
 
 
 # Cells with a reference and a body that is not empty (<v></v> and <v/> are empty).
-_REF_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,9})"[^>]*(?<!/)>'
+_REF_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)(\d+)"[^>]*(?<!/)>'
                        rb'(?!\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>))')
 # The same for the usual spelling (no prefix, r first): a literal start the regex engine
 # finds fast.
-_REF_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"[^>]*(?<!/)>(?!</c>|<v\s*/>|<v></v></c>)')
+_REF_CELL_PLAIN = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>(?!</c>|<v\s*/>|<v></v></c>)')
+# A cell reference that the regexes above can read (letters then digits, nothing else).
+_PLAIN_REF = re.compile(rb'<c r="[A-Za-z]+\d+"')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_CELL_WITH_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}\d')
+_CELL_WITH_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Za-z]+\d+"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
 _HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
 
@@ -209,7 +239,7 @@ def _all_cells_referenced(part: bytes) -> bool:
     if b":c" in part or b":row" in part:  # namespace prefixes: count with the regexes
         return len(_ANY_CELL.findall(part)) == len(_CELL_WITH_REF.findall(part))
     # What Excel, LibreOffice and openpyxl write: r is the first attribute of every cell.
-    return part.count(b"<c ") == part.count(b'<c r="')
+    return part.count(b"<c ") == len(_PLAIN_REF.findall(part))
 
 
 def _scan_fast(part: bytes, scan: SheetScan, state: list[int]) -> None:

@@ -241,6 +241,21 @@ def _size(out: Path, base: Path, fast: bool) -> list[Case]:
         p = out / f"size-{ref.lower()}.xlsx"
         set_cells(base, p, sheet, {ref: 1})
         add(p.name, p)
+    # references calamine reads but a narrow pattern would miss; declared counts it
+    # reserves memory for (uniqueCount="4000000000" aborted the process)
+    for name, ref in (("row-4294967295", "A4294967295"), ("col-aaaa", "AAAA1"), ("row-10-digits", "B1000000000")):
+        p = out / f"size-{name}.xlsx"
+        set_cells(base, p, sheet, {ref: 1})
+        add(p.name, p)
+    p = out / "size-lowercase-ref.xlsx"
+    edit(base, p, lambda n, d: d.replace(b"</sheetData>", b'<row r="60000"><c r="xfd60000"><v>1</v></c></row>'
+                                         b"</sheetData>") if n == part else d)
+    add(p.name, p)
+    for attr in (b"uniqueCount", b"count"):
+        p = out / f"size-sst-{attr.decode().lower()}.xlsx"
+        edit(base, p, lambda n, d, a=attr: re.sub(rb"\b" + a + rb'="\d+"', a + b'="4000000000"', d)
+             if n == "xl/sharedStrings.xml" else d)
+        add(p.name, p)
     # declared dimension absurd, used cells normal: must still be read
     p = out / "size-dimension-only.xlsx"
     edit(base, p, lambda n, d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', d)

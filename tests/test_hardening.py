@@ -56,6 +56,28 @@ def test_check_folder_with_an_absurd_file_still_reports_the_good_ones(tmp_path):
     assert sum(1 for x in results if x["error"] is None and x["unit"]) == 3
 
 
+@pytest.mark.parametrize("ref", ["A4294967295", "AAAA1", "B1000000000"])
+def test_references_beyond_a_narrow_pattern_are_still_held_to_the_limits(tmp_path, ref):
+    # A10-digit row escaped a \d{1,9} pattern and calamine aborted (SIGABRT).
+    p = set_cells(BASE, tmp_path / "x.xlsx", SHEET, {ref: 1})
+    assert check_file(p).error.code == "workbook-too-large"
+
+
+def test_lowercase_reference_is_held_to_the_limits(tmp_path):
+    part = lke_part(BASE)
+    p = edit(BASE, tmp_path / "lower.xlsx", lambda n, d: d.replace(
+        b"</sheetData>", b'<row r="60000"><c r="xfd60000"><v>1</v></c></row></sheetData>') if n == part else d)
+    assert check_file(p).error.code == "workbook-too-large"
+
+
+def test_shared_strings_declaring_billions_of_entries(tmp_path):
+    # calamine reserves uniqueCount entries up front: 4e9 aborted the process.
+    p = edit(BASE, tmp_path / "sst.xlsx", lambda n, d: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', d)
+             if n == "xl/sharedStrings.xml" else d)
+    err = check_file(p).error
+    assert err.code == "workbook-too-large" and "uniqueCount" in err.message("id")
+
+
 def test_declared_dimension_alone_is_not_refused(tmp_path):
     part = lke_part(BASE)
     p = edit(BASE, tmp_path / "dim.xlsx",
