@@ -256,6 +256,15 @@ def _size(out: Path, base: Path, fast: bool) -> list[Case]:
         edit(base, p, lambda n, d, a=attr: re.sub(rb"\b" + a + rb'="\d+"', a + b'="4000000000"', d)
              if n == "xl/sharedStrings.xml" else d)
         add(p.name, p)
+    # a million nested elements of random names (too varied for the ratio limit): an
+    # ElementTree of workbook.xml cost 715 MB
+    rnd = __import__("random").Random(7)
+    names = [b"a%x" % rnd.getrandbits(40) for _ in range(600_000)]
+    nest = b"".join(b"<" + x + b">" for x in names) + b"".join(b"</" + x + b">" for x in reversed(names))
+    for member, close in (("xl/workbook.xml", b"</workbook>"), ("xl/_rels/workbook.xml.rels", b"</Relationships>")):
+        p = out / f"size-deep-{member.rsplit('/', 1)[-1].split('.')[0]}.xlsx"
+        edit(base, p, lambda n, d, m=member, c=close: d.replace(c, nest + c) if n == m else d)
+        add(p.name, p)
     # declared dimension absurd, used cells normal: must still be read
     p = out / "size-dimension-only.xlsx"
     edit(base, p, lambda n, d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', d)
