@@ -247,7 +247,7 @@ def _check_container(zf: zipfile.ZipFile) -> None:
     limits.check_directory(zf)
     for info in zf.infolist():
         name = info.filename.lower()
-        if name.endswith((".xml", ".rels", ".bin")) and "sheets/" not in name:
+        if name.endswith((".rels", ".bin")) or (name.endswith(".xml") and "sheets/" not in name):
             limits.measure(zf, info)
 
 
