@@ -224,8 +224,8 @@ _REF_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]+)(\d+)"[^>]*(?<!/)>'
 # The same for the usual spelling (no prefix, r first): a literal start the regex engine
 # finds fast.
 _REF_CELL_PLAIN = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>(?!</c>|<v\s*/>|<v></v></c>)')
-# A cell reference that the regexes above can read (letters then digits, nothing else).
-_PLAIN_REF = re.compile(rb'<c r="[A-Za-z]+\d+"')
+# A cell reference the regexes above cannot read (anything but letters then digits).
+_ODD_REF = re.compile(rb'<c r="(?![A-Za-z]+\d+")')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _CELL_WITH_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Za-z]+\d+"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b([^>]*\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*)>')
@@ -239,7 +239,7 @@ def _all_cells_referenced(part: bytes) -> bool:
     if b":c" in part or b":row" in part:  # namespace prefixes: count with the regexes
         return len(_ANY_CELL.findall(part)) == len(_CELL_WITH_REF.findall(part))
     # What Excel, LibreOffice and openpyxl write: r is the first attribute of every cell.
-    return part.count(b"<c ") == len(_PLAIN_REF.findall(part))
+    return part.count(b"<c ") == part.count(b'<c r="') and not _ODD_REF.search(part)
 
 
 def _scan_fast(part: bytes, scan: SheetScan, state: list[int]) -> None:
