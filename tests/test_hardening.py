@@ -386,3 +386,28 @@ def test_real_workbook_gets_no_hidden_or_ambiguity_noise():
     res = check_file(REAL)
     assert res.error is None
     assert not {"hidden-content", "sheet-ambiguous"} & set(_codes(res))
+
+
+def test_fast_sheet_scan_agrees_with_the_exact_walk(tmp_path):
+    """limits._scan_fast (regex passes) must find what limits._scan_part (one cell at a
+    time) finds: the extent and the hidden rows/columns."""
+    part = lke_part(BASE)
+    cells = answer_cells(BASE)
+    row = int(re.search(r"\d+", cells[sorted(cells)[2]]).group(0))
+    variants = [BASE, *sorted(SAMPLES.glob("*.xlsx"))]
+    variants.append(edit(BASE, tmp_path / "hr.xlsx", lambda n, d: hide_column(re.sub(
+        rb'(<row\b[^>]*\br="%d")' % row, rb'\1 hidden="1"', d, count=1), 11) if n == part else d))
+    variants.append(set_cells(BASE, tmp_path / "far.xlsx", SHEET, {"AB400": 1, "C2": "=x"}))
+    variants.append(edit(BASE, tmp_path / "styled.xlsx", lambda n, d: d.replace(
+        b"</sheetData>", b'<row r="900"><c r="Z900" s="1"/><c r="AA900" s="1"><v></v></c></row></sheetData>')
+        if n == part else d))
+    for wb in variants:
+        with zipfile.ZipFile(wb) as zf:
+            for name in zf.namelist():
+                if "worksheets/" in name and name.endswith(".xml"):
+                    data = zf.read(name)
+                    fast, exact = limits.SheetScan(), limits.SheetScan()
+                    limits._scan_fast(data, fast, [0, 0])
+                    limits._scan_part(data, exact, [0, 0])
+                    assert (fast.max_row, fast.max_col, fast.hidden_rows, fast.hidden_cols) == \
+                        (exact.max_row, exact.max_col, exact.hidden_rows, exact.hidden_cols), (wb.name, name)
