@@ -157,7 +157,9 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     formats = tuple(f for f in FORMATS if f in opts.formats)
     if not formats:
         raise ValueError("no output format")
-    outdir = Path(outdir)
+    # Absolute from here on: LibreOffice and the staging folder report absolute paths,
+    # and a relative OUTDIR must name the same files in every step.
+    outdir = Path(os.path.abspath(outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     notify = progress or (lambda *a: None)
     templates = resolve_templates(list(opts.templates))
@@ -279,7 +281,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
     for o in items:
         src = (outdir if "docx" in formats else staging) / f"{o.key}.docx"
         if src.is_file():
-            sources[src] = o
+            sources[src.resolve()] = o
     if not sources:
         return
     notify("pdf", 0, 1, f"{len(sources)} dokumen")
@@ -287,6 +289,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
         # LibreOffice writes NAME.pdf beside NAME.docx; convert in staging so a half-written
         # PDF never appears in OUTDIR, then move.
         staged = {}
+        staging = staging.resolve()
         for src in sources:
             if src.parent != staging:
                 copy = staging / src.name
@@ -299,7 +302,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
         result.notes.append(str(exc))
         return
     for copy, got in converted.items():
-        o = sources[staged[Path(copy)]]
+        o = sources[staged[Path(copy).resolve()]]
         if isinstance(got, Path):
             dst = outdir / f"{o.key}.pdf"
             os.replace(got, dst)
@@ -371,22 +374,65 @@ def _run(fn, arglist: list[tuple], jobs: int, tick: Callable[[int, int, int], No
 
 # ---------------------------------------------------------------- manifest
 
-def manifest_dict(result: BatchResult, generated_at: _dt.datetime | None = None) -> dict[str, Any]:
-    """The manifest (format in docs/report.md; read by ``lketool mail``)."""
+def manifest_dict(result: BatchResult, generated_at: _dt.datetime | None = None,
+                  previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest (format in docs/report.md; read by ``lketool mail``).
+
+    ``previous`` is the manifest already in OUTDIR: its reports that this run did not
+    (re)write and whose files are still on disk are kept, so a refused or failed run
+    never makes ``lketool mail`` lose a report that exists."""
+    reports = [o.manifest_entry() for o in result.outcomes if o.ok]
+    reports += _still_on_disk(previous, result.outdir, reports)
     d: dict[str, Any] = {
         "generated_at": (generated_at or _dt.datetime.now()).isoformat(timespec="seconds"),
         "lketool_version": __version__,
-        "reports": [o.manifest_entry() for o in result.outcomes if o.ok],
+        "reports": reports,
         "failures": [{"source_file": o.source_file, "error": o.error} for o in result.outcomes if not o.ok],
     }
     if result.summary is not None:
         d["summary"] = {"outputs": dict(result.summary.outputs), "error": result.summary.error}
+        old = (previous or {}).get("summary")
+        if not result.summary.ok and isinstance(old, dict) and isinstance(old.get("outputs"), dict):
+            kept = _existing_outputs(old["outputs"], result.outdir)
+            if kept:
+                d["summary"]["outputs"] = kept
     if result.notes:
         d["notes"] = list(result.notes)
     return d
 
 
+def _existing_outputs(outputs: dict, outdir: Path) -> dict[str, str]:
+    return {str(k): str(v) for k, v in outputs.items()
+            if isinstance(v, str) and v and Path(v).name == v and (outdir / v).is_file()}
+
+
+def _still_on_disk(previous: dict[str, Any] | None, outdir: Path, current: list[dict]) -> list[dict]:
+    """Entries of the previous manifest not replaced by ``current`` whose files still exist."""
+    if not isinstance(previous, dict) or not isinstance(previous.get("reports"), list):
+        return []
+    keys = {r["key"] for r in current}
+    taken = {f for r in current for f in r["outputs"].values()}
+    kept = []
+    for r in previous["reports"]:
+        if not isinstance(r, dict) or r.get("key") in keys or not isinstance(r.get("outputs"), dict):
+            continue
+        outputs = {k: v for k, v in _existing_outputs(r["outputs"], outdir).items() if v not in taken}
+        if outputs:
+            kept.append({**r, "outputs": outputs})
+    return kept
+
+
+def _read_previous(outdir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none yet, or unreadable: nothing to keep
+    return data if isinstance(data, dict) else None
+
+
 def write_manifest(result: BatchResult) -> Path:
-    """Write ``OUTDIR/manifest.json`` atomically (UTF-8, unit names as written)."""
-    data = json.dumps(manifest_dict(result), ensure_ascii=False, indent=2) + "\n"
+    """Write ``OUTDIR/manifest.json`` atomically (UTF-8, unit names as written), keeping
+    the previous manifest's reports that are still on disk (see :func:`manifest_dict`)."""
+    d = manifest_dict(result, previous=_read_previous(result.outdir))
+    data = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     return atomic_write_bytes(result.outdir / MANIFEST, data.encode("utf-8"))
