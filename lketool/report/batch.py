@@ -45,6 +45,10 @@ class ReportOptions:
     jobs: int = 1
     strict: bool = False
     per_half: bool = False
+    letter: dict[str, Any] = field(default_factory=dict)  # nomor, sifat, hal, kepada, ... (see context.LETTER_FIELDS)
+    kop: bytes | None = None  # letterhead image (PNG/JPEG)
+    unit: str | None = None  # --unit: the unit name of a single input
+    units: dict[str, str] = field(default_factory=dict)  # --units: file name -> unit name (lketool.units)
 
 
 @dataclass
@@ -106,8 +110,11 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
         res = check_file(path, strict=options["strict"], per_half=options["per_half"])
         if res.error is not None:
             return "fail", res.error.message("id")
+        from lketool.units import unit_for
+
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
-                            recommendations=options["recommendations"])
+                            recommendations=options["recommendations"], letter=options["letter"],
+                            kop=options["kop"], unit_name=options["unit"] or unit_for(path, options["units"]))
         ctx["_meta"] = {"total": res.scores.total, "wbk": bool(res.eligibility["wbk"]["eligible"]),
                         "wbbm": bool(res.eligibility["wbbm"]["eligible"]),
                         "errors": res.counts.get("error", 0), "warnings": res.counts.get("warning", 0)}
@@ -177,7 +184,8 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     recs = load_recommendations(rec_path)
     day = opts.report_date or _dt.date.today()
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "instansi": opts.instansi,
-                   "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs}
+                   "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
+                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units)}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):

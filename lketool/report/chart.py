@@ -179,9 +179,15 @@ def render_png(bars: list[Bar], thresholds: list[tuple[str, float]], dpi: int = 
                            Patch(color=_hex(COLORS["tpi"]), label="TPI")],
                   loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False,
                   prop={"family": "DejaVu Sans", "size": 8})
-    fig.tight_layout()
+    # Fixed margins instead of tight_layout (which draws the figure twice): room on the
+    # left for the longest label at 8.5 pt, about 0.075 in a character.
+    width, height = fig.get_size_inches()
+    left = min(0.45, (0.25 + 0.065 * max((len(b.label) for b in bars), default=10)) / width)
+    bottom = ((0.75 if has_tpi else 0.4) / height)
+    fig.subplots_adjust(left=left, right=0.93, top=1 - 0.3 / height, bottom=bottom)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    # compress_level 1: a third of the time of the default, for a few KB more
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
