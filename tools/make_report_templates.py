@@ -381,7 +381,7 @@ def build_report(path: Path) -> Path:
     _para(doc, "Nomor {{ surat.nomor }}, tanggal {{ surat.tanggal }}", size=9.5)
     doc.add_heading("Capaian per Indikator", 1)
     t = _table(doc, ["Kode", "Indikator", "Area", "Bobot", "Nilai", "Capaian", "Dijawab"],
-               [1.9, 4.6, 3.2, 1.6, 1.6, 1.9, 1.7], numeric={3, 4, 5, 6})
+               [1.9, 4.4, 3.0, 1.6, 1.6, 1.9, 2.1], numeric={3, 4, 5, 6})
     _loop_rows(t, "for i in indikator", ["{{ i.id }}", "{{ i.nama }}", "{{ i.area_nama }}", "{{ i.bobot|angka }}",
                                          "{{ i.nilai|angka }}", "{{ i.persen|persen }}",
                                          "{{ i.dijawab }}/{{ i.butir }}"])

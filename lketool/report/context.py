@@ -56,7 +56,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
     given = _clean_unit(unit_name)
     read = _clean_unit(result.unit)
     unit = given or read or Path(result.file).stem
-    unit_source = "pengguna" if given else "lke" if read else "berkas"
+    unit_source = "pengguna" if given else "lke" if read and not _from_file_name(read, result.file) else "berkas"
 
     problems_by_item = _evidence_by_area(result)
     leaf = [r for r in result.indicator_rows() if not _has_children(rb, r["id"])]
@@ -300,6 +300,13 @@ def _clean_unit(name) -> str:
     s = re.sub(r"_x[0-9A-Fa-f]{4}_", " ", str(name))
     s = re.sub(r"[\x00-\x1f\x7f]", " ", s)
     return " ".join(s.split())
+
+
+def _from_file_name(unit: str, file) -> bool:
+    """True when the reader found no unit name in the sheet and took it from the file name."""
+    from lketool.layouts.detect import unit_from_filename
+
+    return unit == _clean_unit(unit_from_filename(Path(file)))
 
 
 def _letter(letter: Mapping[str, Any] | None, unit: str, day: _dt.date) -> dict[str, str]:
