@@ -12,6 +12,7 @@ charts).  It is saved without computed values, with "recalculate on open" set, s
 Excel or LibreOffice recompute it when it is opened."""
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from pathlib import Path
 
@@ -23,20 +24,24 @@ SEVERITY_LABEL = {"id": {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Info"
                   "en": {ERROR: "Error", WARNING: "Warning", INFO: "Info"}}
 _TEXT = {
     "id": {"title": "Hasil Pemeriksaan LKE", "unit": "Unit kerja", "file": "Berkas", "sheet": "Sheet",
-           "counts": "Jumlah temuan", "score": "Nilai hitung ulang lketool", "wb_score": "Nilai di workbook",
+           "counts": "Jumlah temuan", "score": "Nilai hitung ulang", "wb_score": "Nilai di workbook",
            "legend": "Warna sel: merah = kesalahan, kuning = peringatan, biru = info. Klik alamat sel untuk "
                      "menuju selnya; arahkan kursor ke sel untuk membaca komentarnya.",
-           "cols": ("No", "Sheet", "Sel", "Kode", "Tingkat", "Pesan", "Butir"),
+           "cols": ("No", "Sheet", "Sel", "Temuan", "Tingkat", "Keterangan", "Butir", "Kode"),
            "none": "Tidak ada temuan.", "na": "-", "comment_head": "Hasil pemeriksaan lketool:",
            "previous": "Komentar sebelumnya:"},
     "en": {"title": "LKE Check Results", "unit": "Unit", "file": "File", "sheet": "Sheet",
            "counts": "Findings", "score": "lketool recomputed score", "wb_score": "Workbook score",
            "legend": "Cell colours: red = error, amber = warning, blue = info. Click a cell address to go to "
                      "the cell; hover over the cell to read its comment.",
-           "cols": ("No", "Sheet", "Cell", "Code", "Severity", "Message", "Item"),
+           "cols": ("No", "Sheet", "Cell", "Finding", "Severity", "Details", "Item", "Code"),
            "none": "No findings.", "na": "-", "comment_head": "lketool check results:",
            "previous": "Earlier comment:"},
 }
+
+
+class AnnotateError(ValueError):
+    """The annotated copy cannot be written; the message is one line naming the file."""
 
 
 def _top_left(ws, coord: str) -> str:
@@ -66,17 +71,29 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     from lketool.template import save_atomic
 
     if result.error is not None:
-        raise ValueError(f"{result.file}: cannot annotate a workbook that could not be read "
-                         f"({result.error.code})")
+        raise AnnotateError(f"{result.file}: salinan bertanda tidak dibuat karena berkas tidak terbaca "
+                            f"({result.error.code})")
     lang = "en" if lang == "en" else "id"
     src, out = Path(result.file), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ValueError("the annotated copy must be an .xlsx or .xlsm file")
-    if out.exists() and out.resolve() == src.resolve():
-        raise ValueError("the annotated copy must not overwrite the input workbook")
+        raise AnnotateError(f"{out}: salinan bertanda harus berakhiran .xlsx atau .xlsm")
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise AnnotateError(f"{src}: salinan bertanda hanya dapat dibuat dari .xlsx/.xlsm "
+                            f"(simpan dulu sebagai .xlsx di Excel/LibreOffice)")
+    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
+        raise AnnotateError(f"{out}: salinan bertanda tidak boleh menimpa berkas masukan")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise AnnotateError(f"{out}: folder {folder} tidak ada")
+    if not os.access(folder, os.W_OK):
+        raise AnnotateError(f"{out}: folder {folder} tidak dapat ditulis")
     # macros survive only into an .xlsm copy (an .xlsx holding macros does not open in Excel)
     keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-    wb = load_workbook(src, keep_vba=keep_vba)
+    try:
+        wb = load_workbook(src, keep_vba=keep_vba)
+    except Exception as exc:  # openpyxl reads every sheet, damaged ones too; check read only the LKE sheet
+        raise AnnotateError(f"{src}: salinan bertanda tidak dapat dibuat, berkas rusak atau tidak lengkap "
+                            f"({_reason(exc)})") from None
 
     severities = SEVERITY_LABEL[lang]
     by_cell: "OrderedDict[tuple[str, str], list]" = OrderedDict()
@@ -96,8 +113,7 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
         cell.fill = fills.get(worst, fills[INFO])
         lines = [_TEXT[lang]["comment_head"]]
         for p in problems:
-            title = CATALOGUE[p.code].title_en if lang == "en" else CATALOGUE[p.code].title_id
-            lines.append(f"- [{severities.get(p.severity, p.severity)}] {title}: {p.message(lang)}")
+            lines.append(f"- [{severities.get(p.severity, p.severity)}] {_title(p, lang)}: {_detail(p, result, lang)}")
         if cell.comment is not None and cell.comment.text:
             lines += ["", _TEXT[lang]["previous"], cell.comment.text]
         text = "\n".join(lines)
@@ -110,12 +126,57 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     # no cached values survive openpyxl: ask Excel/LibreOffice to recalculate on open
     if wb.calculation is not None:
         wb.calculation.fullCalcOnLoad = True
-    return save_atomic(wb, out)
+    try:
+        return save_atomic(wb, out)
+    except OSError as exc:
+        raise AnnotateError(f"{out}: salinan bertanda tidak dapat ditulis ({exc.strerror or exc})") from None
+    except Exception as exc:  # e.g. a damaged part that openpyxl read but cannot write back
+        raise AnnotateError(f"{src}: salinan bertanda tidak dapat ditulis ({_reason(exc)})") from None
+
+
+def _reason(exc: Exception) -> str:
+    """A short, plain reason for a damaged workbook."""
+    import zipfile
+    import zlib
+
+    text = str(exc).split("\n")[0][:120]
+    if isinstance(exc, (zlib.error, zipfile.BadZipFile)) or "CRC" in text:
+        return "isi zip rusak"
+    if isinstance(exc, KeyError) and "[Content_Types].xml" in text:
+        return "[Content_Types].xml tidak ada"
+    if isinstance(exc, KeyError):
+        return f"bagian {text} tidak ada"
+    return text or type(exc).__name__
+
+
+def _title(p, lang: str) -> str:
+    kind = CATALOGUE[p.code]
+    return kind.title_en if lang == "en" else kind.title_id
+
+
+def _detail(p, result, lang: str) -> str:
+    """The message without repeating the title: for an unanswered item, the item's whole
+    question (the title already says the answer is missing); otherwise the message, with
+    the whole question text where the message quotes one."""
+    import dataclasses
+
+    full = ""
+    if p.location.item and "text" in p.params:
+        rb = result.rubric
+        obj = rb.items.get(p.location.item) or rb.inputs.get(p.location.item)
+        full = " ".join(str(getattr(obj, "text", "") or "").split())
+    if p.code == "answer-missing" and full:
+        return full
+    if full:
+        p = dataclasses.replace(p, params={**p.params, "text": full})
+    return p.message(lang)
 
 
 def _summary_sheet(wb, result, rows, lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from lketool.cells import openpyxl_text
 
     t = _TEXT[lang]
     name = SUMMARY_SHEET[lang]
@@ -129,8 +190,11 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
         other.sheet_view.tabSelected = False
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     ws["A1"] = t["title"]
     ws["A1"].font = Font(bold=True, size=14)
+    # Every text that came from the workbook (unit name, file and sheet names, messages
+    # quoting cells) goes in through openpyxl_text: always a string, never a formula.
     info = [(t["unit"], result.unit or ""), (t["file"], Path(result.file).name), (t["sheet"], result.sheet or "")]
     counts = result.counts
     sev = SEVERITY_LABEL[lang]
@@ -142,38 +206,63 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
     r = 2
     for label, value in info:
         ws.cell(r, 1, label).font = bold
-        ws.cell(r, 3, value)
+        cell = ws.cell(r, 3)
+        if isinstance(value, (int, float)):
+            cell.value = value
+            cell.number_format = "0.00"
+            cell.alignment = Alignment(horizontal="left")
+        else:
+            openpyxl_text(cell, value)
         r += 1
-    ws.cell(r, 1, t["legend"]).alignment = Alignment(wrap_text=False)
+    legend = ws.cell(r, 1, t["legend"])
+    legend.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(t["cols"]))
+    ws.row_dimensions[r].height = 30
     r += 2
     header = r
     for c, label in enumerate(t["cols"], start=1):
         cell = ws.cell(header, c, label)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = wrap
     fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
     link_font = Font(color="0563C1", underline="single")
     for i, (p, target) in enumerate(rows, start=1):
         r = header + i
         loc = p.location
-        ws.cell(r, 1, i)
-        ws.cell(r, 2, loc.sheet or "")
-        cell = ws.cell(r, 3, loc.cell or "")
+        ws.cell(r, 1, i).alignment = top
+        openpyxl_text(ws.cell(r, 2), loc.sheet or "")
+        cell = ws.cell(r, 3)
+        openpyxl_text(cell, loc.cell or "")
         if target is not None:
             sheet, coord = target
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quote(sheet)}!{coord}",
                                        display=loc.cell)
             cell.font = link_font
-        ws.cell(r, 4, p.code)
+        openpyxl_text(ws.cell(r, 4), _title(p, lang))
         sc = ws.cell(r, 5, sev.get(p.severity, p.severity))
         if p.severity in fills:
             sc.fill = fills[p.severity]
-        ws.cell(r, 6, p.message(lang)).alignment = wrap
-        ws.cell(r, 7, loc.item or "")
+        msg = ws.cell(r, 6)
+        openpyxl_text(msg, _detail(p, result, lang))
+        openpyxl_text(ws.cell(r, 7), loc.item or "")
+        openpyxl_text(ws.cell(r, 8), p.code)
+        for c in range(1, 9):
+            ws.cell(r, c).alignment = wrap if c in (4, 6) else top
+    last = header + max(len(rows), 1)
     if not rows:
         ws.cell(header + 1, 1, t["none"])
     else:
-        ws.auto_filter.ref = f"A{header}:G{header + len(rows)}"
+        ws.auto_filter.ref = f"A{header}:H{last}"
     ws.freeze_panes = f"A{header + 1}"
-    for col, width in zip("ABCDEFG", (6, 14, 9, 22, 12, 90, 16)):
+    for col, width in zip("ABCDEFGH", (5, 12, 8, 22, 11, 70, 12, 18)):
         ws.column_dimensions[col].width = width
+    # Printed: landscape A4, one page wide, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_area = f"A1:H{last}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
