@@ -1,0 +1,168 @@
+"""Issue 15 items 2 and 5 for the annotated copy: text from the workbook never becomes a
+formula, and broken inputs or outputs give one line naming the file, exit 2, and leave
+nothing behind (instead of a traceback where `check` itself succeeds)."""
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lketool.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+HOSTILE = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.org","klik")', "\t=1+1", "=WEBSERVICE(\"x\")",
+           "+1+1", "@SUM(A1)"]
+
+
+def check(*args):
+    r = CliRunner().invoke(main, ["check", *map(str, args)])
+    return r.exit_code, r.output
+
+
+def _rezip(src: Path, dst: Path, *, drop=(), damage=(), extra=None) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            zout.writestr(info, zin.read(info.filename))
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    if damage:
+        raw = bytearray(dst.read_bytes())
+        with zipfile.ZipFile(dst) as z:
+            for name in damage:
+                info = z.getinfo(name)
+                start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+                for i in range(start + 5, start + min(info.compress_size, 60)):
+                    raw[i] ^= 0x5A
+        dst.write_bytes(bytes(raw))
+    return dst
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_hostile_unit_name_stays_text_in_the_annotated_copy(tmp_path, unit):
+    import openpyxl
+
+    from lketool.template import write_template
+
+    src = write_template(tmp_path / "lke.xlsx", "lampiran-iii", unit=unit, answers={"P.1.i.a": "A"})
+    out = tmp_path / "diperiksa.xlsx"
+    code, text = check(src, "--annotate", out)
+    assert code in (0, 1), text
+    ws = openpyxl.load_workbook(out)["Hasil Pemeriksaan"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    unit_cell = ws["C2"]
+    assert unit_cell.data_type == "s" and unit_cell.value == unit.strip() or unit_cell.value == unit
+    for c in cells:
+        if isinstance(c.value, str) and c.value.lstrip().startswith(("=", "+", "@")):
+            assert c.data_type == "s", (c.coordinate, c.value)
+    # the raw XML holds no formula element on the summary sheet
+    with zipfile.ZipFile(out) as z:
+        sheet1 = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet1 and "<f " not in sheet1
+
+
+def test_control_characters_and_x0000_in_unit_name(tmp_path):
+    import openpyxl
+
+    from lketool.template import write_template
+
+    plain = write_template(tmp_path / "plain.xlsx", "lampiran-iii", unit="UNITPLACEHOLDER", answers={})
+    src = tmp_path / "lke.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(("sharedStrings.xml", ".xml")) and b"UNITPLACEHOLDER" in data:
+                data = data.replace(b"UNITPLACEHOLDER", b"Unit_x0001_ A_x0000_B_x0007_")
+            zout.writestr(info, data)
+    out = tmp_path / "o.xlsx"
+    code, text = check(src, "--annotate", out)
+    assert code in (0, 1) and "Traceback" not in text, text
+    value = openpyxl.load_workbook(out)["Hasil Pemeriksaan"]["C2"].value
+    assert "\x01" not in value and "\x07" not in value and value.startswith("Unit")
+
+
+def _assert_clean_failure(code, text, name, folder: Path, before: set):
+    assert code == 2, text
+    assert "Traceback" not in text
+    lines = [ln for ln in text.splitlines() if name in ln]
+    assert lines, text
+    assert set(folder.iterdir()) == before, "something was left behind"
+
+
+@pytest.mark.parametrize("case", ["damaged-other-sheet", "bad-crc", "no-content-types", "no-styles"])
+def test_damaged_containers_fail_in_one_line(tmp_path, case):
+    src = tmp_path / f"{case}.xlsx"
+    if case == "damaged-other-sheet":
+        with zipfile.ZipFile(SAMPLE) as z:
+            names = z.namelist()
+        others = [n for n in names if n.startswith("xl/worksheets/sheet") and n != "xl/worksheets/sheet1.xml"]
+        _rezip(SAMPLE, src, damage=others[:1] or ["xl/styles.xml"])
+    elif case == "bad-crc":
+        _rezip(SAMPLE, src, damage=["xl/styles.xml"])
+    elif case == "no-content-types":
+        _rezip(SAMPLE, src, drop=["[Content_Types].xml"])
+    else:
+        _rezip(SAMPLE, src, drop=["xl/styles.xml"])
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    before = set(out_dir.iterdir())
+    code, text = check(src, "--annotate", out_dir / "o.xlsx")
+    if code in (0, 1):  # openpyxl coped: a real copy was written
+        assert (out_dir / "o.xlsx").is_file()
+        return
+    _assert_clean_failure(code, text, src.name, out_dir, before)
+
+
+def test_ods_input_output_equal_to_input_and_missing_folder(tmp_path):
+    ods = tmp_path / "lke.ods"
+    shutil.copyfile(SAMPLE, ods)
+    before = set(tmp_path.iterdir())
+    code, text = check(ods, "--annotate", tmp_path / "o.xlsx")
+    assert code == 2 and "Traceback" not in text and "lke.ods" in text, text
+    assert set(tmp_path.iterdir()) == before
+    src = tmp_path / "in.xlsx"
+    shutil.copyfile(SAMPLE, src)
+    data = src.read_bytes()
+    code, text = check(src, "--annotate", src)
+    assert code == 2 and "in.xlsx" in text and "menimpa" in text and "Traceback" not in text, text
+    assert src.read_bytes() == data
+    code, text = check(src, "--annotate", tmp_path / "tidak-ada" / "o.xlsx")
+    assert code == 2 and "tidak ada" in text and "Traceback" not in text, text
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write any folder")
+def test_read_only_output_folder(tmp_path):
+    src = tmp_path / "in.xlsx"
+    shutil.copyfile(SAMPLE, src)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        code, text = check(src, "--annotate", ro / "o.xlsx")
+        assert code == 2 and "tidak dapat ditulis" in text and "Traceback" not in text
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o700)
+
+
+def test_annotate_dir_writes_one_copy_per_input(tmp_path):
+    import openpyxl
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for n in ("a", "b"):
+        shutil.copyfile(SAMPLE, d / f"{n}.xlsx")
+    out = tmp_path / "diperiksa"
+    code, text = check(d, "--annotate-dir", out)
+    assert code in (0, 1), text
+    assert sorted(p.name for p in out.iterdir()) == ["a-diperiksa.xlsx", "b-diperiksa.xlsx"]
+    ws = openpyxl.load_workbook(out / "a-diperiksa.xlsx")["Hasil Pemeriksaan"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows
