@@ -166,3 +166,25 @@ def test_letter_settings_json_and_unknown_keys(tmp_path):
     p.write_text(json.dumps({"nomer": "1"}), encoding="utf-8")
     with pytest.raises(LetterSettingsError, match="nomer"):
         load_settings(p)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_letter_body_of_every_sample_is_free_of_tool_internals(sample, tmp_path):
+    from lketool.api import check_file
+    from lketool.report.context import build_context
+    from lketool.report.render_docx import render_docx
+
+    ctx = build_context(check_file(sample), report_date=DATE, instansi="Pemerintah Kabupaten Sampel", chart=False)
+    text = docx_text(render_docx(ctx, tmp_path / "r.docx"))
+    body, appendix = text.split("\nLampiran I\n", 1)
+    for word in INTERNALS:
+        assert word.lower() not in body.lower(), word
+    assert sample.name not in body and sample.name in appendix
+    assert "anti korupsi" not in body.lower() and "survey" not in body.lower()
+    assert not re.search(r"\([^()]*\([^()]*\)[^()]*\)", body), "nested parentheses"
+    # every question text is whole: each one in the body is the rubric's text
+    res = check_file(sample)
+    texts = {" ".join(str(getattr(o, "text", "")).split()) for o in [*res.rubric.items.values(),
+                                                                      *res.rubric.inputs.values()]}
+    for b in ctx["tanpa_bukti"]:
+        assert " ".join(b["teks"].split()) in texts

@@ -147,27 +147,6 @@ def _finish(t) -> None:
             row.cells[i].width = Cm(w)
 
 
-def _footer(doc, text: str) -> None:
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text + " – halaman ")
-    run.font.size = Pt(8)
-    run.font.color.rgb = RGBColor(0x61, 0x61, 0x61)
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), "PAGE")
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "16")
-    rpr.append(sz)
-    r.append(rpr)
-    t = OxmlElement("w:t")
-    t.text = "1"
-    r.append(t)
-    fld.append(r)
-    p._p.append(fld)
-
-
 def _status_cell_tag(cond: str) -> str:
     return "{% cellbg '" + OK_FILL + "' if " + cond + " else '" + BAD_FILL + "' %}"
 
@@ -184,14 +163,14 @@ def _no_borders(t) -> None:
     tblPr.append(borders)
 
 
-def _plain_table(doc, widths_cm: list[float], rows: list[list[str]], *, bold_first: bool = False):
-    """A borderless table for the letter's layout (heading block, signature block)."""
+def _plain_table(doc, widths_cm: list[float], rows: list[list[str]]):
+    """A borderless table for the letter's heading block (Nomor / Sifat / Lampiran / Hal)."""
     t = doc.add_table(rows=0, cols=len(widths_cm))
     t.autofit = False
     for r in rows:
         row = t.add_row()
         for i, text in enumerate(r):
-            _set_cell(row.cells[i], text, size=11, bold=bold_first and i == 0 and False)
+            _set_cell(row.cells[i], text, size=11)
     _no_borders(t)
     t._widths = widths_cm
     _finish(t)
@@ -337,7 +316,7 @@ def build_report(path: Path) -> Path:
     doc.add_heading("VII. Rekomendasi", 1)
     _tag(doc, "{%p if rekomendasi %}")
     _para(doc, "Indikator dengan capaian di bawah {{ batas_lemah|persen(0) }} dari bobotnya:")
-    t = _table(doc, ["Indikator", "Area", "Capaian", "Rekomendasi"], [4.2, 3.2, 1.8, 7.3], numeric={2})
+    t = _table(doc, ["Indikator", "Area", "Capaian", "Rekomendasi"], [4.2, 3.2, 2.0, 7.1], numeric={2})
     _loop_rows(t, "for r in rekomendasi", ["{{ r.indikator }} {{ r.nama }}", "{{ r.area }}",
                                            "{{ r.persen|persen }}", "{{ r.teks }}"])
     _finish(t)
@@ -367,14 +346,21 @@ def build_report(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
 
     _para(doc, "")
-    _para(doc, "{{ penutup }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _para(doc, "")
-    sig = _plain_table(doc, [8.5, 8.0], [["", "{{ surat.tempat }}, {{ surat.tanggal }}"],
-                                         ["", "{{ surat.jabatan }},"], ["", ""], ["", ""], ["", ""],
-                                         ["", "{{ surat.penandatangan }}"], ["", "NIP {{ surat.nip }}"]])
-    name = sig.rows[5].cells[1].paragraphs[0].runs[0]
+    closing = _para(doc, "{{ penutup }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    # The signature block: indented paragraphs kept on one page with the closing (a table
+    # may be split across pages by LibreOffice, leaving the name alone on a page).
+    block = [closing, _para(doc, "")]
+    for text in ("{{ surat.tempat }}, {{ surat.tanggal }}", "{{ surat.jabatan }},", "", "", "",
+                 "{{ surat.penandatangan }}", "NIP {{ surat.nip }}"):
+        p = _para(doc, text)
+        p.paragraph_format.left_indent = Cm(9.0)
+        p.paragraph_format.space_after = Pt(0)
+        block.append(p)
+    name = block[-2].runs[0]
     name.bold, name.underline = True, True
-    sig.rows[0].cells[1].paragraphs[0].paragraph_format.keep_with_next = True
+    for p in block[:-1]:
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
 
     _page_break(doc)
     _para(doc, "Lampiran I", bold=True)
@@ -511,7 +497,7 @@ def build_summary(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
     _para(doc, "Draf ringkasan dibuat otomatis oleh lketool {{ versi }} pada {{ tanggal|tanggal }}. Periksa dan "
                "sesuaikan sebelum digunakan.", size=8.5, italic=True, color="616161")
-    _footer(doc, "Ringkasan LHE lketool")
+    _page_footer(doc.sections[0])
     doc.save(path)
     return path
 
