@@ -139,3 +139,27 @@ def test_tpi_bars_drawn_when_present():
     svg = chart.render_svg([chart.Bar("A", 0.9, 0.5)], THR)
     assert "TPI 50,0%" in svg
     assert "TPI" not in chart.render_svg([chart.Bar("A", 0.9)], THR)
+
+
+def test_matplotlib_only_on_the_word_report_path(tmp_path):
+    """`check` and an HTML-only report never import matplotlib (seconds on a cold Windows
+    start); a Word report does."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sample = sorted((root / "samples").glob("*.xlsx"))[0]
+    probe = ("import sys, runpy\nsys.argv = ['lketool', *sys.argv[1:]]\n"
+             "try:\n    runpy.run_module('lketool', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('MPL', 'matplotlib' in sys.modules)\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(root)}
+
+    def loaded(*args):
+        r = subprocess.run([sys.executable, "-c", probe, *map(str, args)], capture_output=True, text=True,
+                           env=env, cwd=tmp_path)
+        return "MPL True" in r.stdout
+
+    assert not loaded("check", sample)
+    assert not loaded("report", sample, "-o", tmp_path / "h", "--format", "html", "-q")
+    assert loaded("report", sample, "-o", tmp_path / "w", "--format", "docx", "-q")

@@ -32,7 +32,8 @@ TITLE = "Laporan Hasil Evaluasi Zona Integritas"
 def build_context(result, *, instansi: str | None = None, report_date: _dt.date | str | None = None,
                   recommendations: Mapping[str, str] | None = None, strong_from: float = STRONG_FROM,
                   weak_below: float = WEAK_BELOW, chart: bool = True, unit_name: str | None = None,
-                  letter: Mapping[str, Any] | None = None, kop: bytes | None = None) -> dict[str, Any]:
+                  letter: Mapping[str, Any] | None = None, kop: bytes | None = None,
+                  chart_png: bool = True) -> dict[str, Any]:
     """The template context of one unit's report (see ``docs/report.md`` for every key).
 
     ``result`` is a :class:`lketool.api.FileResult` with scores (a file that could not be
@@ -43,7 +44,9 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
 
     ``unit_name`` replaces the unit name read from the workbook (``--unit``/``--units``);
     ``letter`` fills the letter parts (keys of :data:`LETTER_FIELDS`; a missing one stays
-    visibly blank for hand filling); ``kop`` is the letterhead image (PNG/JPEG bytes)."""
+    visibly blank for hand filling); ``kop`` is the letterhead image (PNG/JPEG bytes).
+    ``chart_png=False`` skips the PNG chart (only Word needs it; it costs a matplotlib
+    drawing, the HTML report uses the SVG)."""
     if result.error is not None or result.scores is None:
         raise ValueError(f"{result.file}: tidak ada nilai untuk dilaporkan"
                          + (f" ({result.error.message('id')})" if result.error else ""))
@@ -120,7 +123,8 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         thr = [("WBK", thresholds["wbk"]), ("WBBM", thresholds["wbbm"])]
         # The SVG is built here from escaped parts, so it is safe to mark as such.
         ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, f"Profil capaian per area - {unit}"))
-        ctx["grafik_png"] = ch.render_png(bars, thr)
+        if chart_png:
+            ctx["grafik_png"] = ch.render_png(bars, thr)
     return ctx
 
 

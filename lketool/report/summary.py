@@ -20,7 +20,7 @@ def _eligible(ctx: Mapping[str, Any], code: str) -> bool:
 
 def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable[Mapping[str, Any]] = (), *,
                           instansi: str | None = None, report_date: _dt.date | str | None = None,
-                          weak_below: float = WEAK_BELOW, chart: bool = True) -> dict[str, Any]:
+                          weak_below: float = WEAK_BELOW, chart: bool = True, chart_png: bool = True) -> dict[str, Any]:
     """The summary context.  ``units`` are per-unit report contexts (each may carry a
     ``key``, its output name, and ``link``, the file name of its HTML report), in the order
     to list them; ``failures`` are
@@ -78,7 +78,8 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
         thr = [("WBK", wbk_min), ("WBBM", _wbbm_min(units))]
         bars = ch.area_bars([{"id": a["id"], "name": a["nama"], "share": a["rata_rata"]} for a in areas])
         ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, "Rata-rata capaian per area"))
-        ctx["grafik_png"] = ch.render_png(bars, thr)
+        if chart_png:  # only the Word summary needs it
+            ctx["grafik_png"] = ch.render_png(bars, thr)
     return ctx
 
 
