@@ -135,18 +135,24 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
 
 
 def _reason(exc: Exception) -> str:
-    """A short, plain reason for a damaged workbook."""
+    """A plain reason for a workbook openpyxl cannot load or write (parser internals are
+    left out of the message)."""
     import zipfile
     import zlib
+    from xml.etree.ElementTree import ParseError
 
-    text = str(exc).split("\n")[0][:120]
-    if isinstance(exc, (zlib.error, zipfile.BadZipFile)) or "CRC" in text:
+    text = str(exc)
+    if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)) or "CRC" in text:
         return "isi zip rusak"
     if isinstance(exc, KeyError) and "[Content_Types].xml" in text:
         return "[Content_Types].xml tidak ada"
     if isinstance(exc, KeyError):
-        return f"bagian {text} tidak ada"
-    return text or type(exc).__name__
+        return "ada bagian berkas yang tidak ada"
+    if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
+        return "ada XML yang tidak sah"
+    if type(exc).__name__ == "IllegalCharacterError":
+        return "ada karakter kendali yang tidak boleh ada di Excel"
+    return "struktur berkas tidak dikenali"
 
 
 def _title(p, lang: str) -> str:

@@ -95,28 +95,48 @@ def _assert_clean_failure(code, text, name, folder: Path, before: set):
     assert set(folder.iterdir()) == before, "something was left behind"
 
 
-@pytest.mark.parametrize("case", ["damaged-other-sheet", "bad-crc", "no-content-types", "no-styles"])
-def test_damaged_containers_fail_in_one_line(tmp_path, case):
+def _two_sheets(tmp_path: Path) -> Path:
+    """A workbook with the LKE sheet and a second, ordinary sheet (xl/worksheets/sheet2.xml)."""
+    import openpyxl
+
+    from lketool.template import write_template
+
+    src = write_template(tmp_path / "base.xlsx", "lampiran-iii", unit="Unit Uji", answers={"P.1.i.a": "A"})
+    wb = openpyxl.load_workbook(src)
+    ws = wb.create_sheet("Catatan")
+    for r in range(1, 200):
+        ws.cell(r, 1, f"catatan baris {r} " * 5)
+    wb.save(src)
+    return src
+
+
+@pytest.mark.parametrize("case", ["damaged-other-sheet", "no-content-types", "no-styles"])
+def test_damaged_parts_check_can_skip_fail_annotate_in_one_line(tmp_path, case):
+    base = _two_sheets(tmp_path)
     src = tmp_path / f"{case}.xlsx"
     if case == "damaged-other-sheet":
-        with zipfile.ZipFile(SAMPLE) as z:
-            names = z.namelist()
-        others = [n for n in names if n.startswith("xl/worksheets/sheet") and n != "xl/worksheets/sheet1.xml"]
-        _rezip(SAMPLE, src, damage=others[:1] or ["xl/styles.xml"])
-    elif case == "bad-crc":
-        _rezip(SAMPLE, src, damage=["xl/styles.xml"])
+        _rezip(base, src, damage=["xl/worksheets/sheet2.xml"])
     elif case == "no-content-types":
-        _rezip(SAMPLE, src, drop=["[Content_Types].xml"])
+        _rezip(base, src, drop=["[Content_Types].xml"])
     else:
-        _rezip(SAMPLE, src, drop=["xl/styles.xml"])
+        _rezip(base, src, drop=["xl/styles.xml"])
+    code, text = check(src)
+    assert code in (0, 1), text  # check reads only the LKE sheet: it succeeds
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     before = set(out_dir.iterdir())
     code, text = check(src, "--annotate", out_dir / "o.xlsx")
-    if code in (0, 1):  # openpyxl coped: a real copy was written
-        assert (out_dir / "o.xlsx").is_file()
-        return
     _assert_clean_failure(code, text, src.name, out_dir, before)
+    assert "salinan bertanda" in text and "Error" not in text.replace("ERROR", "")
+
+
+def test_damaged_container_that_check_refuses_too(tmp_path):
+    src = _rezip(SAMPLE, tmp_path / "bad-crc.xlsx", damage=["xl/styles.xml"])
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, text = check(src, "--annotate", out_dir / "o.xlsx")
+    assert code == 2 and "bad-crc.xlsx" in text and "Traceback" not in text
+    assert list(out_dir.iterdir()) == []
 
 
 def test_ods_input_output_equal_to_input_and_missing_folder(tmp_path):
@@ -149,6 +169,22 @@ def test_read_only_output_folder(tmp_path):
         assert list(ro.iterdir()) == []
     finally:
         ro.chmod(0o700)
+
+
+def test_unwritable_folder_even_for_root(tmp_path):
+    """/sys refuses new files to everyone, root included: the save fails, one line, exit 2."""
+    if not Path("/sys").is_dir():
+        pytest.skip("no /sys")
+    try:
+        open("/sys/lketool-probe.xlsx", "wb").close()
+        pytest.skip("/sys is writable here")
+    except OSError:
+        pass
+    src = tmp_path / "in.xlsx"
+    shutil.copyfile(SAMPLE, src)
+    code, text = check(src, "--annotate", "/sys/o.xlsx")
+    assert code == 2 and "/sys/o.xlsx" in text and "tidak dapat ditulis" in text and "Traceback" not in text, text
+    assert not Path("/sys/o.xlsx").exists()
 
 
 def test_annotate_dir_writes_one_copy_per_input(tmp_path):

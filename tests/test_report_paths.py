@@ -91,3 +91,13 @@ def test_mail_with_empty_or_missing_manifest_is_an_error(built, tmp_path):
     code, text = run("mail", "--recipients", rec, "--reports", missing)
     assert code == 2 and "tidak mendaftar satu laporan pun" in text
     assert not (missing / "outbox").exists() or not list((missing / "outbox").iterdir())
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_check_annotate_dir_with_relative_and_absolute_path(built, tmp_path, monkeypatch, relative):
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(built["good"], tmp_path / "in.xlsx")
+    out = "salinan/baru" if relative else tmp_path / "salinan" / "baru"
+    code, text = run("check", "in.xlsx", "--annotate-dir", out)
+    assert code in (0, 1), text
+    assert [p.name for p in (tmp_path / "salinan" / "baru").iterdir()] == ["in-diperiksa.xlsx"]

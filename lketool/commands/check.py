@@ -33,21 +33,26 @@ def command(paths, lang, fmt, strict, per_half, edition, annotate, annotate_dir,
     if online:
         from lketool.online import add_link_problems
         add_link_problems(results, allow_private=allow_private)
+    failed = False
     if annotate is not None:
         if len(results) != 1:
             raise click.UsageError("--annotate hanya untuk satu berkas masukan; untuk banyak berkas: --annotate-dir")
         if results[0].error is None:
-            _annotate([(results[0], annotate)], lang)
+            failed = _annotate([(results[0], annotate)], lang)
     if annotate_dir is not None:
-        _annotate_many(results, annotate_dir, lang)
-    c.output_and_exit(results, fmt, lang, scores=False)
+        failed = _annotate_many(results, annotate_dir, lang) or failed
+    try:
+        c.output_and_exit(results, fmt, lang, scores=False)
+    except SystemExit:
+        if failed:  # an annotated copy could not be written: exit 2, after the check results
+            raise SystemExit(2) from None
+        raise
 
 
-def _annotate(jobs, lang: str) -> None:
-    """Write each annotated copy; a copy that cannot be written is one line naming the
-    file and exit 2 (nothing is left behind: copies are written atomically)."""
-    import sys
-
+def _annotate(jobs, lang: str) -> bool:
+    """Write each annotated copy; a copy that cannot be written is one line on stderr
+    naming the file (nothing is left behind: copies are written atomically).  True when
+    one failed (the command then exits 2)."""
     from lketool.annotate import AnnotateError, annotate_workbook
 
     failed = False
@@ -57,11 +62,10 @@ def _annotate(jobs, lang: str) -> None:
         except AnnotateError as exc:
             click.echo(f"Kesalahan: {exc}", err=True)
             failed = True
-    if failed:
-        sys.exit(2)
+    return failed
 
 
-def _annotate_many(results, folder: Path, lang: str) -> None:
+def _annotate_many(results, folder: Path, lang: str) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -77,4 +81,4 @@ def _annotate_many(results, folder: Path, lang: str) -> None:
             n += 1
         taken.add(name.lower())
         jobs.append((res, folder / name))
-    _annotate(jobs, lang)
+    return _annotate(jobs, lang)
