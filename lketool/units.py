@@ -38,12 +38,10 @@ def _rows_csv(path: Path) -> list[list[str]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnitsFileError(f"Berkas unit {path} tidak dapat dibaca: {exc.strerror or exc}") from None
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved by Excel on Windows in the ANSI code page
+        text = raw.decode("cp1252", errors="replace")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -77,6 +77,9 @@ class _Progress:
     "Setiap berkas LKE menjadi satu laporan bernama dari nama unitnya; OUTDIR/manifest.json "
     "mendaftar semua laporan (dipakai `lketool mail`). Dengan --summary juga ditulis satu "
     "ringkasan seluruh unit (ringkasan.docx/.html) untuk pimpinan.\n\n"
+    "Laporan Word/PDF berbentuk surat dinas: kop (--kop), Nomor/Sifat/Lampiran/Hal, Yth., "
+    "tanda tangan; isi dengan opsi di bawah atau satu berkas --settings. Bagian yang kosong "
+    "tampil sebagai titik-titik untuk diisi tangan.\n\n"
     "\b\nContoh:\n  lketool report lke/ -o laporan --format docx,html,pdf --summary --instansi \"Kab. Contoh\""))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -105,16 +108,16 @@ class _Progress:
 @click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="BERKAS", help="Pengaturan surat (.toml/.json/.yaml): nomor, sifat, hal, kepada, penandatangan, "
                                      "jabatan, nip, tempat, tanggal, kop, instansi.")
-@click.option("--nomor", default=None, help="Nomor surat.")
-@click.option("--sifat", default=None, help="Sifat surat (mis. Biasa, Segera).")
-@click.option("--hal", default=None, help="Hal surat (bawaan: Laporan Hasil Evaluasi Zona Integritas UNIT).")
-@click.option("--kepada", default=None, help="Yth. penerima surat (mis. Kepala Dinas ...).")
-@click.option("--penandatangan", default=None, help="Nama penanda tangan.")
-@click.option("--jabatan", default=None, help="Jabatan penanda tangan (mis. Ketua TPI).")
-@click.option("--nip", default=None, help="NIP penanda tangan.")
-@click.option("--tempat", default=None, help="Tempat penandatanganan (kota).")
-@click.option("--tanggal", default=None, help="Tanggal surat (TTTT-BB-HH atau teks; bawaan: --date).")
-@click.option("--kop", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--nomor", default=None, metavar="TEKS", help="Nomor surat.")
+@click.option("--sifat", default=None, metavar="TEKS", help="Sifat surat (mis. Biasa, Segera).")
+@click.option("--hal", default=None, metavar="TEKS", help="Hal surat (bawaan: Laporan Hasil Evaluasi Zona Integritas UNIT).")
+@click.option("--kepada", default=None, metavar="TEKS", help="Yth. penerima surat (mis. Kepala Dinas ...).")
+@click.option("--penandatangan", default=None, metavar="TEKS", help="Nama penanda tangan.")
+@click.option("--jabatan", default=None, metavar="TEKS", help="Jabatan penanda tangan (mis. Ketua TPI).")
+@click.option("--nip", default=None, metavar="TEKS", help="NIP penanda tangan.")
+@click.option("--tempat", default=None, metavar="TEKS", help="Tempat penandatanganan (kota).")
+@click.option("--tanggal", default=None, metavar="TEKS", help="Tanggal surat (TTTT-BB-HH atau teks; bawaan: --date).")
+@click.option("--kop", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="GAMBAR",
               help="Gambar kop surat (PNG/JPEG) di kepala halaman pertama.")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
