@@ -155,6 +155,18 @@ def _reason(exc: Exception) -> str:
     return "struktur berkas tidak dikenali"
 
 
+WIDTHS = (5, 12, 8, 22, 11, 70, 12, 18)  # columns of the summary sheet, in characters
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes in a wrapped column ``width`` characters wide (a little
+    narrower in practice: proportional fonts, word breaks)."""
+    import math
+
+    per_line = max(int(width * 1.05) - 2, 8)
+    return max(1, sum(math.ceil(max(len(part), 1) / per_line) for part in str(text).split("\n")))
+
+
 def _title(p, lang: str) -> str:
     kind = CATALOGUE[p.code]
     return kind.title_en if lang == "en" else kind.title_id
@@ -255,13 +267,18 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
         openpyxl_text(ws.cell(r, 8), p.code)
         for c in range(1, 9):
             ws.cell(r, c).alignment = wrap if c in (4, 6) else top
+        # Wrapped rows get their height here: Excel grows a row only when it edits it,
+        # and LibreOffice keeps the height stored, so long messages would overlap.
+        lines = max(_lines(_title(p, lang), WIDTHS[3]), _lines(msg.value or "", WIDTHS[5]))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
     last = header + max(len(rows), 1)
     if not rows:
         ws.cell(header + 1, 1, t["none"])
     else:
         ws.auto_filter.ref = f"A{header}:H{last}"
     ws.freeze_panes = f"A{header + 1}"
-    for col, width in zip("ABCDEFGH", (5, 12, 8, 22, 11, 70, 12, 18)):
+    for col, width in zip("ABCDEFGH", WIDTHS):
         ws.column_dimensions[col].width = width
     # Printed: landscape A4, one page wide, the header row repeated on every page.
     ws.page_setup.orientation = "landscape"

@@ -202,3 +202,8 @@ def test_annotate_dir_writes_one_copy_per_input(tmp_path):
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows
+    # long messages wrap: their rows are tall enough not to overlap the next one
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "No")
+    long_rows = [r for r in range(header + 1, ws.max_row + 1) if len(str(ws.cell(r, 6).value or "")) > 120]
+    for r in long_rows:
+        assert (ws.row_dimensions[r].height or 15) >= 30, r
