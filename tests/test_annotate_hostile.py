@@ -192,18 +192,19 @@ def test_annotate_dir_writes_one_copy_per_input(tmp_path):
 
     d = tmp_path / "in"
     d.mkdir()
-    for n in ("a", "b"):
-        shutil.copyfile(SAMPLE, d / f"{n}.xlsx")
+    shutil.copyfile(SAMPLE, d / "a.xlsx")
+    shutil.copyfile(ROOT / "samples" / "04-berantakan-puskesmas-contoh-raya.xlsx", d / "b.xlsx")  # many findings
     out = tmp_path / "diperiksa"
     code, text = check(d, "--annotate-dir", out)
     assert code in (0, 1), text
     assert sorted(p.name for p in out.iterdir()) == ["a-diperiksa.xlsx", "b-diperiksa.xlsx"]
-    ws = openpyxl.load_workbook(out / "a-diperiksa.xlsx")["Hasil Pemeriksaan"]
+    ws = openpyxl.load_workbook(out / "b-diperiksa.xlsx")["Hasil Pemeriksaan"]
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows
     # long messages wrap: their rows are tall enough not to overlap the next one
     header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "No")
     long_rows = [r for r in range(header + 1, ws.max_row + 1) if len(str(ws.cell(r, 6).value or "")) > 120]
+    assert long_rows
     for r in long_rows:
         assert (ws.row_dimensions[r].height or 15) >= 30, r
