@@ -9,13 +9,17 @@ shown equal to it ("75,00 < 75" for 74.999): it gets as many decimals as it take
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MAX_DIGITS = 6
 
 
 def _rounded(x: float, digits: int) -> Decimal:
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    d = Decimal(repr(float(x)))
+    # enough precision for any float (1e308 has 309 digits before the point), so a
+    # huge value from a workbook is printed, never an InvalidOperation
+    ctx = Context(prec=max(28, d.adjusted() + digits + 2))
+    return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=ctx)
 
 
 def number(x: float, digits: int = 2, lang: str = "id", *, thousands: bool = False,

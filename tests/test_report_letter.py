@@ -188,3 +188,17 @@ def test_letter_body_of_every_sample_is_free_of_tool_internals(sample, tmp_path)
                                                                       *res.rubric.inputs.values()]}
     for b in ctx["tanpa_bukti"]:
         assert " ".join(b["teks"].split()) in texts
+
+
+def test_report_of_a_huge_survey_value_is_written(built, tmp_path):
+    """Issue 15 item 7: a survey of 1e308 is handled by `check`; `report` must not fail on
+    formatting it (decimal.InvalidOperation)."""
+    from test_report_support import make_answers
+
+    from lketool.template import write_template
+
+    src = write_template(tmp_path / "besar.xlsx", "lampiran-iii", unit="Unit Besar",
+                         answers=make_answers(survey=1e308))
+    code, text = run(src, "-o", tmp_path / "o", "--format", "docx,html", "--date", DATE)
+    assert code == 0, text
+    assert "InvalidOperation" not in text
