@@ -447,7 +447,7 @@ def build_summary(path: Path) -> Path:
 
     doc.add_heading("II. Nilai per Unit", 1)
     t = _table(doc, ["No", "Unit kerja", "Total", "Pengungkit", "Hasil", "WBK", "WBBM", "Kesalahan"],
-               [0.9, 6.2, 1.6, 1.9, 1.5, 1.4, 1.5, 2.0], numeric={0, 2, 3, 4, 7})
+               [0.9, 4.8, 1.6, 2.6, 1.5, 1.4, 1.7, 2.3], numeric={0, 2, 3, 4, 7})
     _loop_rows(t, "for u in units", ["{{ u.no }}", "{{ u.unit }}", "{{ u.total|angka }}",
                                      "{{ u.pengungkit|angka }}", "{{ u.hasil|angka }}",
                                      _status_cell_tag("u.wbk") + "{{ u.wbk|ya_tidak }}",
