@@ -1,10 +1,10 @@
 """Golden text extracts of the Word reports of ``samples/*.xlsx`` (date fixed).
 
-Reviewers read the diff of ``tests/golden/report/<sample>.txt``; regenerate with
-``LKETOOL_UPDATE_GOLDEN=1 python -m pytest tests/test_report_golden.py``."""
+Reviewers read the diff of ``tests/golden/report/<sample>.txt``.  The test only
+compares; after an intended change regenerate with ``python tools/update_report_golden.py``
+and review ``git diff tests/golden`` before committing."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ from lketool.report.render_docx import render_docx
 from test_report_support import SAMPLES, docx_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
-UPDATE = os.environ.get("LKETOOL_UPDATE_GOLDEN") == "1"
 
 
 def extract(sample: Path, tmp: Path) -> str:
@@ -30,11 +29,9 @@ def extract(sample: Path, tmp: Path) -> str:
 def test_report_text_matches_golden(sample, tmp_path):
     got = extract(sample, tmp_path)
     path = GOLDEN / f"{sample.stem}.txt"
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} missing: run with LKETOOL_UPDATE_GOLDEN=1 and review the new file"
-    assert got == path.read_text(encoding="utf-8"), f"report text of {sample.name} changed; review, then update"
+    assert path.is_file(), f"{path} missing: run tools/update_report_golden.py and review the new file"
+    assert got == path.read_text(encoding="utf-8"), (f"report text of {sample.name} changed; run "
+                                                     "tools/update_report_golden.py and review git diff")
 
 
 def test_no_stale_golden_files():
