@@ -1,6 +1,9 @@
-"""Shared fixtures: where ../shared is, and a marker-based skip for LibreOffice."""
+"""Shared fixtures: where ../shared is, a marker-based skip for LibreOffice, tools the
+suite needs (a skip on a developer machine, a failure in CI), and ``--update-golden``."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
 MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default(monkeypatch):
+    # The CLI's language follows LKETOOL_LANG and the system locale; tests expect the
+    # Indonesian default unless they choose otherwise, on any developer's machine.
+    monkeypatch.setenv("LKETOOL_LANG", "id")
 
 
 @pytest.fixture
@@ -29,7 +39,112 @@ def master_json() -> Path:
 def pytest_collection_modifyitems(config, items):
     if shutil.which("soffice") or shutil.which("libreoffice"):
         return
-    skip = pytest.mark.skip(reason="LibreOffice (soffice) is not installed")
+    skip = pytest.mark.skip(reason=MISSING_TOOL + "LibreOffice (soffice) is not installed")
     for item in items:
         if "libreoffice" in item.keywords:
             item.add_marker(skip)
+
+
+# ---------------------------------------------------------------- tools: skip locally, fail in CI
+
+#: In CI (``CI=true``, as GitHub Actions and GitLab set it) a missing tool is a failure: a
+#: run that skipped every LibreOffice, PDF or browser check must not be green.
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+MISSING_TOOL = "missing tool: "
+# Skip reasons that mean "a tool or package is not installed" (require_tool, importorskip,
+# the hand-written LibreOffice skips); other skips (no ../shared data, Windows) stay skips.
+_TOOL_SKIP = re.compile(r"^missing tool: |could not import |\bnot installed\b|\bis not available\b|"
+                        r"\bnot on PATH\b", re.I)
+#: Executables and Python modules each ``require_tool`` name stands for.
+TOOLS = {
+    "soffice": (("soffice", "libreoffice"), ()),
+    "pdftotext": (("pdftotext",), ()),
+    "pdftoppm": (("pdftoppm",), ()),
+    "chromium": (("chromium", "chromium-browser", "google-chrome"), ()),
+    "chromedriver": (("chromedriver",), ()),
+    "node": (("node",), ()),
+    "npm": (("npm",), ()),
+    "openssl": (("openssl",), ()),
+    "yaml": ((), ("yaml",)),
+}
+
+
+def tool_skip_reason(reason: str) -> bool:
+    """True when a skip ``reason`` says a tool or package is missing."""
+    return bool(_TOOL_SKIP.search(reason or ""))
+
+
+def find_tool(name: str) -> str | None:
+    """Path of executable ``name`` (see :data:`TOOLS`), or the module name when it is a
+    Python package that imports; None when missing."""
+    exes, modules = TOOLS.get(name, ((name,), ()))
+    for exe in exes:
+        found = shutil.which(exe)
+        if found:
+            return found
+    for mod in modules:
+        try:
+            __import__(mod)
+            return mod
+        except ImportError:
+            pass
+    return None
+
+
+def require_tool(name: str, why: str = "") -> str:
+    """The path of tool ``name``; when it is missing the test skips, and in CI fails."""
+    found = find_tool(name)
+    if found is None:
+        msg = f"{MISSING_TOOL}{name} is not installed" + (f" ({why})" if why else "")
+        if IN_CI:
+            pytest.fail(f"CI=true: {msg}; .ci/run installs it", pytrace=False)
+        pytest.skip(msg)
+    return found
+
+
+def _fail_in_ci(rep) -> None:
+    if not (IN_CI and rep.skipped):
+        return
+    reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    reason = reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+    if tool_skip_reason(reason):
+        rep.outcome = "failed"
+        rep.longrepr = f"CI=true: a missing tool is a failure, not a skip: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _fail_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_in_ci(outcome.get_result())  # a module-level importorskip
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # exit code 5 (nothing collected or everything deselected) must not pass for a green run
+    if IN_CI and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.config.get_terminal_writer().line("CI=true: no tests ran; failing", red=True)
+
+
+# ---------------------------------------------------------------- golden files
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden files from the current output instead of comparing "
+                          "(review the diff; a run that updates does not compare)")
+
+
+def pytest_configure(config):
+    if config.getoption("--update-golden") and IN_CI:
+        raise pytest.UsageError("--update-golden is refused when CI=true: golden files are updated by hand "
+                                "and reviewed, never by the run that compares against them")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True with ``--update-golden``: write golden files, do not compare."""
+    return bool(request.config.getoption("--update-golden"))

@@ -25,7 +25,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from lketool.rubric import load_rubric  # noqa: E402
-from lketool.score import compute_scores, evaluate_predicates  # noqa: E402
+from lketool.score import compute_scores  # noqa: E402
+from lketool.verdict import evaluate  # noqa: E402
 from lketool.template import lampiran_rows, portalrb_rows, save_atomic, write_template  # noqa: E402
 
 SEED = 20260521
@@ -114,7 +115,7 @@ def values_of(answers: dict[str, Any]) -> dict[str, Any]:
 
 def verdict(answers: dict[str, Any]):
     scores = compute_scores(RUBRIC, values_of(answers))
-    return scores, evaluate_predicates(RUBRIC, scores)
+    return scores, evaluate(RUBRIC, values_of(answers), scores=scores)
 
 
 def _lower_one(rng: random.Random, a: dict[str, Any]) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from lketool.display import difference, number
+from lketool.layouts import LAMPIRAN_III
 from lketool.problems import Problem
 from lketool.reader import col_letter
 from lketool.score import item_value
@@ -105,7 +106,7 @@ def _row_of(ctx, key: str) -> int | None:
 
 def check(ctx) -> list[Problem]:
     mapped = ctx.mapped
-    if mapped.layout != "lampiran-iii":
+    if mapped.layout != LAMPIRAN_III:
         return []
     out: list[Problem] = []
     missing_cache = cached_values_missing(mapped)

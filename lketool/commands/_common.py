@@ -20,6 +20,34 @@ PER_HALF = click.option("--per-half", is_flag=True,
                         help="Syarat per area diperiksa terpisah untuk Pemenuhan dan Reform (lebih ketat).")
 RUBRIC = click.option("--rubric", "edition", default=None, metavar="EDISI",
                       help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
+
+
+def _store(ctx, param, value):
+    ctx.meta[f"lketool.{param.name}"] = value
+    return value
+
+
+# The verdict's declarations (lketool.verdict): stored on the click context so every command
+# that scores takes them without another parameter.
+HAS_WBK = click.option("--sudah-wbk/--belum-wbk", "has_wbk", default=None, expose_value=False, callback=_store,
+                       help="Nyatakan unit sudah/belum berpredikat Menuju WBK (prasyarat WBBM). Tanpa opsi ini "
+                            "kelayakan WBBM berlaku bersyarat. / Declare whether the unit already holds Menuju WBK.")
+DECLARED = click.option("--terpenuhi", "declared", multiple=True, metavar="ID", expose_value=False, callback=_store,
+                        help="Nyatakan syarat yang tidak dapat diperiksa dari LKE sudah terpenuhi (tlhp, zi-1-tahun, "
+                             "sakip, unit-core, instansi); boleh diulang. / Declare a condition met.")
+
+
+def verdict_options(f):
+    """Add ``--sudah-wbk/--belum-wbk`` and ``--terpenuhi ID`` to a command that scores."""
+    return HAS_WBK(DECLARED(f))
+
+
+def declarations() -> dict:
+    """The verdict declarations given on the command line (for :func:`lketool.api.check_file`)."""
+    meta = click.get_current_context().meta
+    return {"has_wbk": meta.get("lketool.has_wbk"), "declared": tuple(meta.get("lketool.declared") or ())}
+
+
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 
 
@@ -28,11 +56,15 @@ def load_results(paths, edition, strict: bool, per_half: bool):
     from lketool.api import check_files
 
     try:
-        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half, **declarations())
     except ValueError as exc:  # unknown rubric edition
         raise click.UsageError(str(exc))
     if not results:
         raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    known = {n["id"] for p in results[0].rubric.predicates.values() for n in p.get("not_checked", [])}
+    unknown = sorted(set(declarations()["declared"]) - known)
+    if unknown:
+        raise click.UsageError(f"--terpenuhi {', '.join(unknown)}: tidak dikenal; pilihan: {', '.join(sorted(known))}")
     return results
 
 
@@ -82,8 +114,10 @@ def problems_csv(results, lang: str) -> str:
     return buf.getvalue()
 
 
-def _sev(sev: str, color: bool) -> str:
-    label = {"error": "ERROR", "warning": "PERINGATAN", "info": "INFO"}.get(sev, sev)
+def _sev(sev: str, color: bool, lang: str = "id") -> str:
+    from lketool.problems import severity_label
+
+    label = severity_label(sev, lang).upper()  # the catalogue's one table
     if not color:
         return label
     return click.style(label, fg={"error": "red", "warning": "yellow"}.get(sev, "blue"), bold=sev == ERROR)
@@ -99,13 +133,13 @@ def problems_table(results, lang: str) -> str:
             head += f"  ({'unit' if en else 'unit'}: {r.unit}; layout: {r.layout}; sheet: {r.sheet})"
         lines.append(head)
         if r.error is not None:
-            lines.append(f"  {_sev(ERROR, color)}  {r.error.message(lang)}")
+            lines.append(f"  {_sev(ERROR, color, lang)}  {r.error.message(lang)}")
             continue
         for p in r.problems:
             loc = p.location
             where = f"{loc.sheet}!{loc.cell}" if loc.cell else f"{loc.sheet or ''}"
             item = f" [{loc.item}]" if loc.item else ""
-            lines.append(f"  {where:<14} {_sev(p.severity, color):<10} {p.code:<22} {p.message(lang)}{item}")
+            lines.append(f"  {where:<14} {_sev(p.severity, color, lang):<10} {p.code:<22} {p.message(lang)}{item}")
         c = r.counts
         if en:
             lines.append(f"  -> {c[ERROR]} errors, {c[WARNING]} warnings")
@@ -151,32 +185,28 @@ def scores_table(results, lang: str) -> str:
         lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
         if r.tpi_scores:
             lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total, lang):>8}")
-        for key in ("wbk", "wbbm"):
-            e = r.eligibility[key]
-            verdict = ("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI")
-            lines.append(f"  {e['label']}: {verdict}")
-            for c in e["criteria"]:
-                if c["met"]:
-                    continue
-                label = c["label_en"] if en else c["label"]
-                if c["unit"] == "share":
-                    lines.append(f"    - {label}: {show.percent_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(round(c['minimum'] * 100, 9), lang)}% "
-                                 f"({show.difference(c['gap'] * 100, 2, lang)})")
-                else:
-                    lines.append(f"    - {label}: {show.number_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(c['minimum'], lang)} ({show.difference(c['gap'], 2, lang)})")
+        from lketool.verdict import verdict_for
+
+        lines.extend("  " + ln for ln in verdict_for(r, lang)["lines"])
         c = r.counts
         lines.append(f"  {'Problems' if en else 'Temuan'}: {c[ERROR]} {'errors' if en else 'kesalahan'}, "
                      f"{c[WARNING]} {'warnings' if en else 'peringatan'} (lketool check)")
     return "\n".join(lines)
 
 
+def _verdict_cells(r, lang: str) -> list:
+    """WBK and WBBM verdict words, whose answers decided, and whether it is provisional."""
+    from lketool.verdict import verdict_for, word
+
+    v = verdict_for(r, lang)
+    return [word(v["wbk"]["status"], lang), v["wbbm"]["text"].split(": ", 1)[1], v["basis"], v["provisional"]]
+
+
 def scores_csv(results, lang: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     head = ["file", "unit", "layout", "total", "pengungkit", "pemenuhan", "reform", "hasil", "ipak",
-            "capaian_kinerja", "ipkp", "answered", "expected", "wbk_eligible", "wbbm_eligible", "errors",
+            "capaian_kinerja", "ipkp", "answered", "expected", "wbk", "wbbm", "basis", "provisional", "errors",
             "warnings", "workbook_total", "tpi_total", "error"]
     areas = []
     for r in results:
@@ -192,7 +222,7 @@ def scores_csv(results, lang: str) -> str:
         w.writerow([r.file, r.unit, r.layout, repr(s.total), repr(s.pengungkit), repr(s.pemenuhan), repr(s.reform),
                     repr(s.hasil), repr(s.ipak), repr(s.capaian_kinerja), repr(s.ipkp)]
                    + [repr(s.area(a)) for a in areas]
-                   + [s.answered, s.expected, r.eligibility["wbk"]["eligible"], r.eligibility["wbbm"]["eligible"],
+                   + [s.answered, s.expected, *_verdict_cells(r, lang),
                       r.counts[ERROR], r.counts[WARNING],
                       "" if not r.workbook_scores else r.workbook_scores.get("total"),
                       "" if not r.tpi_scores else repr(r.tpi_scores.total), ""])

@@ -14,6 +14,7 @@ from lketool.commands import _common as c
 @c.FORMAT
 @c.STRICT
 @c.PER_HALF
+@c.verdict_options
 @c.RUBRIC
 @click.option("--annotate", "annotate", type=click.Path(path_type=Path), default=None, metavar="OUT.xlsx",
               help="Tulis salinan workbook dengan sel bermasalah diwarnai dan diberi komentar (satu berkas masukan).")

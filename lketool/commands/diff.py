@@ -157,9 +157,9 @@ def render(d, lang: str = "id") -> str:
 
 
 def _verdict(ok, en: bool) -> str:
-    if ok is None:
-        return "-"
-    return ("ELIGIBLE" if ok else "NOT ELIGIBLE") if en else ("MEMENUHI" if ok else "BELUM MEMENUHI")
+    from lketool.verdict import status_of, word
+
+    return word(status_of(ok), "en" if en else "id")
 
 
 def _plain(v):

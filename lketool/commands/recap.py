@@ -45,11 +45,13 @@ FORMATS = ("xlsx", "json", "csv")
               help="Butir yang belum dijawab dihitung 0 (default: dilewati seperti rumus Excel).")
 @click.option("--per-half", is_flag=True, default=False,
               help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
+@click.option("--rubric", "edition", default=None, metavar="EDISI",
+              help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="Tanpa progres dan ringkasan.")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
             jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
-            per_half: bool, quiet: bool) -> None:
+            per_half: bool, edition: str | None, quiet: bool) -> None:
     from lketool.recap import NoWorkbooks, RecapOptions, recap
     from lketool.recap.labels import t
     from lketool.recap.progress import Progress
@@ -66,7 +68,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         _fail(ctx, t("cli.no_dir", lang, path=output.resolve().parent), lang)
 
     say = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
-    options = RecapOptions(strict=strict, per_half=per_half, lang=lang)
+    from lketool.rubric import DEFAULT_EDITION, load_rubric
+
+    try:  # an unknown or broken edition is a usage error, not a failure per workbook
+        load_rubric(edition or DEFAULT_EDITION)
+    except ValueError as exc:
+        _fail(ctx, str(exc), lang)
+    options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION)
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,

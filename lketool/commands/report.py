@@ -119,10 +119,12 @@ class _Progress:
 @click.option("--tanggal", default=None, metavar="TEKS", help="Tanggal surat (TTTT-BB-HH atau teks; bawaan: --date).")
 @click.option("--kop", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="GAMBAR",
               help="Gambar kop surat (PNG/JPEG) di kepala halaman pertama.")
+@click.option("--rubric", "edition", default=None, metavar="EDISI",
+              help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
             strict, per_half, unit, units_file, settings_file, nomor, sifat, hal, kepada, penandatangan, jabatan,
-            nip, tempat, tanggal, kop, quiet):
+            nip, tempat, tanggal, kop, edition, quiet):
     from lketool.api import iter_workbooks
     from lketool.report.batch import ReportOptions, generate_reports
     from lketool.report.recommend import RecommendationError
@@ -155,11 +157,14 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
                          overwrite=overwrite, jobs=jobs, strict=strict, per_half=per_half, letter=letter,
-                         kop=kop_bytes, unit=unit, units=units)
+                         kop=kop_bytes, unit=unit, units=units, rubric=edition)
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)
     except (TemplateNotFound, RecommendationError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
         click.echo(str(exc), err=True)
         sys.exit(2)
     except OSError as exc:

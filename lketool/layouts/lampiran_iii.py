@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 
 from lketool.evidence import find_urls, looks_like_path
-from lketool.layouts import Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
+from lketool.layouts import LAMPIRAN_III, Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
 from lketool.reader import SheetGrid
 from lketool.rubric import Indicator, Item, Rubric
 from lketool.text import norm, norm_type_label, similarity, tokens
 
-LAYOUT = "lampiran-iii"
+LAYOUT = LAMPIRAN_III
 TYPE_LABELS = {"ya/tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "%", "jumlah", "nilai (0-4)", "nilai(0-4)", "rupiah"}
 _ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x)\.?$", re.I)
 _AREA_NUM = re.compile(r"^([1-9])\.?$")

@@ -20,6 +20,7 @@ from lketool.recap.tables import (
     summary_columns, thresholds,
 )
 from lketool.rubric import Rubric, load_rubric
+from lketool.verdict import MET, NOT_MET, word
 
 GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 AMBER = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
@@ -252,7 +253,7 @@ class _Writer:
     def _summary_row(self, sheet: _Sheet, row: dict) -> None:
         cols = sheet.columns
         values = [cell_value(row, c, self.lang) for c in cols]
-        sheet.put(values, [self.fmt["wrap"] if c.kind == "missed" else self._fmt(c) for c in cols])
+        sheet.put(values, [self.fmt["wrap"] if c.kind in ("missed", "verdict") else self._fmt(c) for c in cols])
 
     def _summary_footer(self, sheet: _Sheet) -> None:
         lang, cols, n = self.lang, sheet.columns, len(self.units)
@@ -271,6 +272,12 @@ class _Writer:
                                              "maximum": wbbm, "format": self.fmt["amber"]})
                 ws.conditional_format(*rng, {"type": "cell", "criteria": "<", "value": wbk,
                                              "format": self.fmt["red"]})
+            elif col.kind == "verdict":
+                met, missed = word(MET, lang), word(NOT_MET, lang)
+                ws.conditional_format(1, c, n, c, {"type": "text", "criteria": "begins with",
+                                                   "value": met, "format": self.fmt["green"]})
+                ws.conditional_format(1, c, n, c, {"type": "text", "criteria": "begins with",
+                                                   "value": missed, "format": self.fmt["red"]})
             elif col.kind == "yesno":
                 ws.conditional_format(1, c, n, c, {"type": "cell", "criteria": "==",
                                                    "value": f'"{t("yes", lang)}"', "format": self.fmt["green"]})
@@ -294,6 +301,9 @@ class _Writer:
                 ws.write_formula(r, c, f"=SUBTOTAL(101,{rng})", self.fmt[f"{col.kind}_total"], avg)
             elif col.kind == "int":
                 ws.write_formula(r, c, f"=SUBTOTAL(109,{rng})", self.fmt["int_total"], sum(vals))
+            elif col.kind == "verdict":
+                ws.write_formula(r, c, f'=COUNTIF({rng},"{word(MET, lang)}*")', self.fmt["int_total"],
+                                 sum(1 for v in vals if v and v[0] == MET))
             elif col.kind == "yesno":
                 ws.write_formula(r, c, f'=COUNTIF({rng},"{t("yes", lang)}")', self.fmt["int_total"],
                                  sum(1 for v in vals if v))
@@ -325,8 +335,8 @@ class _Writer:
                 Column("tpi_pengungkit", t("col.pengungkit_tpi", lang), "points", 11),
                 Column("hasil", t("col.hasil_unit", lang), "points", 10),
                 Column("tpi_hasil", t("col.hasil_tpi", lang), "points", 10),
-                Column("wbk", t("col.wbk_unit", lang), "yesno", 11),
-                Column("tpi_wbk", t("col.wbk_tpi", lang), "yesno", 11),
+                Column("unit_wbk", t("col.wbk_unit", lang), "verdict", 16),
+                Column("tpi_wbk", t("col.wbk_tpi", lang), "verdict", 16),
                 Column("tpi_differences", t("col.n_diff", lang), "int", 10),
                 Column("inflated", t("col.inflated", lang), "yesno", 14),
                 Column("diff_items", t("col.diff_items", lang), "text", 70)]

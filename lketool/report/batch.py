@@ -45,6 +45,7 @@ class ReportOptions:
     jobs: int = 1
     strict: bool = False
     per_half: bool = False
+    rubric: str | None = None  # edition name; None: the default edition
     letter: dict[str, Any] = field(default_factory=dict)  # nomor, sifat, hal, kepada, ... (see context.LETTER_FIELDS)
     kop: bytes | None = None  # letterhead image (PNG/JPEG)
     unit: str | None = None  # --unit: the unit name of a single input
@@ -107,7 +108,8 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
     from lketool.report.context import build_context
 
     try:
-        res = check_file(path, strict=options["strict"], per_half=options["per_half"])
+        res = check_file(path, rubric=options.get("rubric"), strict=options["strict"],
+                         per_half=options["per_half"])
         if res.error is not None:
             return "fail", res.error.message("id")
         from lketool.units import unit_for
@@ -161,10 +163,13 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     from lketool.report.recommend import find_recommendations, load_recommendations
     from lketool.report.templates import TemplateNotFound, resolve_templates
 
+    from lketool.rubric import DEFAULT_EDITION, load_rubric
+
     opts = options or ReportOptions()
     formats = tuple(f for f in FORMATS if f in opts.formats)
     if not formats:
         raise ValueError("no output format")
+    load_rubric(opts.rubric or DEFAULT_EDITION)  # an unknown or broken edition: ValueError before any work
     # Absolute from here on: LibreOffice and the staging folder report absolute paths,
     # and a relative OUTDIR must name the same files in every step.
     outdir = Path(os.path.abspath(outdir))
@@ -184,7 +189,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
         rec_path = find_recommendations(dirs[0]) if dirs else None
     recs = load_recommendations(rec_path)
     day = opts.report_date or _dt.date.today()
-    worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "instansi": opts.instansi,
+    worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
                    "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units),
                    "word": "docx" in formats or "pdf" in formats}
