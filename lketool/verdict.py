@@ -26,80 +26,34 @@ from lketool.score import UNDEFINED, Scores, compute_scores, exact, item_value, 
 
 MET, NOT_MET, UNDETERMINED = "memenuhi", "tidak-memenuhi", "tidak-dapat-ditentukan"
 
-# The verdict words: the same in the terminal, CSV, recap, reports, mail and the page.
-WORDS = {
-    "id": {
-        MET: "MEMENUHI", NOT_MET: "BELUM MEMENUHI", UNDETERMINED: "TIDAK DAPAT DITENTUKAN",
-        "provisional": "SEMENTARA",
-        "heading": "Kelayakan, dasar: {basis}; syarat per area: {reading}",
-        "basis.tpi": "jawaban TPI", "basis.unit": "jawaban unit (penilaian mandiri)",
-        "reading.area": "per area utuh, Pemenuhan + Reform menurut Tabel 3",
-        "reading.per-half": "per bagian Pemenuhan dan Reform, lebih ketat dari Tabel 3 (--per-half)",
-        "conditional": "berlaku hanya bila unit sudah berpredikat Menuju WBK (hasil TPN atau evaluasi mandiri)",
-        "conditional.short": "bila sudah WBK",
-        "prereq.declared": "unit dinyatakan sudah berpredikat Menuju WBK",
-        "prereq.denied": "unit dinyatakan belum berpredikat Menuju WBK",
-        "missed": "{label}: {value} < {minimum} ({gap})",
-        "blocked": "{label}: tidak dapat ditentukan, {reasons}",
-        "provisional.unit": "{n} butir belum dijawab dan tidak ikut dihitung (seperti AVERAGE Excel)",
-        "provisional.tpi": "{n} butir belum dinilai TPI; dibaca kosong dan tidak ikut dihitung",
-        "strict": "bila butir kosong dihitung 0 (--strict): {verdicts}",
-        "not_checked": "Tidak dapat diperiksa dari LKE; bila terpenuhi, nyatakan dengan --terpenuhi ID:",
-        "declared": "Dinyatakan terpenuhi (tidak diperiksa lketool): {items}",
-        "self": "Penilaian mandiri unit: {verdicts}",
-        "errors": "LKE masih memuat {n} kesalahan (lihat lketool check); kelayakan dapat berubah setelah diperbaiki",
-        "departures": "Aturan yang berbeda dari rumus resmi ikut menentukan: {items}",
-        "reason.survey": "nilai survei {value} di luar 0-4",
-        "reason.blank-indicator": "indikator {item} belum dijawab sama sekali",
-        "reason.zero-undefined": "{item}: jumlah pembagi 0, kewajiban tidak terdefinisi",
-        "dep.zero-denominator": "{item} 0/0 dinilai 100% (rumus resmi: #DIV/0!)",
-        "dep.zero-previous": "{item} pelanggaran tahun lalu 0 dan tahun ini > 0 dinilai 0% (rumus resmi: #DIV/0!)",
-        "dep.typed-total": "{item} jumlah wajib lapor = jumlah rinciannya, bukan total yang diketik",
-        "at": " ({cell})",
-        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') dibaca sebagai jumlah seluruh "
-                        "wajib LHKPN yang sudah melapor; pastikan isinya demikian",
-    },
-    "en": {
-        MET: "MEETS", NOT_MET: "DOES NOT MEET", UNDETERMINED: "CANNOT BE DETERMINED",
-        "provisional": "PROVISIONAL",
-        "heading": "Eligibility, basis: {basis}; per-area minimum: {reading}",
-        "basis.tpi": "the TPI's answers", "basis.unit": "the unit's answers (self-assessment)",
-        "reading.area": "whole area, Pemenuhan + Reform as in Tabel 3",
-        "reading.per-half": "each half, Pemenuhan and Reform, stricter than Tabel 3 (--per-half)",
-        "conditional": "holds only if the unit already holds Menuju WBK (from TPN or the agency's own evaluation)",
-        "conditional.short": "if WBK is held",
-        "prereq.declared": "the unit is declared to hold Menuju WBK",
-        "prereq.denied": "the unit is declared not to hold Menuju WBK",
-        "missed": "{label}: {value} < {minimum} ({gap})",
-        "blocked": "{label}: cannot be determined, {reasons}",
-        "provisional.unit": "{n} items unanswered and left out (as Excel's AVERAGE does)",
-        "provisional.tpi": "{n} items not assessed by the TPI; read as blank and left out",
-        "strict": "counting blank items as 0 (--strict): {verdicts}",
-        "not_checked": "Not checkable from the LKE; when met, declare it with --terpenuhi ID:",
-        "declared": "Declared met (not checked by lketool): {items}",
-        "self": "Unit's self-assessment: {verdicts}",
-        "errors": "The LKE still has {n} errors (see lketool check); eligibility may change once they are fixed",
-        "departures": "Rules that differ from the official formula decided part of this: {items}",
-        "reason.survey": "survey value {value} outside 0-4",
-        "reason.blank-indicator": "indicator {item} has no answer at all",
-        "reason.zero-undefined": "{item}: divisor 0, the obligation is undefined",
-        "dep.zero-denominator": "{item} 0/0 scored 100% (official formula: #DIV/0!)",
-        "dep.zero-previous": "{item} no violations last year and some this year scored 0% (official formula: #DIV/0!)",
-        "dep.typed-total": "{item} required count = sum of its parts, not the typed total",
-        "at": " ({cell})",
-        "portalrb.116": "PortalRB soal 116 ('Jumlah Lainnya yang sudah melaporkan') is read as the number of all "
-                        "LHKPN filers who have reported; make sure that is what it holds",
-    },
-}
+class _Words:
+    """The verdict words of one language, from the message catalogue (keys ``verdict.*`` of
+    ``lketool/data/messages/<lang>.json``): the same in the terminal, CSV, recap, reports,
+    mail and the page.  A language added as data gets them too."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        from lketool.i18n import template
+
+        return template(f"verdict.{key}", self.lang)
 
 
-def word(status: str | None, lang: str = "id") -> str:
+def words(lang: str | None = None) -> _Words:
+    """The verdict words of ``lang`` (default: the run's language): ``words("en")["memenuhi"]``."""
+    return _Words(_lang(lang))
+
+
+def word(status: str | None, lang: str | None = None) -> str:
     """The verdict word for a status (``memenuhi`` ... or None for undetermined)."""
-    return WORDS[_lang(lang)][status or UNDETERMINED]
+    return words(lang)[status or UNDETERMINED]
 
 
-def _lang(lang: str) -> str:
-    return lang if lang in WORDS else "id"
+def _lang(lang: str | None) -> str:
+    from lketool.i18n import get_lang
+
+    return lang or get_lang()
 
 
 def status_of(eligible: bool | None) -> str:
@@ -175,9 +129,7 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
     show and the user declares met; ``where(item_id)`` gives a cell for messages."""
     scores = scores or compute_scores(rubric, values, strict=strict)
     unknown = unknown_items(rubric, values, strict)
-    lo = compute_scores(rubric, values, strict, num_type=exact, force={k: exact(0) for k in unknown})
-    hi = lo if not unknown else compute_scores(rubric, values, strict, num_type=exact,
-                                               force={k: exact(1) for k in unknown})
+    bounds = _Bounds(rubric, values, strict, unknown, scores)
     declared = set(declared)
     out = {}
     for pred_id, pred in rubric.predicates.items():
@@ -189,7 +141,7 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
                 targets = [(f"area:{a.id}" + (f":{h}" if h else ""), a.id, h, a.title + (f" ({h})" if h else ""))
                            for a in rubric.areas("pemenuhan") for h in halves]
             for cid, area_id, half, name in targets:
-                crits.append(_criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, where))
+                crits.append(_criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, where))
         met = [x["met"] for x in crits]
         eligible = False if False in met else (None if None in met else True)
         result = {"label": pred["label"], "label_en": pred.get("label_en", pred["label"]),
@@ -211,12 +163,47 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
     return out
 
 
-def _criterion(rubric, c, cid, name, area_id, half, scores, lo, hi, unknown, where) -> dict:
+# Binary-float sums of these scores (at most 100, a few hundred terms) are within ~1e-13 of the
+# exact value: a float farther than this from a minimum decides the comparison; nearer, the
+# exact fractions decide.
+NEAR = 1e-9
+
+
+class _Bounds:
+    """The scores with unknowable items at 0 (``lo``) and at 1 (``hi``): in floats, and in
+    exact fractions only when a criterion lies near its line (Fraction arithmetic costs ~3 ms)."""
+
+    def __init__(self, rubric, values, strict, unknown, scores):
+        self.args = (rubric, values, strict)
+        self.unknown = unknown
+        if unknown:
+            self.lo = compute_scores(rubric, values, strict, force={k: 0.0 for k in unknown})
+            self.hi = compute_scores(rubric, values, strict, force={k: 1.0 for k in unknown})
+        else:
+            self.lo = self.hi = scores
+        self._exact = None
+
+    def exact(self):
+        if self._exact is None:
+            rubric, values, strict = self.args
+            lo = compute_scores(rubric, values, strict, num_type=exact, force={k: exact(0) for k in self.unknown})
+            hi = lo if not self.unknown else compute_scores(rubric, values, strict, num_type=exact,
+                                                            force={k: exact(1) for k in self.unknown})
+            self._exact = (lo, hi)
+        return self._exact
+
+
+def _criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, where) -> dict:
     value = _metric(scores, rubric, c, area_id, half)
-    vlo, vhi = _metric(lo, rubric, c, area_id, half), _metric(hi, rubric, c, area_id, half)
+    vlo, vhi = _metric(bounds.lo, rubric, c, area_id, half), _metric(bounds.hi, rubric, c, area_id, half)
     minimum = c["min"]
-    m = exact(minimum)
-    met = True if vlo >= m else (False if vhi < m else None)
+    if abs(vlo - minimum) <= NEAR or abs(vhi - minimum) <= NEAR:
+        lo, hi = bounds.exact()
+        vlo, vhi = _metric(lo, rubric, c, area_id, half), _metric(hi, rubric, c, area_id, half)
+        minimum_cmp = exact(minimum)
+    else:
+        minimum_cmp = minimum
+    met = True if vlo >= minimum_cmp else (False if vhi < minimum_cmp else None)
     short = {"area": cid.split(":", 1)[1].replace(":", " ") if area_id else ""}
     crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name),
             "short": c.get("short", c["label"]).format(**short),
@@ -294,7 +281,7 @@ def verdict_for(result, lang: str = "id") -> dict[str, Any] | None:
     if result.error is not None or result.eligibility is None:
         return None
     lang = _lang(lang)
-    W = WORDS[lang]
+    W = words(lang)
     basis = "tpi" if result.tpi_eligibility is not None else "unit"
     elig = result.tpi_eligibility if basis == "tpi" else result.eligibility
     strict_elig = result.tpi_strict_eligibility if basis == "tpi" else result.strict_eligibility
@@ -363,7 +350,7 @@ def _label(d: Mapping, lang: str) -> str:
 
 
 def _reason(b: Mapping, lang: str) -> str:
-    W = WORDS[lang]
+    W = words(lang)
     text = W[f"reason.{b['reason']}"].format(value=b.get("value", ""), item=b.get("item", ""))
     return text + (W["at"].format(cell=b["cell"]) if b.get("cell") else "")
 
@@ -381,4 +368,4 @@ def _missed_line(c: Mapping, lang: str) -> str:
         value = show.number_below(c["value"], c["minimum"], 2, lang)
         minimum = show.minimum(c["minimum"], lang)
         gap = show.difference(c["gap"], 2, lang)
-    return WORDS[lang]["missed"].format(label=_label(c, lang), value=value, minimum=minimum, gap=gap)
+    return words(lang)["missed"].format(label=_label(c, lang), value=value, minimum=minimum, gap=gap)

@@ -124,6 +124,13 @@ def pytest_make_collect_report(collector):
     _fail_in_ci(outcome.get_result())  # a module-level importorskip
 
 
+def pytest_report_header(config):
+    # what this run can exercise, in the log of every run (CI or not)
+    missing = [name for name in TOOLS if find_tool(name) is None]
+    mode = "CI=true: missing tools fail" if IN_CI else "missing tools skip"
+    return f"lketool tools ({mode}): " + (f"missing {', '.join(missing)}" if missing else "all present")
+
+
 def pytest_sessionfinish(session, exitstatus):
     # exit code 5 (nothing collected or everything deselected) must not pass for a green run
     if IN_CI and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:

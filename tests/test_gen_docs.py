@@ -40,9 +40,6 @@ def _readme_codes() -> set[str]:
     return set(re.findall(r"`([a-z][a-z0-9-]+)`", m.group(1)))
 
 
-@pytest.mark.xfail(strict=True, reason="README's code list lacks unit-differs-tpi, answer-spaces and "
-                                        "edition-unsupported (reported to the lead; "
-                                        "remove this mark once README lists it)")
 def test_readme_names_exactly_the_catalogue_codes():
     listed = {c for c, k in CATALOGUE.items() if k.group in ("check", "file")}
     assert _readme_codes() == listed

@@ -147,6 +147,7 @@ XX = {
     "cli": {"check": {"help": ["XX periksa LKE.", "", "\b", "XX-Contoh:", "  lketool check x.xlsx"]},
             "commands": "XX-Perintah"},
     "click": {"Usage:": "XX-Usage:", "Options": "XX-Options", "Show this message and exit.": "XX-help."},
+    "verdict": {"memenuhi": "XX-MEMENUHI", "tidak-memenuhi": "XX-BELUM"},
 }
 
 
@@ -244,3 +245,15 @@ def test_lang_may_be_given_by_keyword_and_whole_catalogue_resolves(xx_language):
     flat = i18n.resolved("xx")
     assert flat["severity.error"] == "XERR" and flat["problem.answer-invalid.title"] == "Invalid answer"
     assert set(flat) >= set(i18n.messages("id"))
+
+
+def test_new_language_reaches_the_verdict_words(xx_language):
+    from pathlib import Path
+
+    from lketool.api import check_file
+    from lketool.verdict import verdict_for
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+    v = verdict_for(check_file(sample), "xx")
+    assert v["wbk"]["text"].endswith("XX-MEMENUHI")
+    assert any("XX-MEMENUHI" in ln for ln in v["lines"])

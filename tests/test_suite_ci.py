@@ -55,8 +55,9 @@ def test_missing_tools_skip_on_a_developer_machine(tmp_path):
 
 
 def test_missing_tools_fail_in_ci(tmp_path):
-    res = run_probe(tmp_path, "true")
+    res = run_probe(tmp_path, "true", "-v")  # -q -v: normal verbosity, with the header
     out = res.stdout
+    assert "lketool tools (CI=true: missing tools fail): missing soffice" in out  # the header names them
     assert res.returncode == 1, out + res.stderr
     for name in ("test_required_tool_missing", "test_importorskip_missing", "test_marked_libreoffice"):
         assert f"FAILED test_probe.py::{name}" in out or f"ERROR test_probe.py::{name}" in out, out

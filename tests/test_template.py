@@ -115,10 +115,12 @@ def test_lampiran_pct_and_count_formulas(lampiran):
     assert ws[f"G{r+1}"].value == "- Jumlah yang harus melaporkan"
     assert ws[f"K{r+1}"].value == f'=IF(OR(K{r+2}="",K{r+3}="",K{r+4}=""),"Blm Diisi",K{r+2}+K{r+3}+K{r+4})'
     assert ws[f"K{r}"].value == f'=IF(OR(K{r+1}="",K{r+5}=""),"Blm Diisi",IF(K{r+5}/K{r+1}>1,1,K{r+5}/K{r+1}))'
-    # LHKASN: a typed total row, then three parts, then sudah
+    # LHKASN: the total row is the sum of the three parts below it (90/2021 Lampiran III lines 4049-4053;
+    # the real workbook types it), then sudah
     r = by_text[RUBRIC.items["R.5.iii.b.a"].text]
     assert ws[f"G{r+1}"].value == "- Jumlah yang harus melaporkan (ASN tidak wajib LHKPN)"
-    assert ws[f"K{r+1}"].value is None and ws[f"J{r+1}"].value == "Jumlah"
+    assert ws[f"K{r+1}"].value == f'=IF(OR(K{r+2}="",K{r+3}="",K{r+4}=""),"Blm Diisi",K{r+2}+K{r+3}+K{r+4})'
+    assert ws[f"J{r+1}"].value == "Jumlah"
     assert ws[f"K{r}"].value == f'=IF(OR(K{r+1}="",K{r+5}=""),"Blm Diisi",IF(K{r+5}/K{r+1}>1,1,K{r+5}/K{r+1}))'
 
 
@@ -171,7 +173,8 @@ def test_lampiran_validation_and_protection(lampiran):
     n_counts = sum(1 for v in by_cell.values() if v[0] == "whole")
     n_survey = [v for v in by_cell.values() if v[0] == "decimal"]
     choice = [i for i in RUBRIC.items.values() if i.type in ("yn", "abc", "abcd", "abcde")]
-    typed_inputs = [i for i in RUBRIC.inputs.values() if not i.computed and i.layout_only in (None, "lampiran-iii")]
+    # every count typed by the unit; the "harus melaporkan" totals are formulas in lketool's form
+    typed_inputs = [i for i in RUBRIC.inputs.values() if i.role != "total" and i.layout_only in (None, "lampiran-iii")]
     assert n_lists == len(choice)
     assert n_counts == len(typed_inputs)
     assert n_survey == [("decimal", "0", "4", "between")] * 2

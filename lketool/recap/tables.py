@@ -73,16 +73,16 @@ def _verdict_cell(v: dict) -> list | None:
 
 def verdict_text(cell, lang: str = "id") -> str:
     """The verdict word of a recap cell, with the same qualifiers as ``lketool score``."""
-    from lketool.verdict import WORDS, word
+    from lketool.verdict import word, words
 
     if not cell:
         return ""
     status, provisional, conditional = cell
     text = word(status, lang)
     if provisional:
-        text += f" ({WORDS[lang if lang in WORDS else 'id']['provisional']})"
+        text += f" ({words(lang)['provisional']})"
     if conditional:
-        text += ", " + WORDS[lang if lang in WORDS else "id"]["conditional.short"]
+        text += ", " + words(lang)["conditional.short"]
     return text
 
 
