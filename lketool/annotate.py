@@ -17,6 +17,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING, severity_label
+from lketool.i18n import t
 
 SUMMARY_SHEET = {"id": "Hasil Pemeriksaan", "en": "Check Results"}
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "BDD7EE"}  # red-ish, amber, blue
@@ -71,29 +72,26 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     from lketool.template import save_atomic
 
     if result.error is not None:
-        raise AnnotateError(f"{result.file}: salinan bertanda tidak dibuat karena berkas tidak terbaca "
-                            f"({result.error.code})")
+        raise AnnotateError(t("annotate.unreadable", lang, file=result.file, code=result.error.code))
     lang = "en" if lang == "en" else "id"
     src, out = Path(result.file), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise AnnotateError(f"{out}: salinan bertanda harus berakhiran .xlsx atau .xlsm")
+        raise AnnotateError(t("annotate.out-suffix", lang, out=out))
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise AnnotateError(f"{src}: salinan bertanda hanya dapat dibuat dari .xlsx/.xlsm "
-                            f"(simpan dulu sebagai .xlsx di Excel/LibreOffice)")
+        raise AnnotateError(t("annotate.in-suffix", lang, file=src))
     if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
-        raise AnnotateError(f"{out}: salinan bertanda tidak boleh menimpa berkas masukan")
+        raise AnnotateError(t("annotate.same-as-input", lang, out=out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise AnnotateError(f"{out}: folder {folder} tidak ada")
+        raise AnnotateError(t("annotate.no-folder", lang, out=out, folder=folder))
     if not os.access(folder, os.W_OK):
-        raise AnnotateError(f"{out}: folder {folder} tidak dapat ditulis")
+        raise AnnotateError(t("annotate.folder-not-writable", lang, out=out, folder=folder))
     # macros survive only into an .xlsm copy (an .xlsx holding macros does not open in Excel)
     keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
     try:
         wb = load_workbook(src, keep_vba=keep_vba)
     except Exception as exc:  # openpyxl reads every sheet, damaged ones too; check read only the LKE sheet
-        raise AnnotateError(f"{src}: salinan bertanda tidak dapat dibuat, berkas rusak atau tidak lengkap "
-                            f"({_reason(exc)})") from None
+        raise AnnotateError(t("annotate.damaged", lang, file=src, reason=_reason(exc, lang))) from None
 
     severities = SEVERITY_LABEL[lang]
     by_cell: "OrderedDict[tuple[str, str], list]" = OrderedDict()
@@ -129,12 +127,12 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     try:
         return save_atomic(wb, out)
     except OSError as exc:
-        raise AnnotateError(f"{out}: salinan bertanda tidak dapat ditulis ({exc.strerror or exc})") from None
+        raise AnnotateError(t("annotate.write-failed", lang, out=out, reason=exc.strerror or exc)) from None
     except Exception as exc:  # e.g. a damaged part that openpyxl read but cannot write back
-        raise AnnotateError(f"{src}: salinan bertanda tidak dapat ditulis ({_reason(exc)})") from None
+        raise AnnotateError(t("annotate.write-failed", lang, out=out, reason=_reason(exc, lang))) from None
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception, lang: str) -> str:
     """A plain reason for a workbook openpyxl cannot load or write (parser internals are
     left out of the message)."""
     import zipfile
@@ -143,16 +141,16 @@ def _reason(exc: Exception) -> str:
 
     text = str(exc)
     if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)) or "CRC" in text:
-        return "isi zip rusak"
+        return t("annotate.reason-zip", lang)
     if isinstance(exc, KeyError) and "[Content_Types].xml" in text:
-        return "[Content_Types].xml tidak ada"
+        return t("annotate.reason-content-types", lang)
     if isinstance(exc, KeyError):
-        return "ada bagian berkas yang tidak ada"
+        return t("annotate.reason-missing-part", lang)
     if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
-        return "ada XML yang tidak sah"
+        return t("annotate.reason-xml", lang)
     if type(exc).__name__ == "IllegalCharacterError":
-        return "ada karakter kendali yang tidak boleh ada di Excel"
-    return "struktur berkas tidak dikenali"
+        return t("annotate.reason-control", lang)
+    return t("annotate.reason-unknown", lang)
 
 
 WIDTHS = (5, 12, 8, 22, 11, 70, 12, 18)  # columns of the summary sheet, in characters

@@ -208,3 +208,11 @@ def test_annotate_dir_writes_one_copy_per_input(tmp_path):
     assert long_rows
     for r in long_rows:
         assert (ws.row_dimensions[r].height or 15) >= 30, r
+
+
+def test_annotate_errors_in_english_too(tmp_path):
+    src = tmp_path / "in.xlsx"
+    shutil.copyfile(SAMPLE, src)
+    r = CliRunner().invoke(main, ["--lang", "en", "check", str(src), "--annotate", str(src)])
+    assert r.exit_code == 2
+    assert "Error: " in r.output and "must not overwrite the input file" in r.output and "in.xlsx" in r.output

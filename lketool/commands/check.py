@@ -55,13 +55,14 @@ def _annotate(jobs, lang: str) -> bool:
     naming the file (nothing is left behind: copies are written atomically).  True when
     one failed (the command then exits 2)."""
     from lketool.annotate import AnnotateError, annotate_workbook
+    from lketool.i18n import click_gettext
 
     failed = False
     for res, out in jobs:
         try:
             annotate_workbook(res, out, lang=lang)
         except AnnotateError as exc:
-            click.echo(f"Kesalahan: {exc}", err=True)
+            click.echo(click_gettext("Error: {message}").format(message=str(exc)), err=True)
             failed = True
     return failed
 
