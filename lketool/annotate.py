@@ -13,6 +13,7 @@ Excel or LibreOffice recompute it when it is opened."""
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING, se
 from lketool.i18n import t
 
 SUMMARY_SHEET = {"id": "Hasil Pemeriksaan", "en": "Check Results"}
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "BDD7EE"}  # red-ish, amber, blue
 SEVERITY_LABEL = {lang: {sev: severity_label(sev, lang) for sev in (ERROR, WARNING, INFO)}
                   for lang in ("id", "en")}  # the catalogue's one severity table
@@ -114,7 +116,8 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
             lines.append(f"- [{severities.get(p.severity, p.severity)}] {_title(p, lang)}: {_detail(p, result, lang)}")
         if cell.comment is not None and cell.comment.text:
             lines += ["", _TEXT[lang]["previous"], cell.comment.text]
-        text = "\n".join(lines)
+        # messages quote workbook text: drop the characters XML 1.0 (and so Excel) refuses
+        text = _XML_BAD.sub("", "\n".join(lines))
         comment = Comment(text, "lketool")
         comment.width = 420
         comment.height = min(600, 40 + 18 * sum(1 + len(line) // 60 for line in lines))

@@ -216,3 +216,20 @@ def test_annotate_errors_in_english_too(tmp_path):
     r = CliRunner().invoke(main, ["--lang", "en", "check", str(src), "--annotate", str(src)])
     assert r.exit_code == 2
     assert "Error: " in r.output and "must not overwrite the input file" in r.output and "in.xlsx" in r.output
+
+
+def test_control_characters_in_a_message_do_not_break_the_comment(tmp_path):
+    import openpyxl
+
+    from lketool.api import check_file
+    from lketool.annotate import annotate_workbook
+    from lketool.problems import Location, Problem
+    from lketool.template import write_template
+
+    src = write_template(tmp_path / "lke.xlsx", "lampiran-iii", unit="Unit", answers={"P.1.i.a": "A"})
+    res = check_file(src)
+    res.problems.append(Problem("evidence-invalid", Location(str(src), "LKE ZI", "P8", 8, 16, "P.1.i.a"),
+                                {"value": "bukti\x01\x0b=1+1"}))
+    out = annotate_workbook(res, tmp_path / "o.xlsx")
+    comment = openpyxl.load_workbook(out)["LKE ZI"]["P8"].comment.text
+    assert "bukti=1+1" in comment and "\x01" not in comment
