@@ -151,7 +151,7 @@ def _reason(exc: Exception, lang: str) -> str:
         return t("annotate.reason-missing-part", lang)
     if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
         return t("annotate.reason-xml", lang)
-    if type(exc).__name__ == "IllegalCharacterError":
+    if type(exc).__name__ == "IllegalCharacterError" or "XML compatible" in text:
         return t("annotate.reason-control", lang)
     return t("annotate.reason-unknown", lang)
 
