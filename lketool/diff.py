@@ -237,7 +237,7 @@ def _fields(res, eid: str) -> dict[str, tuple[Any, Any, str | None]]:
     links = e.links
     texts = []
     link_cell = text_cell = None
-    for ev in e.evidence:
+    for ev in e.evidence + e.descriptions:
         if ev.links:
             link_cell = link_cell or f"{sheet}!{ev.cell}"
         elif ev.text.strip():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -78,12 +78,17 @@ class Blocker:
     key: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     problem: Any = None  # the lketool.problems.Problem it comes from, if any
+    # A refusal exported anyway (--allow-incomplete) is a warning, not the code's error.
+    severity_override: str | None = None
 
     @property
     def severity(self) -> str:
-        """The code's severity in the catalogue (``error`` for a code it does not know)."""
+        """The code's severity in the catalogue (``error`` for a code it does not know),
+        unless overridden."""
         from lketool.problems import CATALOGUE
 
+        if self.severity_override:
+            return self.severity_override
         kind = CATALOGUE.get(self.code)
         return kind.severity if kind is not None else "error"
 
@@ -103,9 +108,19 @@ class Blocker:
             params.setdefault("cell", self.cell.rsplit("!", 1)[-1])
         return fill(template(f"problem.{self.code}.remedy", lang, default=""), params, lang)
 
+    @property
+    def mapping(self) -> bool:
+        """A remark about how the layout maps to PortalRB: the same for every workbook
+        of that layout, so said once per run."""
+        return self.code in MAPPING_CODES
+
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "item": self.item, "soal_id": self.soal_id,
                 "cell": self.cell, "text": self.text, "message": self.message(lang), "remedy": self.remedy(lang)}
+
+
+# Notices about the layout's mapping to PortalRB rather than about a unit's answers.
+MAPPING_CODES = frozenset({"note-carried"})
 
 
 @dataclass
@@ -231,7 +246,7 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
                 code, reason = _reason(why, row["unit_value"])
                 key, params = reason.key, reason.params
             else:
-                code, key, params = "answer-missing", None, {"text": text[:90]}
+                code, key, params = "answer-missing", None, {"text": text}
             blockers.append(Blocker(code, eid, soal, row["cell"], text, key, params))
         elif unit_value is not None and eid in by_item:
             unit_value = None  # a blocked answer (e.g. survey 5) is never sent as if it were valid
@@ -251,8 +266,8 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
             "bukti_dukung_unit": "\n".join(links) or None,
             "catatan_tpi": _text(row["tpi_note"]),
         })
-    if allow_incomplete:
-        notices = blockers + notices
+    if allow_incomplete:  # exported anyway, as null: a warning, no longer a refusal
+        notices = [replace(b, severity_override="warning") for b in blockers] + notices
     payload = {"unit_id": unit_id, "nama_unit": nama or res.unit or Path(res.file).stem, "tahun": int(tahun),
                "answers": answers}
     return payload, ([] if allow_incomplete else blockers), notices

@@ -103,6 +103,9 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = ""
     value: Any = None
+    # The root problems this one only follows from (a score-mismatch carried up from a
+    # typed-over cell): ((sheet, cell, code), ...).  Empty for a root problem.
+    caused_by: tuple[tuple[str | None, str | None, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
@@ -139,7 +142,8 @@ class Problem:
         return {"code": self.code, "severity": self.severity, "file": loc.file, "sheet": loc.sheet,
                 "cell": loc.cell, "row": loc.row, "column": loc.column, "item": loc.item,
                 "message": self.message(lang), "remedy": self.remedy(lang),
-                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value)}
+                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value),
+                "caused_by": [{"sheet": s, "cell": c, "code": k} for s, c, k in self.caused_by] or None}
 
 
 def _column_letters(cell: str | None) -> str | None:
@@ -147,6 +151,19 @@ def _column_letters(cell: str | None) -> str | None:
         return None
     letters = "".join(ch for ch in cell if ch.isalpha())
     return letters or None
+
+
+_COUNT_KEYS = {ERROR: "count.errors", WARNING: "count.warnings", INFO: "count.infos"}
+
+
+def severity_count(n: int, severity: str, lang: str | None = None) -> str:
+    """``3 kesalahan`` / ``1 error`` / ``3 errors`` (singular/plural from the catalogue)."""
+    return i18n.tn(_COUNT_KEYS.get(severity, "count.errors"), n, lang)
+
+
+def is_derived(p: "Problem") -> bool:
+    """True for a problem that only follows from another one (see ``caused_by``)."""
+    return bool(p.caused_by)
 
 
 def count_by_severity(problems) -> dict[str, int]:

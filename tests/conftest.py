@@ -1,5 +1,10 @@
-"""Shared fixtures: where ../shared is, a marker-based skip for LibreOffice, tools the
-suite needs (a skip on a developer machine, a failure in CI), and ``--update-golden``."""
+"""Shared fixtures: where the shared reference data is, a marker-based skip for
+LibreOffice, tools the suite needs (a skip on a developer machine, a failure in CI), and
+``--update-golden``.
+
+The real workbook is never committed.  Tests that need it look in ``$LKETOOL_SHARED``
+(the folder that holds ``lke-data/``, or ``lke-data`` itself) and then in ``../shared``
+beside the checkout; without it they skip and say how to enable them."""
 from __future__ import annotations
 
 import os
@@ -10,9 +15,37 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
-MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
+
+
+def _lke_data() -> Path:
+    """The first of $LKETOOL_SHARED (holding lke-data/, or lke-data itself) and
+    ../shared/lke-data that holds the data."""
+    candidates = []
+    env = os.environ.get("LKETOOL_SHARED")
+    if env:
+        p = Path(env).expanduser()
+        candidates += [p / "lke-data", p]
+    candidates.append(ROOT.parent / "shared" / "lke-data")
+    for c in candidates:
+        if (c / "axxpxmd_zona_integritas").is_dir():
+            return c
+    return candidates[0]
+
+
+LKE_DATA = _lke_data()
+SHARED = LKE_DATA.parent
+REAL_WORKBOOK = LKE_DATA / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
+MASTER_JSON = LKE_DATA / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
+STRUCTURE_DUMP = LKE_DATA / "axxpxmd_zona_integritas" / "form_kuesioner.structure.txt"
+SKIP_REASON = (f"real LKE data not found at {LKE_DATA}: set LKETOOL_SHARED to the folder holding lke-data/ "
+               "(or place it at ../shared beside the checkout) to run these tests")
+
+
+def need_shared(path: Path) -> Path:
+    """``path`` under the shared data, or skip the test saying how to enable it."""
+    if not path.is_file():
+        pytest.skip(SKIP_REASON)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -24,16 +57,12 @@ def _indonesian_by_default(monkeypatch):
 
 @pytest.fixture
 def real_workbook() -> Path:
-    if not REAL_WORKBOOK.is_file():
-        pytest.skip("../shared/lke-data is not present")
-    return REAL_WORKBOOK
+    return need_shared(REAL_WORKBOOK)
 
 
 @pytest.fixture
 def master_json() -> Path:
-    if not MASTER_JSON.is_file():
-        pytest.skip("../shared/lke-data is not present")
-    return MASTER_JSON
+    return need_shared(MASTER_JSON)
 
 
 def pytest_collection_modifyitems(config, items):

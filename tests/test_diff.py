@@ -155,9 +155,10 @@ def test_json_and_csv_output(versions):
     total = next(s for s in data["scores"] if s["key"] == "total")
     assert total["old"] > total["new"]
 
-    r = CliRunner().invoke(main, ["diff", str(versions["v1"]), str(versions["v2"]), "--format", "csv"])
+    r = CliRunner().invoke(main, ["diff", str(versions["v1"]), str(versions["v2"]), "--format", "csv",
+                                  "--lang", "en"])
     assert r.exit_code == 1
-    rows = list(csv.DictReader(io.StringIO(r.output)))
+    rows = [{k.lower(): v for k, v in x.items()} for x in csv.DictReader(io.StringIO(r.output))]
     changes = [x for x in rows if x["kind"] == "change"]
     assert len(changes) == 6 and all(x["cell"].startswith(f"{SHEET}!") for x in changes)
     assert {x["item"] for x in rows if x["kind"] == "verdict"} == {"wbk", "wbbm"}

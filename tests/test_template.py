@@ -11,8 +11,7 @@ from lketool.rubric import load_rubric
 from lketool.template import STD_ANSWER_MAP, portalrb_rows, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-DUMP = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.structure.txt"
+from conftest import SKIP_REASON, STRUCTURE_DUMP as DUMP  # noqa: E402  ($LKETOOL_SHARED or ../shared)
 COMMITTED = {"lampiran-iii": ROOT / "templates_xlsx" / "lke-zi-lampiran-iii.xlsx",
              "portalrb-2026": ROOT / "templates_xlsx" / "lke-zi-portalrb-2026.xlsx"}
 RUBRIC = load_rubric()
@@ -52,7 +51,7 @@ def test_cli_rejects_non_xlsx(tmp_path):
 
 def test_std_answer_map_is_the_official_formula_verbatim():
     if not DUMP.is_file():
-        pytest.skip("../shared/lke-data is not present")
+        pytest.skip(SKIP_REASON)
     text = DUMP.read_text(encoding="utf-8")
     official = text.split("STD_ANSWER_MAP formula (verbatim, from 'LKE ZI'!L9):", 1)[1].strip().splitlines()[0]
     assert "=" + STD_ANSWER_MAP.format(r=9) == official

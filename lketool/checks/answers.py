@@ -67,7 +67,7 @@ def normalise(ctx) -> list[Problem]:
         opts = rubric.options(item.type)
         raw = e.raw
         if blank(raw):
-            out.append(ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text[:90]))
+            out.append(ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text))
             continue
         key = choice_key(opts, raw)
         if key is None:
@@ -139,7 +139,7 @@ def _typed_pct(ctx, e, item) -> None:
 def _survey(ctx, e, item) -> list[Problem]:
     raw = e.raw
     if blank(raw):
-        return [ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text[:90])]
+        return [ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text)]
     num, was_text = parse_number(raw)
     out = []
     if num is None:
@@ -165,7 +165,7 @@ def _count(ctx, e, inp) -> list[Problem]:
         return []
     raw = e.raw
     if blank(raw):
-        return [ctx.problem("answer-missing", e.row, e.answer_col, inp.id, text=inp.text[:90])]
+        return [ctx.problem("answer-missing", e.row, e.answer_col, inp.id, text=inp.text)]
     num, was_text = parse_number(raw)
     if num is None:
         return [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=_show(raw),

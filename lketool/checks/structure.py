@@ -11,9 +11,9 @@ def check(ctx) -> list[Problem]:
     for u in ctx.mapped.unmapped:
         if u.rubric_id:
             out.append(ctx.problem("item-unmapped", item=u.rubric_id,
-                                   detail=Msg("check.item-not-on-sheet", item=u.rubric_id, text=u.text[:80])))
+                                   detail=Msg("check.item-not-on-sheet", item=u.rubric_id, text=u.text)))
         else:
             col = ctx.mapped.columns.get("answer")
             out.append(ctx.problem("item-unmapped", row=u.row, col=col, severity="warning",
-                                   detail=Msg("check.row-not-in-rubric", row=u.row, text=u.text[:80])))
+                                   detail=Msg("check.row-not-in-rubric", row=u.row, text=u.text)))
     return out

@@ -12,6 +12,9 @@ from lketool.commands import _common as c
 @c.PATHS
 @c.LANG
 @c.FORMAT
+@c.OUTPUT
+@c.QUIET
+@c.UNIT
 @c.STRICT
 @c.PER_HALF
 @c.verdict_options
@@ -22,18 +25,26 @@ from lketool.commands import _common as c
               metavar="FOLDER", help="Tulis salinan bertanda setiap berkas masukan ke FOLDER (NAMA-diperiksa.xlsx).")
 @click.option("--online", is_flag=True, help="Buka juga setiap tautan bukti dukung (butuh internet).")
 @click.option("--allow-private", is_flag=True, hidden=True, help="Izinkan tautan ke alamat lokal/privat (uji).")
-def command(paths, lang, fmt, strict, per_half, edition, annotate, annotate_dir, online, allow_private):
+def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, annotate, annotate_dir, online,
+            allow_private):
     """Periksa LKE: jawaban tidak sah atau kosong, bukti dukung, rumus yang ditimpa,
     nilai workbook yang berbeda dari hitung ulang. Setiap temuan disebut dengan sheet
-    dan selnya.
+    dan selnya; nilai yang hanya mengikuti temuan lain (nilai turunan) dikelompokkan
+    di bawah masalah pokoknya.
 
     PATHS: berkas .xlsx atau folder (dibaca berulang ke subfolder).
 
     Kode keluar: 0 tidak ada kesalahan, 1 ada kesalahan, 2 berkas tidak terbaca."""
-    results = c.load_results(paths, edition, strict, per_half)
+    results = c.load_results(paths, edition, strict, per_half, unit)
     if online:
-        from lketool.online import add_link_problems
-        add_link_problems(results, allow_private=allow_private)
+        from lketool.links.summary import Progress, offline_message
+        from lketool.online import add_link_problems, collect_links
+
+        total = len({link for r in results for link, *_ in collect_links(r)})
+        checked = add_link_problems(results, allow_private=allow_private,
+                                    progress=None if quiet else Progress(total, lang))
+        if checked.offline:  # one line, not a DNS failure per link
+            click.echo(offline_message(checked.values(), lang), err=True)
     failed = False
     if annotate is not None:
         if len(results) != 1:
@@ -43,7 +54,7 @@ def command(paths, lang, fmt, strict, per_half, edition, annotate, annotate_dir,
     if annotate_dir is not None:
         failed = _annotate_many(results, annotate_dir, lang) or failed
     try:
-        c.output_and_exit(results, fmt, lang, scores=False)
+        c.output_and_exit(results, fmt, lang, scores=False, output=output, quiet=quiet)
     except SystemExit:
         if failed:  # an annotated copy could not be written: exit 2, after the check results
             raise SystemExit(2) from None

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from lketool.commands import _common as _c
+
 _FORMATS = ("docx", "html", "pdf")
 
 
@@ -97,8 +99,7 @@ class _Progress:
 @click.option("--date", "report_date", default=None, metavar="TTTT-BB-HH",
               help="Tanggal yang dicantumkan di laporan (bawaan: hari ini).")
 @click.option("--overwrite", is_flag=True, help="Timpa laporan yang sudah ada.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Jumlah proses paralel.")
+@_c.JOBS
 @click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
 @click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
 @click.option("--unit", "unit", default=None, metavar="NAMA",
@@ -156,7 +157,7 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
-                         overwrite=overwrite, jobs=jobs, strict=strict, per_half=per_half, letter=letter,
+                         overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
                          kop=kop_bytes, unit=unit, units=units, rubric=edition)
     try:
         with _Progress(quiet) as progress:

@@ -50,6 +50,9 @@ class Entry:
     note: str = ""
     tpi_note: str = ""
     evidence: list[EvidenceCell] = field(default_factory=list)
+    # Cells of a description column (a narrative list of the documents, next to the
+    # column of links): kept as a note, never checked as evidence.
+    descriptions: list[EvidenceCell] = field(default_factory=list)
     score_col: int | None = None
     cached_score: Any = None
     score_formula: Formula | None = None

@@ -5,7 +5,9 @@ a missing title row and edited labels still map.
 Columns come from the header row labels (``Bobot``, ``Penjelasan``, ``Pilihan Jawaban``,
 ``Jawaban``, ``Nilai``, ``%``, ``Catatan``); without a header row they are inferred from
 the column holding the answer types.  Columns right of ``Catatan`` (often without any
-header) and columns headed bukti/link/eviden are read as evidence."""
+header) and columns headed bukti/link/eviden are read as evidence: a column where most
+filled cells are links (or paths) is an evidence column; a column of narrative text next
+to it describes the documents and is kept as ``Entry.descriptions``, not checked."""
 from __future__ import annotations
 
 import re
@@ -407,6 +409,11 @@ def _fill_entry(grid: SheetGrid, e: Entry, cols, link_cols: dict[int, bool]) -> 
         if href and href not in links:
             links.append(href)
         seen.add(c)
+        if not is_link and not links:
+            # a narrative column ("SK Kepala OPD ...; Daftar hadir") describes what the
+            # link column holds: a note, not a malformed link
+            e.descriptions.append(EvidenceCell(e.row, c, text, [], False))
+            continue
         e.evidence.append(EvidenceCell(e.row, c, text, links, is_link))
     # a hyperlink placed on any other cell of the row (e.g. on the note) is evidence too
     for (r, c), href in grid.hyperlinks.items():
