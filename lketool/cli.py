@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "links": ("links", "Periksa apakah tautan bukti dukung bisa dibuka."),
     "export-portalrb": ("export_portalrb", "Ekspor jawaban ke format integrasi PortalRB 2026."),
     "diff": ("diff", "Bandingkan dua versi LKE satu unit."),
+    "serve": ("serve", "Sajikan halaman LKE (periksa di peramban) di 127.0.0.1."),
 }
 
 
