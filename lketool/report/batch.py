@@ -116,8 +116,7 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
 
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
                             recommendations=options["recommendations"], letter=options["letter"],
-                            kop=options["kop"], unit_name=options["unit"] or unit_for(path, options["units"]),
-                            chart_png=options["word"])
+                            kop=options["kop"], unit_name=options["unit"] or unit_for(path, options["units"]))
         ctx["_meta"] = {"total": res.scores.total, "wbk": bool(res.eligibility["wbk"]["eligible"]),
                         "wbbm": bool(res.eligibility["wbbm"]["eligible"]),
                         "errors": res.counts.get("error", 0), "warnings": res.counts.get("warning", 0)}
@@ -191,8 +190,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     day = opts.report_date or _dt.date.today()
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
-                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units),
-                   "word": "docx" in formats or "pdf" in formats}
+                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units)}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):
@@ -336,8 +334,7 @@ def _write_summary(contexts, outcomes, formats, pdf_ok, outdir, staging, templat
     # not (re)written; failures are the workbooks that could not be read or scored.
     ctxs = [c for c in contexts if c is not None]
     failures = [{"file": x.source_file, "error": x.error} for x, c in zip(outcomes, contexts) if c is None]
-    ctx = build_summary_context(ctxs, failures, instansi=opts.instansi, report_date=day,
-                                chart_png="docx" in formats or "pdf" in formats)
+    ctx = build_summary_context(ctxs, failures, instansi=opts.instansi, report_date=day)
     targets = _targets(SUMMARY_KEY, formats, pdf_ok, outdir, staging)
     existing = [Path(p).name for f, p in targets.items() if Path(p).parent == outdir and Path(p).exists()]
     if "pdf" in formats and pdf_ok and (outdir / f"{SUMMARY_KEY}.pdf").exists():

@@ -191,6 +191,18 @@ def render_png(bars: list[Bar], thresholds: list[tuple[str, float]], dpi: int = 
     return buf.getvalue()
 
 
+def chart_data(bars: list[Bar], thresholds: list[tuple[str, float]]) -> dict:
+    """The chart as plain data for a report context (picklable, no matplotlib):
+    ``{"bars": [[label, share, tpi share or None], ...], "batas": [[name, minimum], ...]}``."""
+    return {"bars": [[b.label, b.value, b.tpi] for b in bars], "batas": [[n, m] for n, m in thresholds]}
+
+
+def png_from_data(data: dict, dpi: int = PNG_DPI) -> bytes:
+    """:func:`render_png` of a context's ``grafik`` (see :func:`chart_data`)."""
+    return render_png([Bar(str(lb), float(v), None if t is None else float(t)) for lb, v, t in data["bars"]],
+                      [(str(n), float(m)) for n, m in data["batas"]], dpi=dpi)
+
+
 def area_bars(areas: list[dict]) -> list[Bar]:
     """Bars from the context's ``areas`` rows (``id``, ``name``, ``share``, ``tpi_share``)."""
     return [Bar(SHORT_NAMES.get(a["id"], a["name"]), a["share"], a.get("tpi_share")) for a in areas]

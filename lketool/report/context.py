@@ -34,7 +34,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
                   recommendations: Mapping[str, str] | None = None, strong_from: float = STRONG_FROM,
                   weak_below: float = WEAK_BELOW, chart: bool = True, unit_name: str | None = None,
                   letter: Mapping[str, Any] | None = None, kop: bytes | None = None,
-                  chart_png: bool = True) -> dict[str, Any]:
+                  chart_png: bool = False) -> dict[str, Any]:
     """The template context of one unit's report (see ``docs/report.md`` for every key).
 
     ``result`` is a :class:`lketool.api.FileResult` with scores (a file that could not be
@@ -46,8 +46,9 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
     ``unit_name`` replaces the unit name read from the workbook (``--unit``/``--units``);
     ``letter`` fills the letter parts (keys of :data:`LETTER_FIELDS`; a missing one stays
     visibly blank for hand filling); ``kop`` is the letterhead image (PNG/JPEG bytes).
-    ``chart_png=False`` skips the PNG chart (only Word needs it; it costs a matplotlib
-    drawing, the HTML report uses the SVG)."""
+    The PNG chart for Word is drawn by :func:`lketool.report.render_docx.render_docx` from
+    ``grafik`` (so building a context, and an HTML report, never imports matplotlib);
+    ``chart_png=True`` draws it here into ``grafik_png``."""
     if result.error is not None or result.scores is None:
         raise ValueError(f"{result.file}: tidak ada nilai untuk dilaporkan"
                          + (f" ({result.error.message('id')})" if result.error else ""))
@@ -113,6 +114,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         "tpi_selisih": _tpi_differences(result),
         "grafik_svg": "",
         "grafik_png": b"",
+        "grafik": None,
     }
     if chart:
         from markupsafe import Markup
@@ -124,6 +126,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         thr = [("WBK", thresholds["wbk"]), ("WBBM", thresholds["wbbm"])]
         # The SVG is built here from escaped parts, so it is safe to mark as such.
         ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, f"Profil capaian per area - {unit}"))
+        ctx["grafik"] = ch.chart_data(bars, thr)
         if chart_png:
             ctx["grafik_png"] = ch.render_png(bars, thr)
     return ctx

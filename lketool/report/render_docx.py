@@ -106,7 +106,8 @@ def image_width(data: bytes, max_width_mm: float, max_height_mm: float) -> float
 def render_docx(context: Mapping[str, Any], out: str | Path, template: str | Path | None = None) -> Path:
     """Write the Word report of ``context`` to ``out`` atomically; returns ``out``.
 
-    ``grafik_png`` (PNG bytes) is put in as an inline image, ``kop`` (the letterhead
+    ``grafik_png`` (PNG bytes; drawn from ``grafik`` when empty) is put in as an inline
+    image, ``kop`` (the letterhead
     image, PNG/JPEG bytes) too; any other key is used as is.  The template file is read,
     patched and compiled once per process, whatever the number of reports."""
     from docx.shared import Mm
@@ -120,6 +121,10 @@ def render_docx(context: Mapping[str, Any], out: str | Path, template: str | Pat
     images = ("grafik_png", "kop")
     ctx = xml_safe({k: v for k, v in context.items() if k not in images})
     png = context.get("grafik_png")
+    if not png and context.get("grafik"):  # drawn here, on the Word path only
+        from lketool.report.chart import png_from_data
+
+        png = png_from_data(context["grafik"])
     ctx["grafik_png"] = InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) if png else ""
     kop = context.get("kop")
     ctx["kop"] = (InlineImage(tpl, io.BytesIO(kop), width=Mm(image_width(kop, KOP_WIDTH_MM, KOP_HEIGHT_MM)))
