@@ -309,6 +309,7 @@ def verdict_for(result, lang: str = "id") -> dict[str, Any] | None:
             elif c["met"] is None:
                 lines.append("    - " + W["blocked"].format(label=_label(c, lang),
                                                           reasons="; ".join(_reason(b, lang) for b in c["blocked_by"])))
+        out.setdefault("predicates", []).append(key)
         out[key] = {"status": status, "eligible": e["eligible"], "provisional": provisional,
                     "conditional": bool(e.get("conditional")), "text": text,
                     "missed": list(e["missed"]), "blocking": list(e["blocking"]),
@@ -369,3 +370,70 @@ def _missed_line(c: Mapping, lang: str) -> str:
         minimum = show.minimum(c["minimum"], lang)
         gap = show.difference(c["gap"], 2, lang)
     return words(lang)["missed"].format(label=_label(c, lang), value=value, minimum=minimum, gap=gap)
+
+
+# ---------------------------------------------------------------- documents
+
+def headline(verdict: Mapping[str, Any]) -> str:
+    """One line for a subject, a mail or a table cell: ``Menuju WBK: MEMENUHI; Menuju WBBM: …``
+    (the same texts as the terminal)."""
+    return "; ".join(verdict[k]["text"] for k in verdict.get("predicates", ("wbk", "wbbm")) if k in verdict)
+
+
+def criterion_word(met: bool | None, lang: str | None = None) -> str:
+    """Terpenuhi / Tidak terpenuhi / Tidak dapat ditentukan for one criterion."""
+    key = "criterion.met" if met is True else "criterion.not-met" if met is False else "criterion.undetermined"
+    return words(lang)[key]
+
+
+def sentences(result, lang: str | None = None) -> list[str]:
+    """The verdict as sentences for a letter (no command-line hints): basis and reading, each
+    predicate with what it missed or could not decide, the provisional note, the conditions the
+    LKE cannot show, the self-assessment beside a TPI verdict, and the errors note."""
+    v = verdict_for(result, _lang(lang))
+    if v is None:
+        return []
+    lang = _lang(lang)
+    W = words(lang)
+    elig = result.tpi_eligibility if v["basis"] == "tpi" else result.eligibility
+    out = [_sentence(v["lines"][0])]
+    for key, e in elig.items():
+        parts = [v[key]["text"]]
+        missed = [_label(c, lang) for c in e["criteria"] if c["met"] is False]
+        if e.get("prerequisite") and e["prerequisite"]["declared"] is False:
+            missed.append(_label(e["prerequisite"], lang))
+        blocked = [_label(c, lang) for c in e["criteria"] if c["met"] is None]
+        if missed:
+            parts.append(W["missed.doc"].format(items=", ".join(missed)))
+        if blocked:
+            parts.append(W["blocking.doc"].format(items=", ".join(blocked)))
+        out.append(_sentence("; ".join(parts)))
+    if v["provisional"]:
+        scores = result.tpi_scores if v["basis"] == "tpi" else result.scores
+        strict_elig = result.tpi_strict_eligibility if v["basis"] == "tpi" else result.strict_eligibility
+        strict_words = ", ".join(f"{_label(e, lang)} {word(e['status'], lang)}" for e in strict_elig.values())
+        out.append(_sentence(W[f"provisional.{v['basis']}"].format(n=scores.expected - scores.answered) + "; "
+                             + W["strict.doc"].format(verdicts=strict_words)))
+    if v["departures"]:
+        out.append(_sentence(W["departures"].format(items="; ".join(W[f"dep.{d['rule']}"].format(item=d["item"])
+                                                                    for d in v["departures"]))))
+    if v["basis"] == "tpi":
+        out.append(_sentence(W["self"].format(verdicts=", ".join(
+            f"{_label(e, lang)} {word(e['status'], lang)}" for e in result.eligibility.values()))))
+    if result.layout == PORTALRB_2026:
+        out.append(_sentence(W["portalrb.116"]))
+    if v["errors"]:
+        out.append(_sentence(W["errors.doc"].format(n=v["errors"])))
+    first = next(iter(elig.values()))
+    pending = [_label(n, lang) for n in first["not_checked"] if not n["declared"]]
+    done = [_label(n, lang) for n in first["not_checked"] if n["declared"]]
+    if pending:
+        out.append(_sentence(W["not_checked.doc"].format(items="; ".join(pending))))
+    if done:
+        out.append(_sentence(W["declared.doc"].format(items="; ".join(done))))
+    return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(".") else text + "."

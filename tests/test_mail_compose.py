@@ -37,7 +37,7 @@ def render_for(tmp_path: Path, unit: str, **kw):
 
 def test_templates_render_indonesian_verdict_and_counts(tmp_path: Path) -> None:
     rendered, _ = render_for(tmp_path, "Dinas Contoh", total=85.12, wbk=True, errors=3, warnings=5)
-    assert rendered.subject == "Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Memenuhi syarat untuk diusulkan WBK)"
+    assert rendered.subject == "Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Menuju WBK: MEMENUHI; Menuju WBBM: BELUM MEMENUHI)"
     assert "Yth. Ibu Kepala," in rendered.text
     assert "85,12" in rendered.text and "Temuan kesalahan : 3" in rendered.text
     assert "Peringatan       : 5" in rendered.text and "u.pdf" in rendered.text
@@ -70,8 +70,13 @@ def test_missing_template_folder_is_a_config_error(tmp_path: Path) -> None:
 def test_verdict_and_number_format() -> None:
     from lketool.mailer import ReportEntry
 
-    assert verdict_text(ReportEntry("A", "a", wbk_eligible=True, wbbm_eligible=True)).endswith("WBBM")
-    assert verdict_text(ReportEntry("A", "a")).startswith("Belum")
+    # the manifest's verdict line (written by lketool report from lketool.verdict) is used as it is
+    line = "Menuju WBK: MEMENUHI (SEMENTARA); Menuju WBBM: BELUM MEMENUHI (SEMENTARA)"
+    assert verdict_text(ReportEntry("A", "a", verdict=line)) == line
+    # an older manifest with only the flags is worded by the same module
+    assert verdict_text(ReportEntry("A", "a", wbk_eligible=True, wbbm_eligible=True)) == \
+        "Menuju WBK: MEMENUHI; Menuju WBBM: MEMENUHI"
+    assert verdict_text(ReportEntry("A", "a")) == "Menuju WBK: BELUM MEMENUHI; Menuju WBBM: BELUM MEMENUHI"
     assert format_number(1234.5) == "1.234,50"
     assert format_number(None) == "-"
     assert format_date("2026-11-21T10:00:00") == "21 November 2026 pukul 10.00"

@@ -59,10 +59,10 @@ def test_dry_run_writes_parseable_eml_and_sends_nothing(outdir: Path, recipients
     assert msg["From"] == "Tim ZI <zi@instansi.go.id>"
     assert msg["To"] == "a@dinas.go.id, b@dinas.go.id"
     assert msg["Cc"] == "inspektorat@x.go.id"
-    assert msg["Subject"] == "Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Memenuhi syarat untuk diusulkan WBK)"
+    assert msg["Subject"] == "Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Menuju WBK: MEMENUHI; Menuju WBBM: BELUM MEMENUHI)"
     text = msg.get_body(("plain",)).get_content()
     assert "Yth. Kepala Dinas," in text and "85,12" in text and "Temuan kesalahan : 3" in text
-    assert "Memenuhi syarat untuk diusulkan WBK" in msg.get_body(("html",)).get_content()
+    assert "Menuju WBK: MEMENUHI; Menuju WBBM: BELUM MEMENUHI" in msg.get_body(("html",)).get_content()
     assert attachments_of(msg) == {
         "dinas-contoh.docx": attachment_bytes("dinas-contoh.docx"),
         "dinas-contoh.pdf": attachment_bytes("dinas-contoh.pdf"),

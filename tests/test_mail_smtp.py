@@ -56,7 +56,7 @@ def test_plain_send_delivers_recipients_subject_body_attachments(tmp_path: Path)
 
         by_subject = {str(m.message["Subject"]): m for m in handler.received}
         assert len(handler.received) == 2
-        dinas = by_subject["Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Memenuhi syarat untuk diusulkan WBK)"]
+        dinas = by_subject["Hasil Evaluasi LKE Zona Integritas - Dinas Contoh (Menuju WBK: MEMENUHI; Menuju WBBM: BELUM MEMENUHI)"]
         assert sorted(dinas.rcpt_tos) == ["a@dinas.go.id", "b@dinas.go.id", "c@x.go.id"]
         assert dinas.mail_from == "zi@instansi.go.id"
         msg = dinas.message

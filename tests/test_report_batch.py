@@ -49,11 +49,15 @@ def test_reports_manifest_and_failures(inputs, tmp_path):
     assert by_file["nasty.xlsx"]["unit"] == NASTY_UNIT
     for name, r in by_file.items():
         res = check_file(inputs / name)
-        assert set(r) == {"unit", "source_file", "key", "total", "wbk_eligible", "wbbm_eligible", "errors",
+        assert set(r) == {"unit", "source_file", "key", "total", "wbk_eligible", "wbbm_eligible", "verdict", "errors",
                           "warnings", "outputs"}
-        assert r["total"] == res.scores.total
-        assert r["wbk_eligible"] is res.eligibility["wbk"]["eligible"]
-        assert r["wbbm_eligible"] is res.eligibility["wbbm"]["eligible"]
+        assert r["total"] == (res.tpi_scores or res.scores).total  # the basis of the verdict
+        from lketool.verdict import MET, headline, verdict_for
+
+        v = verdict_for(res, "id")
+        assert r["verdict"] == headline(v)  # the same words as lketool score, for the mail
+        assert r["wbk_eligible"] is (v["wbk"]["status"] == MET)
+        assert r["wbbm_eligible"] is (v["wbbm"]["status"] == MET)
         assert (r["errors"], r["warnings"]) == (res.counts["error"], res.counts["warning"])
         assert r["outputs"] == {"docx": f"{r['key']}.docx", "html": f"{r['key']}.html"}
         for f in r["outputs"].values():

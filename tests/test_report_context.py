@@ -66,9 +66,12 @@ def test_area_paragraph_names_strong_and_weak_indicators_from_the_shares(results
                 assert "lemah" not in text
             share = res.scores.area(area["id"]) / RUBRIC.area_weight(area["id"])
             assert f"dari bobot {RUBRIC.area_weight(area['id']):.2f}".replace(".", ",") + f" ({pct1(share)})," in text
-            verdict = ("memenuhi batas minimal per area untuk WBK (60%) dan WBBM" if share >= 0.75 else
-                       "tetapi belum untuk WBBM" if share >= 0.6 else "belum memenuhi batas minimal per area untuk WBK")
-            assert verdict in text, (name, area["id"])
+            # met or not is the verdict's exact criterion for the area (never a float compare in the report)
+            met = {k: next(c["met"] for c in res.eligibility[k]["criteria"] if c["id"] == f"area:{area['id']}")
+                   for k in ("wbk", "wbbm")}
+            word = {True: "terpenuhi", False: "tidak terpenuhi", None: "tidak dapat ditentukan"}
+            assert (f"Batas minimal per area untuk WBK (60%): {word[met['wbk']]}; "
+                    f"untuk WBBM (75%): {word[met['wbbm']]}.") in text, (name, area["id"])
             answered = sum(r["answered"] for r in inds)
             expected = sum(r["expected"] for r in inds)
             if answered == expected:
@@ -82,7 +85,7 @@ def test_area_paragraph_names_strong_and_weak_indicators_from_the_shares(results
 def test_weak_area_story_differs_from_good_one(contexts):
     good = {a["id"]: a["narasi"] for a in contexts["good"]["areas"]}
     weak = {a["id"]: a["narasi"] for a in contexts["weak"]["areas"]}
-    assert "belum memenuhi batas minimal per area untuk WBK" in weak["SDM"]
+    assert "Batas minimal per area untuk WBK (60%): tidak terpenuhi" in weak["SDM"]
     assert "Indikator yang lemah" in weak["PW"]
     assert "Indikator yang lemah" not in good["PW"]
     assert good["PW"] != weak["PW"]

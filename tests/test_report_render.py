@@ -24,7 +24,16 @@ LAST_HEADING = "Lampiran: Capaian per Indikator"
 DOCX_HEADINGS = ["I. Kesimpulan", "II. Nilai LKE", "III. Pemenuhan Syarat Predikat", "IV. Profil Capaian per Area",
                  "V. Jawaban Tanpa Bukti Dukung", "VI. Temuan Pemeriksaan LKE", "VII. Rekomendasi"]
 DOCX_LAST = ["Capaian per Indikator", "Lampiran: Catatan Teknis Pemeriksaan"]
-STATUS = {True: "Memenuhi syarat", False: "Belum memenuhi syarat"}
+def status_words(res):
+    """The verdict words lketool.verdict gives each predicate (what `lketool score` prints)."""
+    from lketool.verdict import verdict_for
+
+    v = verdict_for(res, "id")
+    return {k: v[k]["text"].split(": ", 1)[1] for k in ("wbk", "wbbm")}
+
+
+def head_elig(res):
+    return res.tpi_eligibility if res.tpi_eligibility is not None else res.eligibility
 
 
 two_dp = half_up
@@ -112,19 +121,21 @@ def test_docx_verdict_and_every_criterion_equal_check_file(cases):
     for name, (res, ctx, docx_path, _) in cases.items():
         (summary,) = docx_tables_after(docx_path, "I. Kesimpulan")
         got = {r[0]: r[1] for r in summary[1:]}
-        assert got == {res.eligibility[k]["label"]: STATUS[res.eligibility[k]["eligible"]] for k in ("wbk", "wbbm")}
+        words = status_words(res)
+        assert got == {head_elig(res)[k]["label"]: words[k] for k in ("wbk", "wbbm")}
         tables = docx_tables_after(docx_path, "III. Pemenuhan Syarat Predikat")
         assert len(tables) == 2
         for key, table in zip(("wbk", "wbbm"), tables):
-            crits = res.eligibility[key]["criteria"]
+            crits = head_elig(res)[key]["criteria"]
             assert len(table) - 1 == len(crits), name
             for row, c in zip(table[1:], crits):
-                assert row[3] == ("Terpenuhi" if c["met"] else "Tidak terpenuhi"), (name, key, c["id"])
+                assert row[3] == {True: "Terpenuhi", False: "Tidak terpenuhi", None: "Tidak dapat ditentukan"}[
+                    c["met"]], (name, key, c["id"])
                 if c["unit"] == "points":
                     assert row[1] == two_dp(c["value"])
                     assert row[2] == two_dp(c["minimum"])
                 gap = abs(c["gap"]) * (100 if c["unit"] == "share" else 1)
-                word = "kurang" if not c["met"] else "lebih" if c["gap"] > 0 else "tepat"
+                word = "kurang" if c["met"] is False else "lebih" if c["gap"] > 0 else "tepat"
                 assert row[4].startswith(word), (name, row)
                 if word != "tepat":
                     assert two_dp(gap, "0.1" if c["unit"] == "share" else "0.01") in row[4]
@@ -190,13 +201,15 @@ def test_html_headings_score_table_and_verdict_equal_check_file(cases):
             assert row[2] == _match_row(row[0], want), (name, row)
         assert len(score) - 1 == len(want)
         h3 = [t for h, t in doc.headings if h == "h3"]
+        words = status_words(res)
         for k in ("wbk", "wbbm"):
-            e = res.eligibility[k]
-            assert f"{e['label']}: {STATUS[e['eligible']]}" in h3, name
+            e = head_elig(res)[k]
+            assert f"{e['label']}: {words[k]}" in h3, name
         crit_tables = [t for t in doc.tables if t and t[0][:2] == ["Syarat", "Nilai"]]
         for key, table in zip(("wbk", "wbbm"), crit_tables):
             assert [r[3] for r in table[1:]] == [
-                "Terpenuhi" if c["met"] else "Tidak terpenuhi" for c in res.eligibility[key]["criteria"]]
+                {True: "Terpenuhi", False: "Tidak terpenuhi", None: "Tidak dapat ditentukan"}[c["met"]]
+                for c in head_elig(res)[key]["criteria"]]
 
 
 def test_html_escapes_workbook_text_and_is_self_contained(cases):

@@ -266,6 +266,10 @@ def build_report(path: Path) -> Path:
     _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.bobot|angka }}",
                                     "{{ r.nilai|angka }}", "{{ r.persen|persen }}"])
     _finish(t)
+    _tag(doc, "{%p if dasar_kelayakan == 'tpi' %}")
+    _para(doc, "Nilai pada tabel ini menurut jawaban unit (penilaian mandiri). Kelayakan pada bagian I dan III "
+               "dinilai atas dasar jawaban TPI; perbandingan keduanya ada pada bagian VIII.")
+    _tag(doc, "{%p endif %}")
 
     doc.add_heading("III. Pemenuhan Syarat Predikat", 1)
     _tag(doc, "{%p for v in predikat %}")
@@ -329,7 +333,7 @@ def build_report(path: Path) -> Path:
     doc.add_heading("VIII. Perbandingan dengan Penilaian TPI", 1)
     _para(doc, "Nilai total menurut jawaban TPI adalah {{ tpi_nilai.total|angka }}, sedangkan menurut jawaban unit "
                "{{ nilai.total|angka }}, dengan selisih {{ (tpi_nilai.total - nilai.total)|selisih }}. "
-               "{% for v in tpi_predikat %}{{ v.label }} menurut TPI: {{ v.status|lower }}. {% endfor %}")
+               "{% for v in tpi_predikat %}{{ v.label }} menurut TPI: {{ v.status }}. {% endfor %}")
     t = _table(doc, ["Komponen", "Nilai unit", "Nilai TPI"], [10.5, 3.0, 3.0], numeric={1, 2})
     _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.nilai|angka }}",
                                     "{{ r.tpi|angka }}"])
@@ -440,8 +444,8 @@ def build_summary(path: Path) -> Path:
     t = _table(doc, ["Uraian", "Jumlah"], [9.0, 3.0], numeric={1})
     _row(t, ["Berkas LKE diproses", "{{ jumlah_berkas }}"])
     _row(t, ["Unit yang dilaporkan", "{{ jumlah_unit }}"])
-    _row(t, ["Memenuhi syarat Menuju WBK", "{{ jumlah_wbk }}"])
-    _row(t, ["Memenuhi syarat Menuju WBBM", "{{ jumlah_wbbm }}"])
+    _row(t, ["Menuju WBK: {{ kata_memenuhi }}", "{{ jumlah_wbk }}"])
+    _row(t, ["Menuju WBBM: {{ kata_memenuhi }}", "{{ jumlah_wbbm }}"])
     _row(t, ["Berkas gagal diproses", "{{ jumlah_gagal }}"])
     _finish(t)
 
@@ -450,8 +454,8 @@ def build_summary(path: Path) -> Path:
                [0.9, 4.8, 1.6, 2.6, 1.5, 1.4, 1.7, 2.3], numeric={0, 2, 3, 4, 7})
     _loop_rows(t, "for u in units", ["{{ u.no }}", "{{ u.unit }}", "{{ u.total|angka }}",
                                      "{{ u.pengungkit|angka }}", "{{ u.hasil|angka }}",
-                                     _status_cell_tag("u.wbk") + "{{ u.wbk|ya_tidak }}",
-                                     _status_cell_tag("u.wbbm") + "{{ u.wbbm|ya_tidak }}",
+                                     _status_cell_tag("u.wbk") + "{{ u.wbk_teks }}",
+                                     _status_cell_tag("u.wbbm") + "{{ u.wbbm_teks }}",
                                      "{{ u.kesalahan }}"])
     _finish(t)
 

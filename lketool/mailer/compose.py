@@ -177,12 +177,15 @@ def format_date(value: str | None) -> str:
 
 
 def verdict_text(report: ReportEntry) -> str:
-    """Short Indonesian verdict shown in the subject/body."""
-    if report.wbbm_eligible:
-        return "Memenuhi syarat untuk diusulkan WBBM"
-    if report.wbk_eligible:
-        return "Memenuhi syarat untuk diusulkan WBK"
-    return "Belum memenuhi syarat untuk diusulkan WBK/WBBM"
+    """The verdict shown in the subject/body: the line ``lketool report`` wrote into the
+    manifest from :mod:`lketool.verdict` (the same words as ``lketool score``).  A manifest
+    from an older lketool has only the two flags: they are worded by the same module."""
+    if report.verdict:
+        return report.verdict
+    from lketool.verdict import MET, NOT_MET, word
+
+    return "; ".join(f"{label}: {word(MET if ok else NOT_MET, 'id')}"
+                     for label, ok in (("Menuju WBK", report.wbk_eligible), ("Menuju WBBM", report.wbbm_eligible)))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class ReportEntry:
     total: float | None = None
     wbk_eligible: bool = False
     wbbm_eligible: bool = False
+    verdict: str = ""  # the verdict line written by lketool report (lketool.verdict.headline)
     errors: int = 0
     warnings: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
@@ -107,6 +108,7 @@ def _report(item: Any, index: int, path: Path) -> ReportEntry:
         total=total,
         wbk_eligible=bool(item.get("wbk_eligible")),
         wbbm_eligible=bool(item.get("wbbm_eligible")),
+        verdict=str(item.get("verdict") or ""),
         errors=_int(item.get("errors")),
         warnings=_int(item.get("warnings")),
         outputs={str(k): str(v) for k, v in outputs.items() if v},

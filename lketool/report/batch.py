@@ -64,6 +64,7 @@ class ReportOutcome:
     total: float | None = None
     wbk_eligible: bool = False
     wbbm_eligible: bool = False
+    verdict: str = ""  # lketool.verdict.headline: the same words as lketool score
     errors: int = 0
     warnings: int = 0
 
@@ -73,7 +74,7 @@ class ReportOutcome:
 
     def manifest_entry(self) -> dict[str, Any]:
         return {"unit": self.unit, "source_file": self.source_file, "key": self.key, "total": self.total,
-                "wbk_eligible": self.wbk_eligible, "wbbm_eligible": self.wbbm_eligible,
+                "wbk_eligible": self.wbk_eligible, "wbbm_eligible": self.wbbm_eligible, "verdict": self.verdict,
                 "errors": self.errors, "warnings": self.warnings, "outputs": dict(self.outputs)}
 
 
@@ -117,8 +118,12 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
                             recommendations=options["recommendations"], letter=options["letter"],
                             kop=options["kop"], unit_name=options["unit"] or unit_for(path, options["units"]))
-        ctx["_meta"] = {"total": res.scores.total, "wbk": bool(res.eligibility["wbk"]["eligible"]),
-                        "wbbm": bool(res.eligibility["wbbm"]["eligible"]),
+        from lketool.verdict import MET, headline, verdict_for
+
+        v = verdict_for(res, "id")
+        basis_scores = res.tpi_scores if v["basis"] == "tpi" else res.scores
+        ctx["_meta"] = {"total": basis_scores.total, "wbk": v["wbk"]["status"] == MET,
+                        "wbbm": v["wbbm"]["status"] == MET, "verdict": headline(v),
                         "errors": res.counts.get("error", 0), "warnings": res.counts.get("warning", 0)}
         return "ok", ctx
     except Exception as exc:  # a batch reports every file; one crash must not stop it
@@ -215,6 +220,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
             o.unit = value["unit"]
             meta = value.pop("_meta")
             o.total, o.wbk_eligible, o.wbbm_eligible = meta["total"], meta["wbk"], meta["wbbm"]
+            o.verdict = meta["verdict"]
             o.errors, o.warnings = meta["errors"], meta["warnings"]
         else:
             outcomes[i].error = value

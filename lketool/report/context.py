@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from lketool import __version__
+from lketool.verdict import criterion_word, sentences, verdict_for, word
 from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
 from lketool import display as show
 from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
@@ -68,7 +69,11 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
     areas = _areas(result, leaf, thresholds, problems_by_item, strong_from, weak_below)
     no_evidence = _no_evidence(result)
     groups = _problem_groups(result)
-    verdicts = [_verdict(k, v, rb) for k, v in (result.eligibility or {}).items()]
+    # the headline verdict (the TPI's when the workbook carries TPI answers), worded by lketool.verdict
+    vt = verdict_for(result, "id") or {}
+    basis = vt.get("basis", "unit")
+    head_elig = (result.tpi_eligibility if basis == "tpi" else result.eligibility) or {}
+    verdicts = [_verdict(k, v, rb, vt.get(k)) for k, v in head_elig.items()]
     tpi_verdicts = [_verdict(k, v, rb) for k, v in (result.tpi_eligibility or {}).items()]
     weak = [r for r in leaf if r["share"] < weak_below]
     default_rec = recs.get("default") or DEFAULT_RECOMMENDATIONS
@@ -90,7 +95,8 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         "kelengkapan": {"dijawab": sc.answered, "diharapkan": sc.expected,
                         "persen": sc.answered / sc.expected if sc.expected else 0.0},
         "predikat": verdicts,
-        "kesimpulan": _conclusion(unit, sc, verdict_sentences(result)),
+        "kesimpulan": _conclusion(unit, result, basis, verdict_sentences(result)),
+        "dasar_kelayakan": basis,
         "surat": _letter(letter, unit, day),
         "pembukaan": _opening(unit, instansi),
         "penutup": CLOSING,
@@ -233,7 +239,9 @@ def label_suffix(cid: str) -> str:
     return f" ({parts[2]})" if len(parts) > 2 else ""
 
 
-def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
+def _verdict(key: str, v: dict, rb=None, headline: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One predicate for the templates; its status words are lketool.verdict's (``headline``
+    is that predicate's entry of :func:`lketool.verdict.verdict_for`)."""
     crits = []
     for c in v["criteria"]:
         share = c["unit"] == "share"
@@ -241,7 +249,9 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
         # a gap is never shown as "0,00" unless it is zero
         amount = (show.difference(abs(gap) * 100, 1).lstrip("+") + " poin persen") if share else \
             (show.difference(abs(gap), 2).lstrip("+") + " poin")
-        if c["met"]:
+        if c["met"] is None:
+            note = "nilai yang menentukan tidak dapat diketahui dari LKE"
+        elif c["met"]:
             note = "tepat pada batas" if gap == 0 else f"lebih {amount} dari batas"
         else:
             note = f"kurang {amount} dari batas"
@@ -254,38 +264,33 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
         if c["id"].startswith("area:") and rb is not None:
             label = "Capaian area " + title_case(rb.area_name(c["id"].split(":")[1])) + label_suffix(c["id"])
         crits.append({"id": c["id"], "label": label, "nilai": c["value"], "minimum": c["minimum"],
-                      "terpenuhi": bool(c["met"]), "selisih": gap, "satuan": c["unit"],
+                      "terpenuhi": c["met"] is True, "met": c["met"], "selisih": gap, "satuan": c["unit"],
                       "nilai_teks": _value_text(c), "minimum_teks": _minimum_text(c),
-                      "status": "Terpenuhi" if c["met"] else "Tidak terpenuhi", "keterangan": note,
+                      "status": criterion_word(c["met"], "id"), "keterangan": note,
                       "survei": survey})
     pre = v.get("prerequisite")
-    return {"kode": key, "label": v["label"], "layak": bool(v["eligible"]),
-            "status": "Memenuhi syarat" if v["eligible"] else "Belum memenuhi syarat",
-            "kriteria": crits, "tidak_terpenuhi": [c["label"] for c in crits if not c["terpenuhi"]],
+    text = (headline or {}).get("text") or f"{v['label']}: {word(v.get('status'), 'id')}"
+    return {"kode": key, "label": v["label"], "layak": v["eligible"] is True,
+            "status_kode": v.get("status"), "status": text.split(": ", 1)[1],
+            "kriteria": crits, "tidak_terpenuhi": [c["label"] for c in crits if c["met"] is False],
             "prasyarat": formal(pre["label"]) if pre else ""}
 
 
 def verdict_sentences(result) -> list[str]:
     """The verdict sentences of ``result``: the ONE place the report takes its WBK/WBBM
-    wording from (the lead points this at :mod:`lketool.verdict` once it lands)."""
-    by = {k: _verdict(k, v, result.rubric) for k, v in (result.eligibility or {}).items()}
-    wbk, wbbm = by.get("wbk"), by.get("wbbm")
-    if not (wbk and wbbm):
-        return []
-    if wbbm["layak"]:
-        return ["Nilai ini memenuhi seluruh syarat minimal Menuju WBK dan Menuju WBBM; untuk WBBM, unit "
-                "juga harus sudah berpredikat Menuju WBK."]
-    if wbk["layak"]:
-        return [f"Nilai ini memenuhi syarat minimal Menuju WBK, tetapi belum Menuju WBBM: "
-                f"{len(wbbm['tidak_terpenuhi'])} syarat belum terpenuhi, yaitu "
-                f"{_join(wbbm['tidak_terpenuhi'], True)}."]
-    return [f"Nilai ini belum memenuhi syarat minimal Menuju WBK: {len(wbk['tidak_terpenuhi'])} syarat "
-            f"belum terpenuhi, yaitu {_join(wbk['tidak_terpenuhi'], True)}."]
+    wording from, :func:`lketool.verdict.sentences` (the same words as ``lketool score``)."""
+    return sentences(result, "id")
 
 
-def _conclusion(unit: str, sc, sentences: list[str]) -> str:
-    parts = [f"Berdasarkan hasil evaluasi, {unit} memperoleh nilai total {angka(sc.total)}, terdiri atas "
+def _conclusion(unit: str, result, basis: str, sentences: list[str]) -> str:
+    """The scores the verdict rests on (the TPI's when it is the basis, with the unit's own total
+    beside them), then the verdict's sentences."""
+    sc = result.tpi_scores if basis == "tpi" else result.scores
+    who = "evaluasi TPI" if basis == "tpi" else "evaluasi"
+    parts = [f"Berdasarkan hasil {who}, {unit} memperoleh nilai total {angka(sc.total)}, terdiri atas "
              f"komponen pengungkit {angka(sc.pengungkit)} dan komponen hasil {angka(sc.hasil)}."]
+    if basis == "tpi":
+        parts.append(f"Menurut penilaian mandiri unit, nilai totalnya {angka(result.scores.total)}.")
     return " ".join(parts + list(sentences))
 
 
@@ -427,6 +432,14 @@ def _named(rows: list[dict]) -> str:
     return _join([f"{formal(r['name'])} ({persen(r['share'])})" for r in rows])
 
 
+def _area_met(result, pred: str, area_id: str) -> bool | None:
+    """The verdict's (exact) reading of one area's minimum for the unit's answers: every
+    criterion of that area (one, or one per half with --per-half) met, one not met, or undetermined."""
+    mets = [c["met"] for c in (result.eligibility or {}).get(pred, {}).get("criteria", [])
+            if c["id"] == f"area:{area_id}" or c["id"].startswith(f"area:{area_id}:")]
+    return False if False in mets else (None if None in mets or not mets else True)
+
+
 def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) -> list[dict[str, Any]]:
     rb, sc, tpi = result.rubric, result.scores, result.tpi_scores
     out = []
@@ -455,26 +468,22 @@ def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) 
             "belum_dijawab": [{"id": r["id"], "nama": formal(r["name"])} for r in blank],
             "dijawab": answered, "butir": expected, "tanpa_bukti": evidence_by_area.get(a.id, 0),
             "narasi": _area_paragraph(a.title, value, weight, p, wp, r_, wr, share, thresholds,
+                                      (_area_met(result, "wbk", a.id), _area_met(result, "wbbm", a.id)),
                                       inds, strong, middle, weak, blank, answered, expected,
                                       evidence_by_area.get(a.id, 0), strong_from, weak_below),
         })
     return out
 
 
-def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong, middle, weak, blank,
+def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, met, inds, strong, middle, weak, blank,
                     answered, expected, no_evidence, strong_from, weak_below) -> str:
     """A paragraph written from the numbers: the area's share against the WBK/WBBM
     minimums, strong and weak indicators by name, completeness and evidence."""
     s = [f"Area {name} memperoleh nilai {angka(value)} dari bobot {angka(weight)} ({persen(share)}), "
          f"terdiri atas pemenuhan {angka(p)} dari {angka(wp)} dan reform {angka(r_)} dari {angka(wr)}."]
-    if share >= thr["wbbm"]:
-        s.append(f"Capaian ini memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}) "
-                 f"dan WBBM ({persen(thr['wbbm'], 0)}).")
-    elif share >= thr["wbk"]:
-        s.append(f"Capaian ini memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}), "
-                 f"tetapi belum untuk WBBM ({persen(thr['wbbm'], 0)}).")
-    else:
-        s.append(f"Capaian ini belum memenuhi batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}).")
+    # whether the area meets each minimum is the verdict's (exact) criterion, never a float compare here
+    s.append(f"Batas minimal per area untuk WBK ({persen(thr['wbk'], 0)}): {criterion_word(met[0], 'id').lower()}; "
+             f"untuk WBBM ({persen(thr['wbbm'], 0)}): {criterion_word(met[1], 'id').lower()}.")
     n = len(inds)
     if strong and len(strong) == n:
         s.append(f"Seluruh {n} indikator mencapai sedikitnya {persen(strong_from, 0)} dari bobotnya.")

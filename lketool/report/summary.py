@@ -9,6 +9,11 @@ from typing import Any, Iterable, Mapping
 from lketool import __version__
 from lketool.report.context import WEAK_BELOW, _date, _join
 from lketool.report.filters import angka, persen
+from lketool.verdict import MET, NOT_MET, word
+
+
+def _order(item):
+    return {MET: 0, NOT_MET: 1}.get(item[0], 2)
 
 TITLE = "Ringkasan Hasil Evaluasi Zona Integritas"
 MAX_WEAK = 15  # rows in "most often weak indicators"
@@ -16,6 +21,10 @@ MAX_WEAK = 15  # rows in "most often weak indicators"
 
 def _eligible(ctx: Mapping[str, Any], code: str) -> bool:
     return any(v["kode"] == code and v["layak"] for v in ctx["predikat"])
+
+
+def _status(ctx: Mapping[str, Any], code: str) -> str | None:
+    return next((v.get("status_kode") for v in ctx["predikat"] if v["kode"] == code), None)
 
 
 def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable[Mapping[str, Any]] = (), *,
@@ -31,6 +40,9 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
         rows.append({"no": n, "unit": c["unit"], "file": c["file"], "key": c.get("key", ""), "link": c.get("link", ""),
                      "total": c["nilai"]["total"], "pengungkit": c["nilai"]["pengungkit"],
                      "hasil": c["nilai"]["hasil"], "wbk": _eligible(c, "wbk"), "wbbm": _eligible(c, "wbbm"),
+                     "wbk_status": _status(c, "wbk"), "wbbm_status": _status(c, "wbbm"),
+                     "wbk_teks": next((v["status"] for v in c["predikat"] if v["kode"] == "wbk"), ""),
+                     "wbbm_teks": next((v["status"] for v in c["predikat"] if v["kode"] == "wbbm"), ""),
                      "kesalahan": c["jumlah_masalah"].get("error", 0),
                      "peringatan": c["jumlah_masalah"].get("warning", 0),
                      "tanpa_bukti": len(c["tanpa_bukti"]),
@@ -65,7 +77,7 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
     ctx: dict[str, Any] = {
         "judul": TITLE, "instansi": (instansi or "").strip(), "tanggal": _date(report_date).isoformat(),
         "versi": __version__, "jumlah_berkas": len(rows) + len(gagal), "jumlah_unit": len(rows),
-        "jumlah_wbk": n_wbk, "jumlah_wbbm": n_wbbm, "jumlah_gagal": len(gagal),
+        "jumlah_wbk": n_wbk, "jumlah_wbbm": n_wbbm, "jumlah_gagal": len(gagal), "kata_memenuhi": word(MET, "id"),
         "units": rows, "areas": areas, "indikator_lemah": weak_rows, "batas_lemah": weak_below,
         "gagal": gagal, "narasi": _narrative(rows, areas, weak_rows, gagal, n_wbk, n_wbbm),
         "grafik_svg": "", "grafik_png": b"", "grafik": None,
@@ -98,8 +110,14 @@ def _narrative(rows, areas, weak_rows, gagal, n_wbk, n_wbbm) -> str:
     totals = [r["total"] for r in rows]
     best = max(rows, key=lambda r: r["total"])
     worst = min(rows, key=lambda r: r["total"])
-    s = [f"Dari {len(rows)} unit yang dilaporkan, {n_wbk} memenuhi syarat minimal Menuju WBK dan {n_wbbm} "
-         f"memenuhi syarat minimal Menuju WBBM. Rata-rata nilai total {angka(sum(totals) / len(totals))}"]
+    counts = []
+    for code, label in (("wbk", "Menuju WBK"), ("wbbm", "Menuju WBBM")):
+        by: dict[str, int] = {}
+        for r in rows:
+            by[r[f"{code}_status"]] = by.get(r[f"{code}_status"], 0) + 1
+        counts.append(f"{label}: " + ", ".join(f"{n} {word(st, 'id')}" for st, n in sorted(by.items(), key=_order)))
+    s = [f"Dari {len(rows)} unit yang dilaporkan, kelayakan {'; '.join(counts)}. "
+         f"Rata-rata nilai total {angka(sum(totals) / len(totals))}"]
     if len(rows) > 1 and best["total"] == worst["total"]:
         s[-1] += "; semua unit memperoleh nilai total yang sama."
     elif len(rows) > 1:
