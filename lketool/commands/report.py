@@ -102,6 +102,7 @@ class _Progress:
 @_c.JOBS
 @click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
 @click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
+@_c.verdict_options
 @click.option("--unit", "unit", default=None, metavar="NAMA",
               help="Nama unit yang benar (satu berkas masukan), bila nama di LKE kosong atau salah.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -158,7 +159,7 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
                          overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
-                         kop=kop_bytes, unit=unit, units=units, rubric=edition)
+                         kop=kop_bytes, unit=unit, units=units, rubric=edition, **_c.declarations())
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)

@@ -50,6 +50,8 @@ class ReportOptions:
     kop: bytes | None = None  # letterhead image (PNG/JPEG)
     unit: str | None = None  # --unit: the unit name of a single input
     units: dict[str, str] = field(default_factory=dict)  # --units: file name -> unit name (lketool.units)
+    has_wbk: bool | None = None  # --sudah-wbk/--belum-wbk: the WBBM prerequisite (lketool.verdict)
+    declared: tuple[str, ...] = ()  # --terpenuhi: conditions the LKE cannot show, declared met
 
 
 @dataclass
@@ -110,7 +112,8 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
 
     try:
         res = check_file(path, rubric=options.get("rubric"), strict=options["strict"],
-                         per_half=options["per_half"])
+                         per_half=options["per_half"], has_wbk=options.get("has_wbk"),
+                         declared=options.get("declared", ()))
         if res.error is not None:
             return "fail", res.error.message("id")
         from lketool.units import unit_for
@@ -199,7 +202,8 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     day = opts.report_date or _dt.date.today()
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
-                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units)}
+                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units),
+                   "has_wbk": opts.has_wbk, "declared": tuple(opts.declared)}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):
