@@ -12,6 +12,13 @@ REAL_WORKBOOK = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesione
 MASTER_JSON = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "response_master_soal_lkezi_2026.json"
 
 
+@pytest.fixture(autouse=True)
+def _private_user_cache(tmp_path_factory, monkeypatch):
+    """Caches that default to the user's cache folder (recap, links) go to a temporary
+    one, never the real ~/.cache of whoever runs the tests."""
+    monkeypatch.setenv("LKETOOL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
+
+
 @pytest.fixture
 def real_workbook() -> Path:
     if not REAL_WORKBOOK.is_file():

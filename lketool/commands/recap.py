@@ -22,9 +22,10 @@ FORMATS = ("xlsx", "json", "csv")
         "(peringkat unit, nilai, kelayakan WBK/WBBM dan kriteria yang belum terpenuhi), "
         "Area dan Indikator (peta warna), Unit vs TPI, Beda TPI, Temuan, Gagal dibaca "
         "dan Grafik.\n\n"
-        "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di "
-        "folder .lketool-cache di samping file rekap); bila tidak ada yang berubah sama "
-        "sekali, rekap sebelumnya disalin. File LKE tidak pernah diubah.\n\n"
+        "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di folder "
+        "cache pengguna, mis. %LOCALAPPDATA%\\lketool\\recap di Windows atau ~/.cache/lketool/recap; "
+        "lihat --cache-dir); bila tidak ada yang berubah sama sekali, rekap sebelumnya disalin. "
+        "File LKE tidak pernah diubah.\n\n"
         "Contoh: lketool recap LKE_2025/ -o Rekap.xlsx\n\n"
         "Kode keluar: 0 semua terbaca, 1 ada file yang gagal dibaca, 2 kesalahan pemakaian."
     ),
@@ -37,7 +38,8 @@ FORMATS = ("xlsx", "json", "csv")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Jumlah proses paralel (default: semua inti prosesor).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder cache (default: .lketool-cache di samping file hasil).")
+              help="Folder cache (default: folder cache pengguna, mis. %LOCALAPPDATA%\\lketool\\recap; "
+                   "boleh dihapus kapan saja).")
 @click.option("--no-cache", is_flag=True, default=False, help="Baca ulang semua file; cache tidak dipakai.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Bahasa isi rekap.")
@@ -93,6 +95,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
               seconds=seconds))
         if outcome.reused:
             say(t("cli.reused", lang))
+        if outcome.cache_dir is not None:
+            say(t("cli.cache", lang, path=outcome.cache_dir))
         for f in outcome.failures[:10]:
             say(t("cli.failed", lang, file=f["file"], message=f["message"]))
         if len(outcome.failures) > 10:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from lketool.recap.cache import DEFAULT_DIRNAME, OutputStore, ResultCache, output_fingerprint
+from lketool.recap.cache import OutputStore, ResultCache, output_fingerprint, user_cache_dir
 from lketool.recap import collect as _collect_mod
 from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions
 
@@ -44,11 +44,12 @@ class RecapOutcome:
     reused: bool = False  # nothing changed: the previous run's recap was copied
 
 
-def default_cache_dir(output: str | Path | None) -> Path:
-    """``.lketool-cache`` beside the output file (or in the current folder for stdout)."""
-    if output is None or str(output) == "-":
-        return Path.cwd() / DEFAULT_DIRNAME
-    return Path(output).resolve().parent / DEFAULT_DIRNAME
+def default_cache_dir(output: str | Path | None = None) -> Path:
+    """The recap cache folder when none is given: in the user's cache directory
+    (:func:`lketool.recap.cache.user_cache_dir`), the same for every output, so that
+    nothing is written beside the recap or among the inputs.  ``output`` is accepted for
+    compatibility and ignored."""
+    return user_cache_dir()
 
 
 def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = "xlsx",

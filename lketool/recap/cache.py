@@ -1,9 +1,14 @@
 """The recap's result cache: one small JSON file per workbook content.
 
 An entry is keyed by the SHA-256 of the workbook's bytes together with the lketool
-version, the rubric edition and the options that change a result (strict, per-half,
-language), so a file that did not change is not read again, and upgrading lketool or
-changing an option recomputes everything.  Entries are written to a temporary file and
+version, the rubric edition, a digest of the rubric and layout data files actually used
+(``lketool/rubric/data/<edition>.json``, ``lketool/layouts/*.json``) and the options
+that change a result (strict, per-half, language), so a file that did not change is not
+read again, and upgrading lketool, editing the rubric data or changing an option
+recomputes everything.
+
+The folder lives in the user's cache directory (:func:`user_cache_dir`), never beside
+the recap or among the inputs, unless ``--cache-dir`` says otherwise.  Entries are written to a temporary file and
 renamed, so a reader never sees half an entry; an entry that does not parse or does not
 match its key is treated as missing and recomputed.  The folder may be deleted at any
 time."""
@@ -13,7 +18,8 @@ import contextlib
 import hashlib
 import json
 import os
-from functools import partial
+import sys
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -42,9 +48,49 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def user_cache_dir() -> Path:
+    """Where recap caches live by default: ``%LOCALAPPDATA%\\lketool\\recap`` on Windows,
+    ``$XDG_CACHE_HOME/lketool/recap`` or ``~/.cache/lketool/recap`` elsewhere
+    (``LKETOOL_CACHE_DIR`` overrides the ``lketool`` folder, as for the link cache)."""
+    override = os.environ.get("LKETOOL_CACHE_DIR")
+    if override:
+        return Path(override).expanduser() / "recap"
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        root = Path(base) if base else Path.home() / "AppData" / "Local"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "lketool" / "recap"
+
+
+@lru_cache(maxsize=None)
+def data_digest(edition: str) -> str:
+    """SHA-256 over the data a result is computed from: the rubric edition's JSON and
+    every layout JSON.  A changed weight or label in those files changes every key,
+    even when the version number was not bumped."""
+    import lketool.layouts as layouts_pkg
+    from lketool.rubric import DATA_DIR
+
+    h = hashlib.sha256()
+    files = [DATA_DIR / f"{edition}.json", *sorted(Path(layouts_pkg.__file__).parent.glob("*.json"))]
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"missing")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 def cache_key(digest: str, options: Mapping[str, Any]) -> str:
-    """The entry key for a file digest under ``options`` (plus version and format)."""
-    meta = json.dumps({"format": CACHE_FORMAT, "lketool": __version__, "options": dict(options)},
+    """The entry key for a file digest under ``options`` (plus version, format and the
+    digest of the rubric and layout data of ``options["rubric"]``)."""
+    from lketool.rubric import DEFAULT_EDITION
+
+    data = data_digest(str(options.get("rubric") or DEFAULT_EDITION))
+    meta = json.dumps({"format": CACHE_FORMAT, "lketool": __version__, "data": data, "options": dict(options)},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{digest}\n{meta}".encode()).hexdigest()
 

@@ -111,6 +111,8 @@ TEXT: dict[str, tuple[str, str]] = {
                   "Read: {checked} files, from cache: {cached} files; {seconds} s."),
     "cli.reused": ("Tidak ada file yang berubah sejak rekap sebelumnya: rekap yang sama disalin dari cache.",
                    "No file changed since the previous recap: the same recap was copied from the cache."),
+    "cli.cache": ("Cache hasil pemeriksaan: {path} (boleh dihapus; --cache-dir untuk folder lain).",
+                  "Result cache: {path} (safe to delete; --cache-dir for another folder)."),
     "cli.failed": ("  GAGAL {file}: {message}", "  FAILED {file}: {message}"),
     "cli.more_failed": ("  ... dan {n} lagi (lihat sheet '{sheet}').", "  ... and {n} more (see sheet '{sheet}')."),
     "cli.cancelled": ("Dibatalkan. File rekap tidak ditulis; hasil yang sudah dihitung tersimpan di cache.",
