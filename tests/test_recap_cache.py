@@ -58,7 +58,7 @@ def counted(monkeypatch):
 def _ringkasan(path: Path) -> list[tuple]:
     ws = openpyxl.load_workbook(path)["Ringkasan"]
     rows = []
-    for r in ws.iter_rows(min_row=2, values_only=True):
+    for r in ws.iter_rows(min_row=5, values_only=True):
         if r[0] is None:
             break
         rows.append(r)

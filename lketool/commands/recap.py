@@ -47,14 +47,18 @@ FORMATS = ("xlsx", "json", "csv")
               help="Butir yang belum dijawab dihitung 0 (default: dilewati seperti rumus Excel).")
 @click.option("--per-half", is_flag=True, default=False,
               help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
+@click.option("--instansi", default=None, metavar="NAMA",
+              help="Nama instansi untuk judul rekap dan kepala setiap halaman cetak "
+                   "(mis. \"Inspektorat Kota Contoh\").")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="Tanpa progres dan ringkasan.")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
             jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
-            per_half: bool, quiet: bool) -> None:
+            per_half: bool, instansi: str | None, quiet: bool) -> None:
     from lketool.recap import NoWorkbooks, RecapOptions, recap
     from lketool.recap.labels import t
     from lketool.recap.progress import Progress
+    from lketool.recap.tables import failure_message
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -72,7 +76,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,
-                            use_cache=not no_cache, progress=progress)
+                            use_cache=not no_cache, progress=progress, instansi=instansi)
     except KeyboardInterrupt:
         click.echo("\n" + t("cli.cancelled", lang), err=True)
         ctx.exit(130)
@@ -98,7 +102,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         if outcome.cache_dir is not None:
             say(t("cli.cache", lang, path=outcome.cache_dir))
         for f in outcome.failures[:10]:
-            say(t("cli.failed", lang, file=f["file"], message=f["message"]))
+            say(t("cli.failed", lang, file=f["file"], message=failure_message(f)))
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)

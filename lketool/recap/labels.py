@@ -75,6 +75,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "severity.warning": ("Peringatan", "Warning"),
     "severity.info": ("Info", "Info"),
     "row.total": ("Rata-rata / jumlah (baris yang tampil)", "Average / count (visible rows)"),
+    "title.recap": ("Rekapitulasi Hasil Evaluasi Zona Integritas", "Zona Integritas Evaluation Recap"),
+    "title.covers": ("{units} unit dari LKE yang terbaca; {failed} file gagal dibaca (sheet Gagal dibaca). "
+                     "Rubrik: {rubric}.",
+                     "{units} units from the workbooks read; {failed} files could not be read (sheet Unreadable). "
+                     "Rubric: {rubric}."),
+    "page.n_of": ("Halaman &P dari &N", "Page &P of &N"),
+    "dup.warning": ("Perhatian: {n} nama unit muncul di lebih dari satu file (ditandai kuning; daftarnya di bawah "
+                    "tabel).",
+                    "Note: {n} unit names appear in more than one file (marked yellow; listed below the table)."),
+    "dup.title": ("Nama unit yang sama di lebih dari satu file:", "Unit names found in more than one file:"),
+    "chart.band_wbbm": ("Total \u2265 {wbbm} (batas WBBM)", "Total \u2265 {wbbm} (WBBM minimum)"),
+    "chart.band_wbk": ("{wbk} \u2264 total < {wbbm} (batas WBK)", "{wbk} \u2264 total < {wbbm} (WBK minimum)"),
+    "chart.band_low": ("Total < {wbk}", "Total < {wbk}"),
+    "chart.top_bottom": ("Grafik menampilkan {k} unit tertinggi dan {k} unit terendah dari {n} unit; "
+                         "semua unit ada di sheet Ringkasan.",
+                         "The chart shows the {k} highest and {k} lowest of {n} units; every unit is on the "
+                         "Summary sheet."),
     "none.tpi": ("Tidak ada LKE dengan jawaban TPI.", "No workbook holds TPI answers."),
     "none.findings": ("Tidak ada temuan.", "No findings."),
     "none.failures": ("Semua file terbaca.", "Every file was read."),
@@ -95,10 +112,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "crit.capaian_kinerja": ("Capaian kinerja", "Performance"),
     "crit.pelayanan_prima": ("IPKP", "IPKP"),
     # failures raised by the recap itself (not by check_file)
-    "fail.internal": ("Kesalahan tak terduga saat memeriksa {file}: {error}",
-                      "Unexpected error while checking {file}: {error}"),
-    "fail.crashed": ("Proses pemeriksa berhenti tiba-tiba saat membaca {file} (mis. kehabisan memori)",
-                     "The checking process stopped abruptly while reading {file} (e.g. out of memory)"),
+    # (the file is named in its own column or before the message: not again inside it)
+    "fail.internal": ("Kesalahan tak terduga saat pemeriksaan: {error}",
+                      "Unexpected error while checking: {error}"),
+    "fail.crashed": ("Proses pemeriksa berhenti tiba-tiba saat membaca file ini (mis. kehabisan memori)",
+                     "The checking process stopped abruptly while reading this file (e.g. out of memory)"),
     "fail.unreadable": ("File {file} tidak dapat dibuka: {error}", "File {file} cannot be opened: {error}"),
     # console (lketool recap)
     "progress.check": ("Memeriksa LKE", "Checking workbooks"),
