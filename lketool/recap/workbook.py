@@ -189,6 +189,7 @@ class _Writer:
             "header_ind": f({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
                              "valign": "bottom", "rotation": 90, "font_size": 9}),
             "wrap": f({"text_wrap": True, "valign": "top"}),
+            "top": f({"valign": "top"}),
             "green": f(GREEN), "amber": f(AMBER), "red": f(RED),
             "yesno": f({"align": "center", "valign": "top"}),
         }
@@ -290,19 +291,27 @@ class _Writer:
         more = 0
         sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
         ws = find.ws
+        wrap = self.fmt["wrap"]
+        file_w, msg_w = find.columns[0].width, find.columns[5].width
         for row in self.coll.units:
             file = cell_text(row["file"])
+            file_lines = wrapped_lines(file, file_w)
             for p in finding_rows(self.coll.problems(row)):
                 if find.full():
                     more += 1
                     continue
                 r = find.row
-                ws.write_string(r, 0, file)
+                message = p.get("message") or ""
+                # wrapped file and message, the row as tall as the longer: printed, nothing is cut
+                lines = max(file_lines, wrapped_lines(message, msg_w))
+                if lines > 1:
+                    ws.set_row(r, LINE_HEIGHT * lines + 2)
+                ws.write_string(r, 0, file, wrap)
                 for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
-                             (4, sev_text.get(p["severity"], p["severity"])), (5, p.get("message")),
+                             (4, sev_text.get(p["severity"], p["severity"])), (5, message),
                              (6, p.get("item"))):
                     if v:
-                        ws.write_string(r, c, cell_text(v))
+                        ws.write_string(r, c, cell_text(v), wrap if c == 5 else self.fmt["top"])
                 find.row += 1
         if find.row > 1:
             find.filter()
