@@ -144,3 +144,57 @@ def test_cli_instansi(tmp_path):
     ws = openpyxl.load_workbook(out)["Ringkasan"]
     assert "Inspektorat Provinsi Contoh" in ws["A1"].value
     assert ws.oddHeader.left.text == "Inspektorat Provinsi Contoh"
+
+
+HOSTILE = ["plain", " leading", "trailing ", "tab\tinside", "line\nbreak", "end\n", "ctrl\x01\x1f", "_x0041_ look-alike",
+           "a & b < c > d", '"quoted"', "=1+1", "@SUM(A1)", "non\ufffechar", "<r>rich?</r>", "ümlaut — dash", "", "x" * 300]
+
+
+def _sheet_xml(tmp_path, cls, name) -> bytes:
+    import zipfile
+
+    import xlsxwriter
+
+    path = tmp_path / f"{name}.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    wb.worksheet_class = cls
+    ws = wb.add_worksheet()
+    bold, num = wb.add_format({"bold": True}), wb.add_format({"num_format": "0.00"})
+    ws.set_column(3, 3, 12, num)
+    ws.set_row(2, 30, bold)
+    for r, text in enumerate(HOSTILE):
+        ws.write_string(r, 0, text)
+        ws.write_string(r, 1, text, bold)
+        ws.write_number(r, 2, 20.343363095238097 + r)
+        ws.write_number(r, 3, r / 3)
+        ws.write_blank(r, 4, None, bold)
+        ws.write_formula(r, 5, "=SUBTOTAL(101,C1:C3)", None, 1.5)
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def test_fast_cell_path_writes_the_same_xml(tmp_path):
+    from lketool.recap import workbook
+
+    fast = _sheet_xml(tmp_path, workbook._exact_worksheet_class(), "fast")
+    plain = _sheet_xml(tmp_path, workbook._plain_worksheet_class(), "plain")
+    assert fast == plain
+    assert b"<v>20.343363095238097</v>" in fast  # every digit of the double
+
+
+def test_recap_same_with_and_without_fast_cells(tmp_path, monkeypatch):
+    import zipfile
+
+    from lketool.recap import workbook
+
+    with collect(SAMPLES, jobs=1, use_cache=False) as coll:
+        a = write_workbook(coll, tmp_path / "fast.xlsx", date="1 Desember 2026", instansi="X & Y")
+        plain = workbook._plain_worksheet_class()
+        monkeypatch.setattr(workbook, "_exact_worksheet_class", lambda: plain)
+        b = write_workbook(coll, tmp_path / "plain.xlsx", date="1 Desember 2026", instansi="X & Y")
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        sheets = [n for n in za.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 8
+        for n in sheets:
+            assert za.read(n) == zb.read(n), n

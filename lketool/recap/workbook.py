@@ -41,7 +41,12 @@ LINE_HEIGHT = 15.0  # points per line of wrapped Calibri 11
 
 
 def _exact_worksheet_class():
+    import re
+
+    from xlsxwriter.utility import xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import Worksheet
+
+    needs_care = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
     class _ExactWorksheet(Worksheet):
         """xlsxwriter writes numbers with 16 significant digits ('%.16G'), which changes
@@ -49,7 +54,13 @@ def _exact_worksheet_class():
         20.3433630952381).  Scores must equal lketool's (and the official formulas')
         exactly, so numbers are written with Python's shortest exact repr (at most 17
         digits), as Excel itself does.  Subclassing the worksheet is xlsxwriter's own
-        extension point (Workbook.worksheet_class)."""
+        extension point (Workbook.worksheet_class).
+
+        Plain numbers and strings also take a shorter path to XML than xlsxwriter's
+        general cell writer (the recap writes hundreds of thousands of them); anything
+        unusual - control characters, '_xHHHH_' look-alikes, leading or trailing
+        spaces, other cell types - goes through xlsxwriter's own code, so the XML is the
+        same byte for byte (tests/test_recap_print.py compares both)."""
 
         def _xml_number_element(self, number, attributes=[]):  # noqa: B006 (xlsxwriter's signature)
             # r is a cell reference and s a format index: nothing to escape
@@ -57,7 +68,47 @@ def _exact_worksheet_class():
             v = number if type(number) in (int, float) else float(number)
             self.fh.write(f"<c{attr}><v>{v!r}</v></c>")
 
+        def _write_cell(self, row, col, cell):
+            kind = type(cell).__name__
+            if kind not in ("Number", "String") or not self.constant_memory:
+                return super()._write_cell(row, col, cell)
+            if kind == "String":
+                text = cell.string
+                if (not isinstance(text, str) or needs_care.search(text) is not None
+                        or text[:1].isspace() or text[-1:].isspace() or text.startswith("<r>")):
+                    return super()._write_cell(row, col, cell)
+            fmt = cell.format
+            if fmt:
+                style = f' s="{fmt._get_xf_index()}"'
+            elif row in self.row_info and self.row_info[row].row_format:
+                style = f' s="{self.row_info[row].row_format._get_xf_index()}"'
+            elif col in self.col_info and self.col_info[col].column_format is not None:
+                style = f' s="{self.col_info[col].column_format._get_xf_index()}"'
+            else:
+                style = ""
+            ref = xl_rowcol_to_cell_fast(row, col)
+            if kind == "Number":
+                v = cell.number if type(cell.number) in (int, float) else float(cell.number)
+                self.fh.write(f'<c r="{ref}"{style}><v>{v!r}</v></c>')
+                return None
+            if "&" in text or "<" in text or ">" in text:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            self.fh.write(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
+            return None
+
     return _ExactWorksheet
+
+
+def _plain_worksheet_class():
+    """The same exact-number worksheet without the fast cell path (tests compare the two)."""
+    fast = _exact_worksheet_class()
+
+    class _Plain(fast):
+        def _write_cell(self, row, col, cell):
+            from xlsxwriter.worksheet import Worksheet
+            return Worksheet._write_cell(self, row, col, cell)
+
+    return _Plain
 
 
 def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | None = None,
