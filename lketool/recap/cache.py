@@ -166,6 +166,58 @@ class ResultCache:
         return _write_atomic(self.path_for(key), text)
 
 
+class StatIndex:
+    """Which content digest each input file had when it was last read, keyed by path
+    and trusted while its size and modification time (ns) are unchanged - as make and
+    rsync decide - so a run over thousands of unchanged files stats them instead of
+    hashing every byte again.  A file modified within two seconds before the index was
+    written is hashed again (its time stamp cannot tell a second change apart).  One
+    JSON file in the cache folder; unreadable means empty."""
+
+    NAME = "files.index"  # JSON; not named *.json so it is never taken for a result entry
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache_dir: str | Path):
+        self.path = Path(cache_dir) / self.NAME
+        self.entries: dict[str, list] = {}
+        self.written_ns = 0
+        self.fresh: dict[str, list] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == 1 and isinstance(data.get("files"), dict):
+                self.entries, self.written_ns = data["files"], int(data.get("written_ns", 0))
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass
+
+    def digest(self, file: str) -> str:
+        """The SHA-256 of ``file``: from the index when its stat is unchanged, else read."""
+        st = os.stat(file)
+        path = os.path.abspath(file)
+        e = self.entries.get(path)
+        if (e and len(e) == 3 and e[0] == st.st_size and e[1] == st.st_mtime_ns
+                and st.st_mtime_ns < self.written_ns - self.RACY_NS):
+            self.fresh[path] = e
+            return e[2]
+        d = file_digest(file)
+        self.fresh[path] = [st.st_size, st.st_mtime_ns, d]
+        return d
+
+    MAX_ENTRIES = 200_000
+
+    def save(self) -> bool:
+        """Write the index: earlier entries plus those seen in this run (only this run's
+        when it grew past :data:`MAX_ENTRIES`).  Nothing is written when nothing changed."""
+        import time
+
+        if all(self.entries.get(k) == v for k, v in self.fresh.items()):
+            return True
+        merged = {**self.entries, **self.fresh}
+        if len(merged) > self.MAX_ENTRIES:
+            merged = dict(self.fresh)
+        text = json.dumps({"format": 1, "written_ns": time.time_ns(), "files": merged}, separators=(",", ":"))
+        return _write_atomic(self.path, text)
+
+
 def code_digest() -> str:
     """SHA-256 of lketool's own code and data (its .py and .json files, ~3 ms), so that
     a kept recap written by other code is never reused, even when the version number
