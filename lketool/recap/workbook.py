@@ -96,6 +96,72 @@ def _exact_worksheet_class():
             self.fh.write(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
             return None
 
+        def fast_row(self, row, cells, height=None):
+            """Write one whole row of ``cells`` - ``(col, value, format)`` in column order,
+            value a str, int, float or None (blank) - straight to the sheet XML, as
+            xlsxwriter's constant-memory writer would, without its per-cell bookkeeping.
+            Rows it cannot write exactly so (strings that need escaping beyond &<>, a row
+            already holding cells) go through the ordinary ``write_*`` calls."""
+            if self._fast_row_unsafe(row, cells):
+                return self._slow_row(row, cells, height)
+            if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+                return self._slow_row(row, cells, height)
+            if row > self.previous_row:
+                self._write_single_row(row)  # flush the pending row; ``row`` becomes the current one
+            if height is not None:
+                self.set_row(row, height)
+                self._write_row(row, None, self.row_info.pop(row))
+            else:
+                self._write_row(row, None)
+            out = []
+            for col, v, fmt in cells:
+                ref = xl_rowcol_to_cell_fast(row, col)
+                if fmt:
+                    style = f' s="{fmt._get_xf_index()}"'
+                elif col in self.col_info and self.col_info[col].column_format is not None:
+                    style = f' s="{self.col_info[col].column_format._get_xf_index()}"'
+                else:
+                    style = ""
+                if v is None:
+                    out.append(f'<c r="{ref}"{style}/>')
+                elif type(v) is str:
+                    if "&" in v or "<" in v or ">" in v:
+                        v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{v}</t></is></c>')
+                else:
+                    out.append(f'<c r="{ref}"{style}><v>{v if type(v) in (int, float) else float(v)!r}</v></c>')
+            out.append("</row>")
+            self.fh.write("".join(out))
+            return None
+
+        def _fast_row_unsafe(self, row, cells) -> bool:
+            if not self.constant_memory or not cells or row < self.previous_row or self.table.get(row):
+                return True
+            if row in self.row_info or row in self.comments:
+                return True
+            for _, v, fmt in cells:
+                if type(v) is str:
+                    if not v or needs_care.search(v) is not None or v[:1].isspace() or v[-1:].isspace() \
+                            or v.startswith("<r>") or len(v) > 16000:
+                        return True
+                elif v is None:
+                    if fmt is None:
+                        return True
+                elif type(v) not in (int, float):
+                    return True
+            return False
+
+        def _slow_row(self, row, cells, height):
+            if height is not None:
+                self.set_row(row, height)
+            for col, v, fmt in cells:
+                if v is None:
+                    self.write_blank(row, col, None, fmt)
+                elif isinstance(v, str):
+                    self.write_string(row, col, v, fmt)
+                else:
+                    self.write_number(row, col, v, fmt)
+
     return _ExactWorksheet
 
 
@@ -107,6 +173,9 @@ def _plain_worksheet_class():
         def _write_cell(self, row, col, cell):
             from xlsxwriter.worksheet import Worksheet
             return Worksheet._write_cell(self, row, col, cell)
+
+        def fast_row(self, row, cells, height=None):
+            return self._slow_row(row, cells, height)
 
     return _Plain
 
@@ -183,20 +252,24 @@ class _Sheet:
         self.header_row = self.row
         self.row += 1
 
-    def put(self, values: list[Any], formats: list[Any] | None = None) -> None:
+    def put(self, values: list[Any], formats: list[Any] | None = None, height: float | None = None) -> None:
         """One row; each value is written by its Python type (text always as text)."""
-        ws, r = self.ws, self.row
+        cells = []
         for c, v in enumerate(values):
             fmt = formats[c] if formats else None
             if v is None or v == "":
                 if fmt is not None:
-                    ws.write_blank(r, c, None, fmt)
+                    cells.append((c, None, fmt))
             elif isinstance(v, bool):
-                ws.write_string(r, c, t("yes" if v else "no", self.w.lang), fmt)
+                cells.append((c, t("yes" if v else "no", self.w.lang), fmt))
             elif isinstance(v, (int, float)):
-                ws.write_number(r, c, v, fmt)
+                cells.append((c, v, fmt))
             else:
-                ws.write_string(r, c, cell_text(v), fmt)
+                cells.append((c, cell_text(v), fmt))
+        if cells:
+            self.ws.fast_row(self.row, cells, height)
+        elif height is not None:
+            self.ws.set_row(self.row, height)
         self.row += 1
 
     def note(self, text: str) -> None:
@@ -342,7 +415,7 @@ class _Writer:
         more = 0
         sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
         ws = find.ws
-        wrap = self.fmt["wrap"]
+        wrap, top = self.fmt["wrap"], self.fmt["top"]
         file_w, msg_w = find.columns[0].width, find.columns[5].width
         for row in self.coll.units:
             file = cell_text(row["file"])
@@ -355,14 +428,13 @@ class _Writer:
                 message = p.get("message") or ""
                 # wrapped file and message, the row as tall as the longer: printed, nothing is cut
                 lines = max(file_lines, wrapped_lines(message, msg_w))
-                if lines > 1:
-                    ws.set_row(r, LINE_HEIGHT * lines + 2)
-                ws.write_string(r, 0, file, wrap)
+                cells = [(0, file, wrap)]
                 for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
                              (4, sev_text.get(p["severity"], p["severity"])), (5, message),
                              (6, p.get("item"))):
                     if v:
-                        ws.write_string(r, c, cell_text(v), wrap if c == 5 else self.fmt["top"])
+                        cells.append((c, cell_text(v), wrap if c == 5 else top))
+                ws.fast_row(r, cells, LINE_HEIGHT * lines + 2 if lines > 1 else None)
                 find.row += 1
         if find.row > 1:
             find.filter()
@@ -402,12 +474,10 @@ class _Writer:
             if c.kind == "missed" or c.key in ("unit", "file"):
                 # the row tall enough for every line of its wrapped cells: nothing overlaps
                 lines = max(lines, wrapped_lines(values[k] or "", _print_width(c)))
-        if lines > 1:
-            sheet.ws.set_row(sheet.row, LINE_HEIGHT * lines + 2)
         fmts = [self.fmt["wrap"] if c.kind == "missed" or c.key in ("unit", "file") else self._fmt(c) for c in cols]
         if row["unit"].casefold() in self.duplicates:
             fmts = [self.fmt["dup_wrap"] if c.key == "unit" else f for c, f in zip(cols, fmts)]
-        sheet.put(values, fmts)
+        sheet.put(values, fmts, LINE_HEIGHT * lines + 2 if lines > 1 else None)
 
     def _summary_widths(self, sheet: _Sheet) -> None:
         for c, col in enumerate(sheet.columns):
