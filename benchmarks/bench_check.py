@@ -116,7 +116,7 @@ def main() -> int:
     sheet = check_file(src).sheet
     part = sheet_part(src, sheet)
     floor_etree(src, part), floor_regex(src, part)
-    checks, floors, f_etree, f_regex = [], [], [], []
+    checks, f_etree, f_regex = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for i in range(args.copies):
