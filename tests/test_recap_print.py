@@ -134,6 +134,11 @@ def test_totals_chart_scales(tmp_path, n):
     assert bool(notes) == (n > CHART_ALL_UNITS)
     if notes:
         assert f"dari {n} unit" in notes[0]
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        bar = next(z.read(x).decode() for x in z.namelist() if x.startswith("xl/charts/") and "barChart" in z.read(x).decode())
+    assert (f"terendah dari {n} unit" in bar) == (n > CHART_ALL_UNITS)
 
 
 def test_cli_instansi(tmp_path):

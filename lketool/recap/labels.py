@@ -92,6 +92,8 @@ TEXT: dict[str, tuple[str, str]] = {
                          "semua unit ada di sheet Ringkasan.",
                          "The chart shows the {k} highest and {k} lowest of {n} units; every unit is on the "
                          "Summary sheet."),
+    "chart.top_bottom_title": (" ({k} tertinggi dan {k} terendah dari {n} unit)",
+                               " ({k} highest and {k} lowest of {n} units)"),
     "none.tpi": ("Tidak ada LKE dengan jawaban TPI.", "No workbook holds TPI answers."),
     "none.findings": ("Tidak ada temuan.", "No findings."),
     "none.failures": ("Semua file terbaca.", "Every file was read."),

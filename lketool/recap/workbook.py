@@ -669,7 +669,8 @@ class _Writer:
                             "border": {"none": True}, "gap": 40,
                             "data_labels": {"value": True, "num_format": "0.00", "position": "inside_end",
                                             "font": {"size": 8}}})
-        bar.set_title({"name": t("chart.totals", lang), "name_font": {"size": 12}})
+        title = t("chart.totals", lang) + (t("chart.top_bottom_title", lang, k=m // 2, n=n) if n > m else "")
+        bar.set_title({"name": title, "name_font": {"size": 12}})
         # in a bar chart xlsxwriter's x axis is the (horizontal) value axis
         bar.set_x_axis({"name": t("chart.score", lang), "min": 0, "max": 100, "major_unit": 10,
                         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
