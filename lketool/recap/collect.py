@@ -142,7 +142,9 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             progress("check", len(found), len(files))
 
         def take(i: int, out: tuple) -> None:
-            found[i] = out
+            key, result, row = out
+            # compact at once: thousands of decoded rows must never be alive together
+            found[i] = (key, result, row if row.get("_failure") else _compact(row))
             coll.stats.checked += 1
             if progress:
                 progress("check", len(found), len(files))
@@ -160,7 +162,7 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             if row_or_failure.get("_failure"):
                 coll.failures.append({k: v for k, v in row_or_failure.items() if k != "_failure"})
                 continue
-            row = _compact(row_or_failure)
+            row = row_or_failure  # already compact (take, _cached)
             row["_key"] = key
             if result is not None:  # not in the store (it could not be written): keep it here
                 coll._memory[i] = result
@@ -222,7 +224,7 @@ def _cached(store: ResultCache, file: str, options: RecapOptions, index: StatInd
     if row is None or not isinstance(row.get("file"), str):
         return None
     row["file"] = file  # the same bytes may have been cached from another folder
-    return key, None, row
+    return key, None, row if row.get("_failure") else _compact(row)
 
 
 def _row_of(d: dict) -> dict:
