@@ -298,14 +298,21 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
             except BrokenProcessPool:  # a worker died while we were still handing out work
                 careful.extend(c)
         for fut in as_completed(futs):
+            # Forget the future once handled: it holds its whole result (the decoded rows
+            # of its chunk), and thousands of those kept alive were most of the main
+            # process's memory.
+            chunk = futs.pop(fut)
             try:
                 outs = fut.result()
             except Exception:  # a worker died (crash, out of memory): find the culprit below
-                careful.extend(futs[fut])
+                careful.extend(chunk)
                 continue
+            finally:
+                del fut
             done += 1
             for i, out in outs:
                 take(i, out)
+            del outs
     except BaseException:
         ex.shutdown(wait=False, cancel_futures=True)
         raise
