@@ -5,7 +5,7 @@ Public API (see README):
     from lketool import check_file, load_rubric
     result = check_file("LKE_unit.xlsx")
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__", "check_file", "check_files", "load_rubric"]
 

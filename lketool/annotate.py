@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING
+from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING, severity_label
 
 SUMMARY_SHEET = {"id": "Hasil Pemeriksaan", "en": "Check Results"}
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "BDD7EE"}  # red-ish, amber, blue
-SEVERITY_LABEL = {"id": {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Info"},
-                  "en": {ERROR: "Error", WARNING: "Warning", INFO: "Info"}}
+SEVERITY_LABEL = {lang: {sev: severity_label(sev, lang) for sev in (ERROR, WARNING, INFO)}
+                  for lang in ("id", "en")}  # the catalogue's one severity table
 _TEXT = {
     "id": {"title": "Hasil Pemeriksaan LKE", "unit": "Unit kerja", "file": "Berkas", "sheet": "Sheet",
            "counts": "Jumlah temuan", "score": "Nilai hitung ulang lketool", "wb_score": "Nilai di workbook",

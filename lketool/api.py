@@ -15,12 +15,14 @@ from typing import Any, Iterable
 from lketool import __version__
 from lketool.checks import Context, run_all
 from lketool.errors import WorkbookError
-from lketool.layouts import Entry, MappedSheet
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026, Entry, MappedSheet
 from lketool.layouts.detect import map_workbook
 from lketool.problems import ERROR, Problem, count_by_severity
 from lketool.reader import open_workbook
 from lketool.rubric import DEFAULT_EDITION, Rubric, load_rubric
-from lketool.score import Scores, compute_scores, evaluate_predicates, item_value
+from lketool.verdict import decide, verdict_for
+from lketool.view import SCORE_KEYS, score_rows
+from lketool.score import Scores, compute_scores, item_value
 
 
 @dataclass
@@ -42,6 +44,10 @@ class FileResult:
     values: dict[str, Any] = field(default_factory=dict)
     tpi_values: dict[str, Any] = field(default_factory=dict)
     workbook_scores: dict[str, float] | None = None
+    strict: bool = False
+    per_half: bool = False
+    strict_eligibility: dict | None = None      # the unit's verdict with blanks as 0 (when any blank)
+    tpi_strict_eligibility: dict | None = None  # the same for the TPI's answers
 
     @property
     def ok(self) -> bool:
@@ -110,7 +116,7 @@ class FileResult:
         d: dict[str, Any] = {
             "file": self.file, "unit": self.unit, "layout": self.layout, "sheet": self.sheet,
             "rubric": self.rubric.edition, "lketool_version": __version__,
-            "error": None if self.error is None else {"code": self.error.code, "message": self.error.message(lang)},
+            "error": None if self.error is None else self.error.to_dict(lang),
             "counts": self.counts,
             "problems": [p.to_dict(lang) for p in self.problems],
         }
@@ -121,6 +127,8 @@ class FileResult:
             d["indicators"] = self.indicator_rows()
             d["eligibility"] = self.eligibility
             d["tpi_eligibility"] = self.tpi_eligibility
+            d["verdict"] = verdict_for(self, lang)
+            d["score_rows"] = score_rows(self, lang)
             d["tpi_differences"] = self.tpi_differences()
         if answers:
             d["answers"] = self.answer_rows()
@@ -132,10 +140,15 @@ def _plain(v):
 
 
 def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: bool = False,
-               per_half: bool = False) -> FileResult:
-    """Read, check and score one workbook.  Never raises for a bad file: see ``error``."""
+               per_half: bool = False, has_wbk: bool | None = None, declared=()) -> FileResult:
+    """Read, check and score one workbook.  Never raises for a bad file: see ``error``.
+
+    ``has_wbk`` declares whether the unit already holds Menuju WBK (the WBBM
+    prerequisite; None = unknown, the WBBM verdict is then conditional); ``declared``
+    names conditions the LKE cannot show that the user declares met (see
+    :mod:`lketool.verdict`)."""
     rb = rubric if isinstance(rubric, Rubric) else load_rubric(rubric or DEFAULT_EDITION)
-    res = FileResult(file=str(path), rubric=rb)
+    res = FileResult(file=str(path), rubric=rb, strict=strict, per_half=per_half)
     try:
         wb = open_workbook(path)
         mapped = map_workbook(wb, rb)
@@ -147,12 +160,11 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
     res.problems = run_all(ctx)
     res.values, res.tpi_values = ctx.values, ctx.tpi_values
     res.scores = compute_scores(rb, ctx.values, strict=strict)
-    res.eligibility = evaluate_predicates(rb, res.scores, per_half=per_half)
     if mapped.has_tpi and ctx.tpi_values:
         res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
-        res.tpi_eligibility = evaluate_predicates(rb, res.tpi_scores, per_half=per_half)
+    decide(res, has_wbk=has_wbk, declared=declared)
     res.workbook_scores = _workbook_scores(res)
-    if mapped.layout == "portalrb-2026" and "Nilai" in wb.sheet_names:
+    if mapped.layout == PORTALRB_2026 and "Nilai" in wb.sheet_names:
         res.workbook_scores = _portalrb_scores(res, wb.grid("Nilai", details=False))
     return res
 
@@ -170,8 +182,7 @@ def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
     if "total" not in cached:
         return None
     s = res.scores
-    want = {k: getattr(s, k) for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform",
-                                        "bersih_akuntabel", "pelayanan_prima")}
+    want = {k: getattr(s, k) for k in SCORE_KEYS}
     want.update({k: v.score for k, v in s.indicators.items()})
     for half in ("pemenuhan", "reform"):
         want.update({f"area:{half}:{a}": v for a, v in s.halves[half].items()})
@@ -179,18 +190,17 @@ def _portalrb_scores(res: FileResult, grid) -> dict[str, float] | None:
         if key in want and abs(got - want[key]) > TOL * max(1.0, abs(want[key])):
             res.problems.append(Problem("score-mismatch", Location(res.file, grid.name, f"C{row}", row, 3),
                                         mismatch_params(got, want[key], key, key), value=got))
-    return {k: cached[k][1] if k in cached else None
-            for k in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima")}
+    return {k: cached[k][1] if k in cached else None for k in SCORE_KEYS}
 
 
 def _workbook_scores(res: FileResult) -> dict[str, float] | None:
     from lketool.checks.formulas import cached_values_missing
 
     m = res.mapped
-    if m.layout != "lampiran-iii" or cached_values_missing(m):
+    if m.layout != LAMPIRAN_III or cached_values_missing(m):
         return None
     out = {}
-    for key in ("total", "pengungkit", "hasil", "pemenuhan", "reform", "bersih_akuntabel", "pelayanan_prima"):
+    for key in SCORE_KEYS:
         agg = m.aggregates.get(key)
         v = agg.cached if agg is not None else None
         out[key] = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None

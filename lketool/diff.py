@@ -30,12 +30,8 @@ FIELD_LABELS = {
     "evidence": ("Tautan bukti", "Evidence links"),
     "evidence_text": ("Keterangan bukti", "Evidence text"),
 }
-SCORE_LABELS = {
-    "total": ("Nilai total", "Total score"),
-    "pengungkit": ("Pengungkit", "Enablers (pengungkit)"),
-    "pemenuhan": ("  Pemenuhan", "  Pemenuhan"),
-    "reform": ("  Reform", "  Reform"),
-    "hasil": ("Hasil", "Results (hasil)"),
+# rows a diff adds to the score rows of lketool.view
+EXTRA_LABELS = {
     "answered": ("Butir terjawab", "Items answered"),
     "tpi_total": ("Nilai total (TPI)", "Total score (TPI)"),
 }
@@ -219,15 +215,16 @@ def diff_results(old, new) -> DiffResult:
 def _fields(res, eid: str) -> dict[str, tuple[Any, Any, str | None]]:
     """field -> (comparison key, shown value, 'Sheet!cell') for one entry of one side."""
     e = res.mapped.entries.get(eid)
-    if e is None:
+    inp = res.rubric.inputs.get(eid)
+    if inp is not None and inp.role == "total":
+        # a required total is the sum of its parts (PortalRB has no such row; lketool's form computes
+        # it): compare what the score uses, so a typed total that disagrees explains a score change
         out = {f: (None, None, None) for f in FIELDS}
-        inp = res.rubric.inputs.get(eid)
-        if inp is not None and inp.role == "total" and inp.layout_only and inp.layout_only != res.layout:
-            # a layout without this row (PortalRB has no LHKPN total) uses the sum of the parts:
-            # compare with that, so a typed total that disagrees explains a score change
-            v = denominator(res.rubric.items[inp.item_id], res.values)
-            out["unit"] = (*_answer(v, None), None)
+        v = denominator(res.rubric.items[inp.item_id], res.values)
+        out["unit"] = (*_answer(v, None), None if e is None else f"{res.sheet}!{e.answer_cell}")
         return out
+    if e is None:
+        return {f: (None, None, None) for f in FIELDS}
     sheet, cols = res.sheet, res.mapped.columns
 
     def at(col):
@@ -240,7 +237,7 @@ def _fields(res, eid: str) -> dict[str, tuple[Any, Any, str | None]]:
     links = e.links
     texts = []
     link_cell = text_cell = None
-    for ev in e.evidence:
+    for ev in e.evidence + e.descriptions:
         if ev.links:
             link_cell = link_cell or f"{sheet}!{ev.cell}"
         elif ev.text.strip():
@@ -293,16 +290,23 @@ def _fold(s: str) -> str:
 # ------------------------------------------------------------------ scores
 
 def _score_rows(old, new) -> list[ScoreRow]:
+    from lketool.view import score_rows
+
     so, sn = old.scores, new.scores
-    rows = [ScoreRow(k, *SCORE_LABELS[k], getattr(so, k), getattr(sn, k))
-            for k in ("total", "pengungkit", "pemenuhan", "reform", "hasil")]
-    for a in new.rubric.areas("pemenuhan"):
-        name = a.title
-        rows.append(ScoreRow(f"area:{a.id}", f"Area {name}", f"Area {name}", so.area(a.id), sn.area(a.id),
-                             weight=new.rubric.area_weight(a.id)))
-    rows.append(ScoreRow("answered", *SCORE_LABELS["answered"], so.answered, sn.answered, None))
+    ro = {r["key"]: r for r in score_rows(old, "id")}
+    rows = []
+    for rid, ren in zip(score_rows(new, "id"), score_rows(new, "en")):
+        key = rid["key"]
+        if key.startswith("area:"):
+            rows.append(ScoreRow(key, f"Area {rid['label']}", f"Area {ren['label']}",
+                                 ro[key]["value"] if key in ro else None, rid["value"], weight=rid["max"]))
+        else:
+            indent = "  " * rid["level"]
+            rows.append(ScoreRow(key, indent + rid["label"], indent + ren["label"],
+                                 ro[key]["value"] if key in ro else None, rid["value"]))
+    rows.append(ScoreRow("answered", *EXTRA_LABELS["answered"], so.answered, sn.answered, None))
     if old.tpi_scores is not None or new.tpi_scores is not None:
-        rows.append(ScoreRow("tpi_total", *SCORE_LABELS["tpi_total"],
+        rows.append(ScoreRow("tpi_total", *EXTRA_LABELS["tpi_total"],
                              old.tpi_scores.total if old.tpi_scores else None,
                              new.tpi_scores.total if new.tpi_scores else None))
     return rows

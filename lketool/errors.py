@@ -2,6 +2,9 @@
 (see :mod:`lketool.problems`)."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 
 class LKEError(Exception):
     """Base class of lketool's faults."""
@@ -11,15 +14,53 @@ class WorkbookError(LKEError):
     """A file that cannot be read as an LKE workbook.
 
     ``code`` is stable (``file-not-found``, ``file-not-xlsx``, ``file-corrupt``,
-    ``file-encrypted``, ``workbook-empty``, ``sheet-missing``); ``message_id`` and
-    ``message_en`` say what is wrong in plain words and name the file."""
+    ``file-encrypted``, ``workbook-empty``, ``sheet-missing``, ``edition-unsupported``).
+    The message comes from the catalogue: ``key`` names the text (default
+    ``problem.<code>.message``), ``params`` fill it, and the file name is put in front, so
+    every language says what is wrong and names the file.  :meth:`remedy` says what to do.  Passing ``message_id``/``message_en``
+    instead of a key is still accepted (Indonesian, and English for any other language)."""
 
-    def __init__(self, code: str, path: str, message_id: str, message_en: str):
-        super().__init__(message_en)
+    def __init__(self, code: str, path: str, message_id: str | None = None, message_en: str | None = None,
+                 *, key: str | None = None, **params: Any):
         self.code = code
         self.path = path
-        self.message_id = message_id
-        self.message_en = message_en
+        self.key = key
+        self.params = params
+        self._message_id = message_id
+        self._message_en = message_en
+        super().__init__(self.message("en"))
+
+    @property
+    def message_id(self) -> str:
+        return self.message("id")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def message(self, lang: str = "id") -> str:
-        return self.message_en if lang == "en" else self.message_id
+        """What is wrong, naming the file, in ``lang``."""
+        if self.key is None and self._message_id is not None:
+            return self._message_id if lang == "id" else (self._message_en or self._message_id)
+        from lketool.i18n import t
+
+        text = t(self.key or f"problem.{self.code}.message", lang, **self.params)
+        return f"{Path(self.path).name}: {text}"
+
+    def remedy(self, lang: str = "id") -> str:
+        """What to do about it, in ``lang`` (empty for a code the catalogue does not know)."""
+        from lketool.i18n import template, fill
+
+        return fill(template(f"problem.{self.code}.remedy", lang, default=""), dict(self.params), lang)
+
+    def __reduce__(self):  # picklable (worker processes), keeping code, key and params
+        return (_rebuild, (self.__class__, self.code, self.path, self._message_id, self._message_en, self.key,
+                           self.params))
+
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        """``{"code", "message", "remedy"}`` for JSON outputs."""
+        return {"code": self.code, "message": self.message(lang), "remedy": self.remedy(lang)}
+
+
+def _rebuild(cls, code, path, message_id, message_en, key, params):
+    return cls(code, path, message_id, message_en, key=key, **params)

@@ -24,11 +24,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from lketool.atomic import write_bytes
+from lketool.i18n import Msg, t
 from lketool.reader import cell_ref
 
 SCHEMA_PATH = Path(__file__).with_name("data") / "portalrb-2026-answers.schema.json"
@@ -46,27 +47,80 @@ _WIN_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in rang
 
 
 class ExportUsageError(ValueError):
-    """Options that do not fit together (e.g. ``unit_id`` with several workbooks)."""
+    """Options that do not fit together (e.g. ``unit_id`` with several workbooks).
+
+    Worded from the catalogue key ``key``; ``str()`` is in the run's language
+    (:func:`lketool.i18n.get_lang`), :meth:`message` in any."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
 
 
 @dataclass
 class Blocker:
-    """Why one answer cannot be exported as it is: an entry of the refusal list."""
+    """Why one answer cannot be exported as it is: an entry of the refusal list (or a
+    notice).  Worded from the catalogue: ``key`` with ``params``, or the check's own
+    ``problem``; the remedy is the catalogue's for ``code``."""
 
     code: str
     item: str | None
     soal_id: int | None
     cell: str | None  # 'Sheet!K12'
     text: str
-    message_id: str
-    message_en: str
+    key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    problem: Any = None  # the lketool.problems.Problem it comes from, if any
+    # A refusal exported anyway (--allow-incomplete) is a warning, not the code's error.
+    severity_override: str | None = None
+
+    @property
+    def severity(self) -> str:
+        """The code's severity in the catalogue (``error`` for a code it does not know),
+        unless overridden."""
+        from lketool.problems import CATALOGUE
+
+        if self.severity_override:
+            return self.severity_override
+        kind = CATALOGUE.get(self.code)
+        return kind.severity if kind is not None else "error"
 
     def message(self, lang: str = "id") -> str:
-        return self.message_en if lang == "en" else self.message_id
+        if self.problem is not None:
+            return self.problem.message(lang)
+        return t(self.key or f"problem.{self.code}.message", lang, **self.params)
+
+    def remedy(self, lang: str = "id") -> str:
+        """What to do, in ``lang`` (may name the cell)."""
+        if self.problem is not None:
+            return self.problem.remedy(lang)
+        from lketool.i18n import fill, template
+
+        params = dict(self.params)
+        if self.cell:
+            params.setdefault("cell", self.cell.rsplit("!", 1)[-1])
+        return fill(template(f"problem.{self.code}.remedy", lang, default=""), params, lang)
+
+    @property
+    def mapping(self) -> bool:
+        """A remark about how the layout maps to PortalRB: the same for every workbook
+        of that layout, so said once per run."""
+        return self.code in MAPPING_CODES
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
-        return {"code": self.code, "item": self.item, "soal_id": self.soal_id, "cell": self.cell,
-                "text": self.text, "message": self.message(lang)}
+        return {"code": self.code, "severity": self.severity, "item": self.item, "soal_id": self.soal_id,
+                "cell": self.cell, "text": self.text, "message": self.message(lang), "remedy": self.remedy(lang)}
+
+
+# Notices about the layout's mapping to PortalRB rather than about a unit's answers.
+MAPPING_CODES = frozenset({"note-carried"})
 
 
 @dataclass
@@ -90,8 +144,7 @@ class ExportResult:
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {"file": self.file, "status": self.status, "unit": self.unit,
                 "output": None if self.output is None else str(self.output),
-                "error": None if self.error is None else {"code": self.error.code,
-                                                          "message": self.error.message(lang)},
+                "error": None if self.error is None else self.error.to_dict(lang),
                 "blockers": [b.to_dict(lang) for b in self.blockers],
                 "notices": [b.to_dict(lang) for b in self.notices]}
 
@@ -124,11 +177,11 @@ def unit_object(unit_id: str, nama: str, kategori: str = "WBK", afirmasi: bool |
     """``{id, nama, kategori, afirmasi}`` as in the unit-wbk / unit-wbbm lists.
     ``afirmasi`` defaults to ``kategori == "WBK-AFIRMASI"``."""
     if kategori not in KATEGORI:
-        raise ExportUsageError(f"kategori harus salah satu dari {', '.join(KATEGORI)}, bukan {kategori!r}")
+        raise ExportUsageError("export.usage.kategori", choices=", ".join(KATEGORI), value=repr(kategori))
     if afirmasi is None:
         afirmasi = kategori == "WBK-AFIRMASI"
     if kategori == "WBK-AFIRMASI" and not afirmasi:
-        raise ExportUsageError("kategori WBK-AFIRMASI tidak dapat dipakai bersama --no-afirmasi")
+        raise ExportUsageError("export.usage.afirmasi")
     return {"id": unit_id, "nama": nama, "kategori": kategori, "afirmasi": bool(afirmasi)}
 
 
@@ -136,9 +189,7 @@ def check_unit_id(unit_id: str) -> str:
     """A unit id usable in a URL path and as a file name on Windows, or ExportUsageError."""
     if not _UNIT_ID.match(unit_id or "") or unit_id.split(".")[0].lower() in _WIN_RESERVED \
             or unit_id.endswith("."):
-        raise ExportUsageError(
-            f"unit id {unit_id!r} tidak dapat dipakai: gunakan huruf, angka, titik, '-' atau '_' "
-            "(maks. 100 karakter), diawali huruf/angka")
+        raise ExportUsageError("export.usage.unit-id", value=repr(unit_id))
     return unit_id
 
 
@@ -185,27 +236,25 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
         text = getattr(obj, "portalrb_text", "") or row["text"]
         for p in by_item.get(eid, []):
             cell = f"{p.location.sheet}!{p.location.cell}" if p.location.cell else row["cell"]
-            blockers.append(Blocker(p.code, eid, soal, cell, text, p.message("id"), p.message("en")))
+            blockers.append(Blocker(p.code, eid, soal, cell, text, problem=p))
         unit_value, why = portal_value(rubric, eid, row["unit_value"])
         if unit_value is None and eid not in by_item:
             # every required answer must have a value; say why if no check did
             if row["cell"] is None:
-                code, mid, men = ("item-unmapped", "Baris soal ini tidak ditemukan di sheet",
-                                  "This question's row was not found on the sheet")
+                code, key, params = "item-unmapped", "export.row-not-found", {}
             elif why:
-                code, mid, men = _reason_messages(why, row["unit_value"])
+                code, reason = _reason(why, row["unit_value"])
+                key, params = reason.key, reason.params
             else:
-                code, mid, men = ("answer-missing", f"Pertanyaan belum dijawab: {text[:90]}",
-                                  f"Question not answered: {text[:90]}")
-            blockers.append(Blocker(code, eid, soal, row["cell"], text, mid, men))
+                code, key, params = "answer-missing", None, {"text": text}
+            blockers.append(Blocker(code, eid, soal, row["cell"], text, key, params))
         elif unit_value is not None and eid in by_item:
             unit_value = None  # a blocked answer (e.g. survey 5) is never sent as if it were valid
         tpi_value, tpi_why = portal_value(rubric, eid, row["tpi_value"])
         if tpi_value is None and not _blank(row["tpi"]):
-            code, mid, men = _reason_messages(tpi_why or "invalid", row["tpi"])
+            code, reason = _reason(tpi_why or "invalid", row["tpi"])
             notices.append(Blocker("tpi-" + code, eid, soal, _tpi_cell(res, eid) or row["cell"], text,
-                                   "Jawaban TPI: " + mid + "; diekspor kosong (null)",
-                                   "TPI answer: " + men + "; exported as null"))
+                                   params={"reason": reason, "value": _shown(row["tpi"])}))
         extra_notes, extra_links = carried.get(eid, ([], []))
         links = list(row["evidence"]) + [u for u in extra_links if u not in row["evidence"]]
         note = "\n\n".join(x for x in [_text(row["note"])] + extra_notes if x)
@@ -217,8 +266,8 @@ def build_answers(res, *, unit_id: str, nama: str | None = None, tahun: int = DE
             "bukti_dukung_unit": "\n".join(links) or None,
             "catatan_tpi": _text(row["tpi_note"]),
         })
-    if allow_incomplete:
-        notices = blockers + notices
+    if allow_incomplete:  # exported anyway, as null: a warning, no longer a refusal
+        notices = [replace(b, severity_override="warning") for b in blockers] + notices
     payload = {"unit_id": unit_id, "nama_unit": nama or res.unit or Path(res.file).stem, "tahun": int(tahun),
                "answers": answers}
     return payload, ([] if allow_incomplete else blockers), notices
@@ -245,11 +294,9 @@ def _carried_notes(res, exported: set[str]) -> tuple[dict[str, tuple[list[str], 
                 notes.append(_text(e.note))
             links.extend(u for u in e.links if u not in links)
             cell = f"{res.sheet}!{e.answer_cell}"
-            notices.append(Blocker(
-                "note-carried", target.id, target.soal_id, cell, target.portalrb_text or target.text,
-                f"Catatan/bukti dukung di baris {e.row} (baris tanpa soal PortalRB) diekspor pada soal "
-                f"{target.soal_id}",
-                f"Note/evidence on row {e.row} (a row with no PortalRB soal) is exported with soal {target.soal_id}"))
+            notices.append(Blocker("note-carried", target.id, target.soal_id, cell,
+                                   target.portalrb_text or target.text,
+                                   params={"row": e.row, "soal_id": target.soal_id}))
     return carried, notices
 
 
@@ -276,16 +323,20 @@ def portal_value(rubric, entry_id: str, value: Any) -> tuple[Any, str | None]:
     return None, "invalid"
 
 
-def _reason_messages(reason: str, value: Any) -> tuple[str, str, str]:
-    shown = "" if value is None else str(value)
-    return {
-        "not-number": ("count-invalid", f"'{shown}' bukan angka", f"'{shown}' is not a number"),
-        "not-integer": ("count-invalid", f"jumlah '{shown}' bukan bilangan bulat >= 0",
-                        f"count '{shown}' is not a whole number >= 0"),
-        "out-of-range": ("survey-out-of-range", f"nilai survei {shown} di luar 0-4",
-                         f"survey value {shown} is outside 0-4"),
-    }.get(reason, ("answer-invalid", f"jawaban '{shown}' bukan pilihan yang sah",
-                   f"answer '{shown}' is not an allowed option"))
+_REASON_CODES = {"not-number": "count-invalid", "not-integer": "count-invalid",
+                 "out-of-range": "survey-out-of-range"}
+
+
+def _reason(reason: str, value: Any) -> tuple[str, Msg]:
+    """The problem code and the worded reason (catalogue ``export.<reason>``) of a value
+    :func:`portal_value` refused."""
+    if reason not in _REASON_CODES:
+        reason = "invalid"
+    return _REASON_CODES.get(reason, "answer-invalid"), Msg(f"export.{reason}", value=_shown(value))
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _tpi_cell(res, eid: str) -> str | None:
@@ -327,14 +378,13 @@ def export_files(paths: Iterable[str | Path], out: str | Path, *, unit_id: str |
 
     files = iter_workbooks(paths)
     if not files:
-        raise ExportUsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+        raise ExportUsageError("export.usage.no-files")
     out = Path(out)
     single = out.suffix.lower() == ".json"
     if single and len(files) != 1:
-        raise ExportUsageError(f"{out.name}: satu berkas .json hanya untuk satu LKE; untuk {len(files)} LKE "
-                               "berikan nama folder")
+        raise ExportUsageError("export.usage.single-json", name=out.name, n=len(files))
     if (unit_id is not None or nama is not None) and len(files) != 1:
-        raise ExportUsageError("--unit-id dan --nama hanya untuk satu berkas LKE")
+        raise ExportUsageError("export.usage.single-only")
     if unit_id is not None:
         check_unit_id(unit_id)
     unit_object("x", "x", kategori, afirmasi)  # validate the combination before any work
@@ -342,7 +392,7 @@ def export_files(paths: Iterable[str | Path], out: str | Path, *, unit_id: str |
         out.parent.mkdir(parents=True, exist_ok=True)
     else:
         if out.exists() and not out.is_dir():
-            raise ExportUsageError(f"{out} sudah ada dan bukan folder")
+            raise ExportUsageError("export.usage.not-folder", path=str(out))
         out.mkdir(parents=True, exist_ok=True)
 
     results: list[ExportResult] = []
@@ -375,15 +425,13 @@ def export_files(paths: Iterable[str | Path], out: str | Path, *, unit_id: str |
     return summary
 
 
-def _id_clash(uid: str, single: bool, taken: dict[str, str]) -> tuple[str, str] | None:
+def _id_clash(uid: str, single: bool, taken: dict[str, str]) -> tuple[str | None, dict[str, Any]] | None:
+    """(catalogue key, params) when ``uid`` cannot be used for this file, else None."""
     # ids are file names too; Windows file names ignore case
     if uid.lower() in taken:
-        return (f"unit id '{uid}' sudah dipakai untuk {taken[uid.lower()]}; ekspor berkas ini sendiri dengan "
-                "--unit-id", f"unit id '{uid}' is already used for {taken[uid.lower()]}; export this file on its "
-                "own with --unit-id")
+        return None, {"unit_id": uid, "other": taken[uid.lower()]}
     if not single and f"{uid}.json".lower() in UNIT_LIST_FILES:
-        return (f"unit id '{uid}' bentrok dengan nama berkas daftar unit; pakai --unit-id lain",
-                f"unit id '{uid}' clashes with a unit-list file name; use another --unit-id")
+        return "export.unit-list-clash", {"unit_id": uid}
     return None
 
 

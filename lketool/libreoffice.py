@@ -41,14 +41,35 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 class LibreOfficeError(RuntimeError):
     """LibreOffice is missing, failed or timed out.  ``message(lang)`` is for users."""
 
-    def __init__(self, code: str, message_id: str, message_en: str):
-        super().__init__(message_en)
+    def __init__(self, code: str, message_id: str | None = None, message_en: str | None = None, *,
+                 key: str | None = None, **params):
         self.code = code  # not-installed | failed | timeout
-        self.message_id = message_id
-        self.message_en = message_en
+        self.key = key  # catalogue key (libreoffice.*); message_id/message_en for older callers
+        self.params = params
+        self._message_id, self._message_en = message_id, message_en
+        super().__init__(self.message("en"))
+
+    @property
+    def message_id(self) -> str:
+        return self.message("id")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def message(self, lang: str = "id") -> str:
-        return self.message_en if lang == "en" else self.message_id
+        if self.key is None:
+            return (self._message_id if lang == "id" else self._message_en) or self._message_id or ""
+        from lketool.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+    def __reduce__(self):
+        return (_rebuild_error, (self.code, self._message_id, self._message_en, self.key, self.params))
+
+
+def _rebuild_error(code, message_id, message_en, key, params):
+    return LibreOfficeError(code, message_id, message_en, key=key, **params)
 
 
 def find_soffice() -> str | None:
@@ -78,11 +99,7 @@ def find_soffice() -> str | None:
 def _require() -> str:
     exe = find_soffice()
     if exe is None:
-        raise LibreOfficeError(
-            "not-installed",
-            "LibreOffice tidak ditemukan. Pasang LibreOffice (https://www.libreoffice.org) atau isi variabel "
-            f"lingkungan {ENV_VAR} dengan lokasi soffice.exe",
-            f"LibreOffice was not found. Install LibreOffice or set {ENV_VAR} to the path of soffice")
+        raise LibreOfficeError("not-installed", key="libreoffice.not-installed", var=ENV_VAR)
     return exe
 
 
@@ -105,8 +122,7 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
         else:  # pragma: no cover
             proc.kill()
         proc.communicate()
-        raise LibreOfficeError("timeout", f"LibreOffice tidak selesai dalam {timeout:.0f} detik",
-                               f"LibreOffice did not finish within {timeout:.0f} seconds") from None
+        raise LibreOfficeError("timeout", key="libreoffice.timeout", seconds=f"{timeout:.0f}") from None
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
@@ -122,8 +138,7 @@ def _convert(srcs: list[Path], outdir: Path, target: str, timeout: float) -> Non
         proc = _run(args, timeout)
     if proc.returncode != 0:
         err = (proc.stderr or b"").decode("utf-8", "replace").strip()[-500:]
-        raise LibreOfficeError("failed", f"LibreOffice gagal mengonversi ({err or proc.returncode})",
-                               f"LibreOffice failed to convert ({err or proc.returncode})")
+        raise LibreOfficeError("failed", key="libreoffice.failed", detail=err or proc.returncode)
 
 
 def convert_many(srcs: Iterable[str | Path], outdir: str | Path, target: str, *,
@@ -157,8 +172,7 @@ def recalc_many(srcs: Iterable[str | Path], outdir: str | Path, *, timeout: floa
         for s in srcs:
             produced = Path(tmp) / f"{s.stem}.xlsx"
             if not produced.is_file():
-                raise LibreOfficeError("failed", f"LibreOffice tidak menghasilkan berkas untuk {s.name}",
-                                       f"LibreOffice produced no file for {s.name}")
+                raise LibreOfficeError("failed", key="libreoffice.no-output", file=s.name)
             dst = outdir / produced.name
             os.replace(produced, dst)
             out.append(dst)
@@ -184,8 +198,7 @@ def to_pdf(src: str | Path, outdir: str | Path, *, timeout: float = DEFAULT_TIME
         _convert([src], Path(tmp), "pdf", timeout)
         produced = Path(tmp) / f"{src.stem}.pdf"
         if not produced.is_file():
-            raise LibreOfficeError("failed", f"LibreOffice tidak menghasilkan PDF untuk {src.name}",
-                                   f"LibreOffice produced no PDF for {src.name}")
+            raise LibreOfficeError("failed", key="libreoffice.no-pdf", file=src.name)
         dst = outdir / produced.name
         os.replace(produced, dst)
     return dst

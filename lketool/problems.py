@@ -1,92 +1,85 @@
 """Findings: what lketool says about a workbook.
 
-Every kind of problem has a stable kebab-case code in :data:`CATALOGUE`, a default
-severity and a message template in Bahasa Indonesia and English.  A :class:`Problem`
-is a plain record with its location; exceptions are kept for faults (see
-:mod:`lketool.errors`)."""
+Every kind of problem has a stable kebab-case code in :data:`CATALOGUE` with a default
+severity (``lketool/data/problem-codes.json``); its title, message template and remedy in
+each language are in the message catalogue (:mod:`lketool.i18n`, keys
+``problem.<code>.title|message|remedy``).  A :class:`Problem` is a plain record with its
+location; exceptions are kept for faults (see :mod:`lketool.errors`)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from lketool import i18n
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+CODES_PATH = Path(__file__).with_name("data") / "problem-codes.json"
+
+
+def severity_label(severity: str, lang: str | None = None) -> str:
+    """The word for a severity in ``lang``: "Kesalahan"/"Peringatan"/"Info" in Indonesian,
+    "Error"/"Warning"/"Info" in English — the one table every output uses (terminals
+    print it upper-cased).  An unknown severity is returned as it is."""
+    return i18n.template(f"severity.{severity}", lang, default=str(severity))
 
 
 @dataclass(frozen=True)
 class Kind:
+    """One problem code: its default severity and ``group`` (``check``: a finding of
+    ``lketool check``; ``file``: a workbook that cannot be read; ``export``: a refusal or
+    notice of ``export-portalrb``).  Texts come from the catalogue in any language."""
+
     code: str
     severity: str
-    title_id: str
-    title_en: str
-    message_id: str
-    message_en: str
+    group: str = "check"
+
+    def title(self, lang: str | None = None) -> str:
+        """Short name of the problem, e.g. "Jawaban kosong"."""
+        return i18n.template(f"problem.{self.code}.title", lang, default=self.code)
+
+    def message_template(self, lang: str | None = None) -> str:
+        """The message with ``{param}`` fields, as in the catalogue."""
+        return i18n.template(f"problem.{self.code}.message", lang, default="")
+
+    def remedy_template(self, lang: str | None = None) -> str:
+        """What to do about it, with ``{param}`` fields (``{cell}``, ``{column}``, ...)."""
+        return i18n.template(f"problem.{self.code}.remedy", lang, default="")
+
+    # Older spellings kept for callers written before the catalogue had languages.
+    @property
+    def title_id(self) -> str:
+        return self.title("id")
+
+    @property
+    def title_en(self) -> str:
+        return self.title("en")
+
+    @property
+    def message_id(self) -> str:
+        return self.message_template("id")
+
+    @property
+    def message_en(self) -> str:
+        return self.message_template("en")
 
 
-def _k(code, severity, title_id, title_en, message_id, message_en):
-    return Kind(code, severity, title_id, title_en, message_id, message_en)
+def _load_codes() -> dict[str, Kind]:
+    data = json.loads(CODES_PATH.read_text(encoding="utf-8"))["codes"]
+    return {code: Kind(code, v["severity"], v.get("group", "check")) for code, v in data.items()}
 
 
-CATALOGUE: dict[str, Kind] = {k.code: k for k in [
-    _k("answer-missing", ERROR, "Jawaban kosong", "Answer missing",
-       "Pertanyaan belum dijawab: {text}",
-       "Question not answered: {text}"),
-    _k("answer-invalid", ERROR, "Jawaban tidak sah", "Invalid answer",
-       "Jawaban '{value}' bukan pilihan yang sah; yang boleh: {allowed}",
-       "Answer '{value}' is not an allowed option; allowed: {allowed}"),
-    _k("answer-as-text", WARNING, "Angka ditulis sebagai teks", "Number typed as text",
-       "Nilai '{value}' ditulis sebagai teks; dibaca sebagai {number}. Ketik sebagai angka agar rumus Excel ikut menghitungnya",
-       "Value '{value}' is text; read as {number}. Type it as a number so the Excel formulas use it"),
-    _k("answer-type-altered", ERROR, "Pilihan Jawaban diubah", "Answer type altered",
-       "Kolom Pilihan Jawaban berisi '{value}', seharusnya '{expected}'; rumus Nilai resmi tidak lagi menghitung baris ini",
-       "The Pilihan Jawaban cell says '{value}' instead of '{expected}'; the official Nilai formula no longer scores this row"),
-    _k("count-invalid", ERROR, "Jumlah tidak sah", "Invalid count",
-       "Jumlah '{value}' tidak sah: {reason}",
-       "Count '{value}' is not valid: {reason_en}"),
-    _k("count-inconsistent", WARNING, "Jumlah tidak konsisten", "Inconsistent counts",
-       "{detail}", "{detail_en}"),
-    _k("survey-out-of-range", ERROR, "Nilai survei di luar 0-4", "Survey value out of range",
-       "Nilai survei {value} di luar rentang 0-4; untuk perhitungan dipakai {used}",
-       "Survey value {value} is outside 0-4; {used} is used for scoring"),
-    _k("evidence-missing", ERROR, "Bukti dukung tidak ada", "Evidence missing",
-       "Pertanyaan sudah dijawab tetapi tidak ada tautan/path bukti dukung",
-       "Answered, but no evidence link or path is given"),
-    _k("evidence-invalid", ERROR, "Bukti dukung tidak sah", "Invalid evidence",
-       "Bukti dukung '{value}' bukan tautan (URL) atau path berkas",
-       "Evidence '{value}' is not a link (URL) or a file path"),
-    _k("evidence-duplicate", WARNING, "Bukti dukung dipakai berulang", "Evidence reused",
-       "Tautan yang sama juga dipakai untuk {others} (indikator lain)",
-       "The same link is also used for {others} (other indicators)"),
-    _k("evidence-locked", ERROR, "Tautan bukti terkunci", "Evidence link locked",
-       "Tautan bukti dukung meminta login / belum dibagikan: {value}",
-       "Evidence link needs sign-in / is not shared: {value}"),
-    _k("evidence-not-found", ERROR, "Tautan bukti tidak ditemukan", "Evidence link not found",
-       "Tautan bukti dukung tidak ditemukan (404): {value}",
-       "Evidence link not found (404): {value}"),
-    _k("evidence-unreachable", WARNING, "Tautan bukti tidak dapat dibuka", "Evidence link unreachable",
-       "Tautan bukti dukung tidak dapat dibuka ({detail}): {value}",
-       "Evidence link could not be opened ({detail_en}): {value}"),
-    _k("formula-overwritten", ERROR, "Rumus ditimpa", "Formula overwritten",
-       "Sel ini seharusnya berisi rumus tetapi berisi nilai ketikan '{shown}'",
-       "This cell should hold a formula but holds the typed value '{shown_en}'"),
-    _k("formula-altered", ERROR, "Rumus menyimpang", "Formula departs from the rubric",
-       "Rumus {formula} tidak sesuai rubrik: {detail}",
-       "Formula {formula} departs from the rubric: {detail_en}"),
-    _k("score-mismatch", ERROR, "Nilai berbeda", "Score mismatch",
-       "Nilai di workbook {cached} berbeda dari hasil hitung ulang {computed} ({what}{diff}){cause}",
-       "The workbook shows {cached_en} but the recomputed value is {computed_en} ({what_en}{diff_en}){cause_en}"),
-    _k("cached-values-missing", WARNING, "Nilai tersimpan tidak ada", "Cached values missing",
-       "Berkas disimpan tanpa hasil hitung rumus (mis. dibuat oleh program, bukan Excel); nilai workbook tidak dapat dibandingkan. Buka dan simpan ulang di Excel/LibreOffice",
-       "The file was saved without computed formula values; the workbook's own scores cannot be compared. Open and save it again in Excel/LibreOffice"),
-    _k("item-unmapped", ERROR, "Butir tidak ditemukan", "Item not mapped",
-       "{detail}", "{detail_en}"),
-    _k("sheet-missing", ERROR, "Sheet LKE tidak ada", "LKE sheet missing",
-       "Tidak ditemukan sheet LKE (mis. 'LKE ZI' atau 'Jawaban') dengan kolom Pilihan Jawaban/Jawaban",
-       "No LKE sheet (e.g. 'LKE ZI' or 'Jawaban') with Pilihan Jawaban/Jawaban columns was found"),
-    _k("unit-differs-tpi", INFO, "Jawaban unit berbeda dari TPI", "Unit and TPI answers differ",
-       "Jawaban unit '{unit}' berbeda dari jawaban TPI '{tpi}'",
-       "Unit answer '{unit}' differs from TPI answer '{tpi}'"),
-]}
+CATALOGUE: dict[str, Kind] = _load_codes()
+
+
+def register(code: str, severity: str, group: str = "check") -> Kind:
+    """Add a problem code at run time (its texts go in a message file); returns its Kind."""
+    if severity not in SEVERITY_ORDER:
+        raise ValueError(f"unknown severity {severity!r}")
+    kind = CATALOGUE[code] = Kind(code, severity, group)
+    return kind
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,9 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = ""
     value: Any = None
+    # The root problems this one only follows from (a score-mismatch carried up from a
+    # typed-over cell): ((sheet, cell, code), ...).  Empty for a root problem.
+    caused_by: tuple[tuple[str | None, str | None, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
@@ -118,11 +114,24 @@ class Problem:
             self.severity = CATALOGUE[self.code].severity
 
     def message(self, lang: str = "id") -> str:
-        kind = CATALOGUE[self.code]
-        template = kind.message_en if lang == "en" else kind.message_id
-        params = _SafeDict(self.params)
+        """The message in ``lang``, its template filled with ``params``."""
+        return i18n.fill(CATALOGUE[self.code].message_template(lang), self._params(), lang)
+
+    def remedy(self, lang: str = "id") -> str:
+        """What to do about it, in ``lang``; may name the cell (``{cell}``), its column
+        letter (``{column}``), sheet, row and item besides the problem's params."""
+        params = self._params()
+        loc = self.location
+        for key, value in (("cell", loc.cell), ("sheet", loc.sheet), ("row", loc.row), ("item", loc.item),
+                           ("column", _column_letters(loc.cell))):
+            if value is not None:
+                params.setdefault(key, value)
+        return i18n.fill(CATALOGUE[self.code].remedy_template(lang), params, lang)
+
+    def _params(self) -> dict[str, Any]:
+        params = dict(self.params)
         params.setdefault("value", "" if self.value is None else self.value)
-        return template.format_map(params)
+        return params
 
     def sort_key(self):
         loc = self.location
@@ -132,16 +141,29 @@ class Problem:
         loc = self.location
         return {"code": self.code, "severity": self.severity, "file": loc.file, "sheet": loc.sheet,
                 "cell": loc.cell, "row": loc.row, "column": loc.column, "item": loc.item,
-                "message": self.message(lang),
-                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value)}
+                "message": self.message(lang), "remedy": self.remedy(lang),
+                "value": self.value if isinstance(self.value, (str, int, float, bool, type(None))) else str(self.value),
+                "caused_by": [{"sheet": s, "cell": c, "code": k} for s, c, k in self.caused_by] or None}
 
 
-class _SafeDict(dict):
-    # A template naming a param the check did not give shows it empty rather than crash.
-    def __missing__(self, key):
-        if key.endswith("_en") and key[:-3] in self:
-            return self[key[:-3]]
-        return ""
+def _column_letters(cell: str | None) -> str | None:
+    if not cell:
+        return None
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return letters or None
+
+
+_COUNT_KEYS = {ERROR: "count.errors", WARNING: "count.warnings", INFO: "count.infos"}
+
+
+def severity_count(n: int, severity: str, lang: str | None = None) -> str:
+    """``3 kesalahan`` / ``1 error`` / ``3 errors`` (singular/plural from the catalogue)."""
+    return i18n.tn(_COUNT_KEYS.get(severity, "count.errors"), n, lang)
+
+
+def is_derived(p: "Problem") -> bool:
+    """True for a problem that only follows from another one (see ``caused_by``)."""
+    return bool(p.caused_by)
 
 
 def count_by_severity(problems) -> dict[str, int]:

@@ -118,9 +118,8 @@ class WorkbookFile:
             sheet = self._calamine.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types for broken parts
-            raise WorkbookError("file-corrupt", str(self.path),
-                                f"{self.path.name}: sheet '{name}' tidak dapat dibaca ({exc})",
-                                f"{self.path.name}: sheet '{name}' cannot be read ({exc})") from exc
+            raise WorkbookError("file-corrupt", str(self.path), key="file.sheet-unreadable", sheet=name,
+                                detail=str(exc)) from exc
         return SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
 
     def _read_xml_details(self, grid: SheetGrid) -> None:
@@ -262,27 +261,18 @@ def open_workbook(path: str | Path) -> WorkbookFile:
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    name = path.name
     if not path.is_file():
-        raise WorkbookError("file-not-found", str(path), f"{name}: berkas tidak ditemukan",
-                            f"{name}: file not found")
+        raise WorkbookError("file-not-found", str(path), key="file.not-found")
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(OLE_MAGIC):
         raw = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in raw or b"EncryptedPackage" in raw \
                 or "EncryptedPackage".encode("utf-16-le") in raw:
-            raise WorkbookError("file-encrypted", str(path),
-                                f"{name}: workbook dikunci dengan kata sandi untuk membuka; buka di Excel, "
-                                "hapus kata sandinya (File > Info > Protect Workbook), lalu simpan ulang",
-                                f"{name}: the workbook is encrypted with a password to open; remove the "
-                                "password in Excel and save it again")
-        raise WorkbookError("file-not-xlsx", str(path),
-                            f"{name}: format Excel lama (.xls); simpan ulang sebagai .xlsx",
-                            f"{name}: old Excel format (.xls); save it again as .xlsx")
+            raise WorkbookError("file-encrypted", str(path), key="file.encrypted")
+        raise WorkbookError("file-not-xlsx", str(path), key="file.xls")
     if not head.startswith(ZIP_MAGIC):
-        raise WorkbookError("file-not-xlsx", str(path),
-                            f"{name}: bukan berkas Excel .xlsx", f"{name}: not an Excel .xlsx file")
+        raise WorkbookError("file-not-xlsx", str(path), key="file.not-zip")
     try:
         with zipfile.ZipFile(path) as zf:
             parts, hidden = _sheet_parts(zf)
@@ -291,10 +281,8 @@ def open_workbook(path: str | Path) -> WorkbookFile:
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError("file-corrupt", str(path),
-                            f"{name}: berkas rusak atau bukan workbook Excel yang sah ({type(exc).__name__})",
-                            f"{name}: the file is damaged or not a valid Excel workbook ({type(exc).__name__})") from exc
+        # no exception class name in the message: users cannot act on 'CalamineError'
+        raise WorkbookError("file-corrupt", str(path), key="file.corrupt") from exc
     if not names:
-        raise WorkbookError("workbook-empty", str(path), f"{name}: workbook tidak berisi sheet",
-                            f"{name}: the workbook has no sheets")
+        raise WorkbookError("workbook-empty", str(path), key="file.no-sheets")
     return WorkbookFile(path=path, sheet_names=names, _calamine=cwb, _zip_names=parts, _hidden=hidden)

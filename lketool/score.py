@@ -14,11 +14,27 @@ values and counts, or ``None`` when blank or invalid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from fractions import Fraction
+from typing import Any, Callable, Mapping
 
 from lketool.rubric import Indicator, Item, Rubric
 
 RATIO_ZERO_RULE = 1.0  # 0 required and 0 done: nothing is outstanding (documented in docs/rubric.md)
+# How 0/0 reads for a ratio item is data (the item's ``zero_rule`` in the rubric file, with its
+# source): "nothing-to-do" (no complaints to handle: 100 %) or "undefined" (no change agents, no
+# targets: the item has no value and the verdict cannot rest on it).
+NOTHING_TO_DO, UNDEFINED = "nothing-to-do", "undefined"
+
+
+def exact(x) -> Fraction:
+    """The exact decimal a person typed or the rubric states: floats go through their
+    shortest repr (0.67 -> 67/100, 3.6 -> 18/5), so that a value on a threshold compares
+    equal to it instead of a binary neighbour."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    return Fraction(repr(float(x)))
 
 
 @dataclass
@@ -30,74 +46,88 @@ class PctOutcome:
     denominator: float | None = None
 
 
-def pct_value(item: Item, values: Mapping[str, Any]) -> PctOutcome:
+def pct_value(item: Item, values: Mapping[str, Any], num_type: Callable = float) -> PctOutcome:
     """The fraction of a ``%`` item from its ``Jumlah`` inputs, per the official formula.
 
     A typed fraction (``values[item.id]``, already scaled to 0..1) is used only when the
     inputs are incomplete: that is what the workbook does once the K formula is typed over.
+    ``num_type=exact`` computes in exact fractions (for verdicts).
     """
     def v(role):
         inp = item.input(role)
-        return values.get(inp.id) if inp else None
+        x = values.get(inp.id) if inp else None
+        return None if x is None else num_type(x)
 
     if item.formula == "decrease":
         prev, curr, sanc = v("prev"), v("curr"), v("sanctioned")
         if prev is None or curr is None or sanc is None:
-            return PctOutcome(_typed(item, values))
+            return PctOutcome(_typed(item, values, num_type))
         if prev == 0 and curr == 0:
-            return PctOutcome(1.0)
+            return PctOutcome(num_type(1))
         if prev == 0:
             # Excel shows #DIV/0!; violations rose from none, so there is no decrease.
-            return PctOutcome(0.0, "zero-previous")
+            return PctOutcome(num_type(0), "zero-previous")
         d = (prev - curr) / prev
-        return PctOutcome(0.0 if d < 0 else d)
+        return PctOutcome(num_type(0) if d < 0 else d)
 
     den = denominator(item, values)
+    den = None if den is None else num_type(den)
     num = v("num")
     needs = [num, den]
     if item.input("in_process"):
         needs.append(v("in_process"))  # must be filled, though the formula does not use it
     if any(x is None for x in needs):
-        return PctOutcome(_typed(item, values), denominator=den)
+        return PctOutcome(_typed(item, values, num_type), denominator=den)
     if den == 0:
-        return PctOutcome(RATIO_ZERO_RULE if num == 0 else 1.0, "zero-denominator", den)
+        if item.zero_rule == UNDEFINED:
+            return PctOutcome(None, "zero-undefined", den)
+        return PctOutcome(num_type(RATIO_ZERO_RULE), "zero-denominator", den)
     frac = num / den
     if frac > 1:
-        return PctOutcome(1.0, "capped", den)
+        return PctOutcome(num_type(1), "capped", den)
     return PctOutcome(frac, None, den)
 
 
 def denominator(item: Item, values: Mapping[str, Any]) -> float | None:
-    """The required count of a ratio item: its own input, the typed total row of the
-    Lampiran III layout, or the sum of its parts (a computed total, or PortalRB)."""
+    """The required count of a ratio item: its own input, or the sum of its parts.
+
+    Lampiran III's LHKASN "Jumlah yang harus melaporkan" is a typed cell, but the
+    regulation's example (90/2021 Lampiran III, lines 4049-4053: 3,00 = 1,00 + 1,00 + 1,00)
+    and PortalRB 2026 (parts only) define it as the sum of its parts: the sum is used and
+    a typed total that differs is reported (``count-inconsistent``).  The typed total is
+    used only when a part is missing."""
     den = item.input("den")
     if den is not None:
         return values.get(den.id)
     total = item.input("total")
     parts = [i for i in item.inputs if i.role == "part"]
-    if total is not None and total.id in values and not total.computed:
-        return values.get(total.id)
     pv = [values.get(p.id) for p in parts]
-    if not parts or any(x is None for x in pv):
-        return None
-    return sum(pv)
+    if parts and all(x is not None for x in pv):
+        return sum(pv)
+    if total is not None and not total.computed:
+        return values.get(total.id)
+    return None
 
 
-def _typed(item: Item, values: Mapping[str, Any]) -> float | None:
+def _typed(item: Item, values: Mapping[str, Any], num_type: Callable = float):
     typed = values.get(item.id)
-    return typed if isinstance(typed, float) else None
+    return num_type(typed) if isinstance(typed, float) else None
 
 
-def item_value(rubric: Rubric, item: Item, values: Mapping[str, Any]) -> float | None:
-    """The 0..1 value of one scored item, or None when it counts as not filled."""
+def item_value(rubric: Rubric, item: Item, values: Mapping[str, Any], num_type: Callable = float):
+    """The 0..1 value of one scored item, or None when it counts as not filled.
+
+    A survey value outside 0..4 is clamped for the score shown; the verdict treats it as
+    unknown (:mod:`lketool.verdict`)."""
     if item.type == "pct":
-        return pct_value(item, values).value
+        return pct_value(item, values, num_type).value
     ans = values.get(item.id)
     if ans is None:
         return None
     if item.type == "survey":
-        return min(max(float(ans), 0.0), 4.0) / 4
-    return rubric.options(item.type).get(ans)
+        return min(max(num_type(ans), num_type(0)), num_type(4)) / 4
+    v = rubric.options(item.type).get(ans)
+    return None if v is None else num_type(v)
 
 
 @dataclass
@@ -158,26 +188,35 @@ class Scores:
                 "strict": self.strict}
 
 
-def _indicator_score(rubric: Rubric, ind: Indicator, values, strict: bool, out: dict) -> float:
+def _indicator_score(rubric: Rubric, ind: Indicator, values, strict: bool, out: dict, nt=float,
+                     force: Mapping[str, Any] | None = None) -> float:
     if ind.children:
-        total = sum(_indicator_score(rubric, ch, values, strict, out) for ch in ind.children)
+        total = sum(_indicator_score(rubric, ch, values, strict, out, nt, force) for ch in ind.children)
         answered = sum(out[ch.id].answered for ch in ind.children)
         expected = sum(out[ch.id].expected for ch in ind.children)
-        out[ind.id] = IndicatorScore(ind.id, total, ind.weight, answered, expected)
+        out[ind.id] = IndicatorScore(ind.id, total, nt(ind.weight), answered, expected)
         return total
-    vals = [item_value(rubric, it, values) for it in ind.items]
+    vals = [item_value(rubric, it, values, nt) for it in ind.items]
+    answered = sum(v is not None for v in vals)
+    if force:
+        vals = [force.get(it.id, v) for it, v in zip(ind.items, vals)]
     got = [v for v in vals if v is not None]
-    answered = len(got)
     if strict:
-        got = [0.0 if v is None else v for v in vals]
+        got = [nt(0) if v is None else v for v in vals]
     # AVERAGE of nothing is #DIV/0! in Excel; an indicator with no answer scores 0 here.
-    score = (sum(got) / len(got)) * ind.weight if got else 0.0
-    out[ind.id] = IndicatorScore(ind.id, score, ind.weight, answered, len(ind.items))
+    score = (sum(got) / len(got)) * nt(ind.weight) if got else nt(0)
+    out[ind.id] = IndicatorScore(ind.id, score, nt(ind.weight), answered, len(ind.items))
     return score
 
 
-def compute_scores(rubric: Rubric, values: Mapping[str, Any], strict: bool = False) -> Scores:
-    """Score one answer set (unit or TPI) against ``rubric``."""
+def compute_scores(rubric: Rubric, values: Mapping[str, Any], strict: bool = False, *,
+                   num_type: Callable = float, force: Mapping[str, Any] | None = None) -> Scores:
+    """Score one answer set (unit or TPI) against ``rubric``.
+
+    ``num_type=exact`` gives every score as an exact :class:`~fractions.Fraction` (what the
+    verdict compares); ``force`` (item id -> 0..1 value) overrides item values, which the
+    verdict uses to bound scores whose inputs are unknowable."""
+    nt = num_type
     inds: dict[str, IndicatorScore] = {}
     halves: dict[str, dict[str, float]] = {}
     weights: dict[str, dict[str, float]] = {}
@@ -185,13 +224,13 @@ def compute_scores(rubric: Rubric, values: Mapping[str, Any], strict: bool = Fal
         halves[half] = {}
         weights[half] = {}
         for area in rubric.areas(half):
-            halves[half][area.id] = sum(_indicator_score(rubric, ind, values, strict, inds)
+            halves[half][area.id] = sum(_indicator_score(rubric, ind, values, strict, inds, nt, force)
                                         for ind in area.indicators)
-            weights[half][area.id] = area.weight
+            weights[half][area.id] = nt(area.weight)
     metric = {}
     for sub_id in ("bersih_akuntabel", "pelayanan_prima"):
         for ind in rubric.subcomponent(sub_id).indicators:
-            metric[ind.metric] = _indicator_score(rubric, ind, values, strict, inds)
+            metric[ind.metric] = _indicator_score(rubric, ind, values, strict, inds, nt, force)
     pemenuhan = sum(halves["pemenuhan"].values())
     reform = sum(halves["reform"].values())
     bersih = metric["ipak"] + metric["capaian_kinerja"]
@@ -212,63 +251,3 @@ def _survey(rubric: Rubric, metric: str, values) -> float | None:
     item = rubric.metric_indicator(metric).items[0]
     v = values.get(item.id)
     return float(v) if v is not None else None
-
-
-# ---------------------------------------------------------------- predicates
-
-CRITERIA_LABELS = {
-    "total": ("Nilai total (pengungkit + hasil)", "Total score (enablers + results)"),
-    "pengungkit": ("Nilai komponen pengungkit", "Enablers (pengungkit) score"),
-    "area": ("Capaian area {name}", "Area share {name}"),
-    "bersih_akuntabel": ("Hasil birokrasi bersih dan akuntabel", "Clean and accountable bureaucracy"),
-    "ipak": ("Nilai survei persepsi anti korupsi (IPAK)", "Anti-corruption perception survey (IPAK)"),
-    "capaian_kinerja": ("Capaian kinerja lebih baik", "Better performance achievement"),
-    "pelayanan_prima": ("Hasil pelayanan publik prima (IPKP)", "Excellent public service (IPKP)"),
-}
-
-
-def evaluate_predicates(rubric: Rubric, scores: Scores, per_half: bool = False) -> dict[str, Any]:
-    """WBK and WBBM eligibility: every criterion with its value, minimum, met, gap.
-
-    The per-area criterion uses each area's Pemenuhan + Reform share by default;
-    ``per_half=True`` requires the minimum share in each half separately (stricter).
-    Comparisons are ``>=`` at full precision."""
-    out = {}
-    for pred_id, pred in rubric.predicates.items():
-        crits = []
-        for c in pred["criteria"]:
-            if c["metric"] == "area_share":
-                for a in rubric.areas("pemenuhan"):
-                    halves = ("pemenuhan", "reform") if per_half else (None,)
-                    for half in halves:
-                        if half is None:
-                            value = scores.area(a.id) / rubric.area_weight(a.id)
-                            cid, suffix = f"area:{a.id}", ""
-                        else:
-                            value = scores.halves[half][a.id] / scores.area_weights[half][a.id]
-                            cid, suffix = f"area:{a.id}:{half}", f" ({half})"
-                        crits.append(_criterion(cid, "area", value, c["min"], name=a.title + suffix,
-                                                unit="share"))
-                continue
-            value = getattr(scores, c["metric"])
-            crit = _criterion(c["id"], c["id"], value, c["min"])
-            if "survey_min" in c:
-                crit["survey_min"] = c["survey_min"]
-                crit["survey_value"] = scores.ipak_survey if c["metric"] == "ipak" else scores.ipkp_survey
-            crits.append(crit)
-        result = {"label": pred["label"], "eligible": all(x["met"] for x in crits), "criteria": crits,
-                  "missed": [x["id"] for x in crits if not x["met"]]}
-        if pred.get("prerequisite") == "wbk-held":
-            result["prerequisite"] = {
-                "id": "wbk-held", "checked": False,
-                "label": "Unit sudah berpredikat Menuju WBK (tidak dapat diperiksa dari LKE)",
-                "label_en": "The unit already holds the Menuju WBK predicate (cannot be checked from the LKE)"}
-        out[pred_id] = result
-    return out
-
-
-def _criterion(cid: str, kind: str, value: float, minimum: float, name: str = "", unit: str = "points"):
-    lid, len_ = CRITERIA_LABELS[kind]
-    return {"id": cid, "label": lid.format(name=name), "label_en": len_.format(name=name),
-            "value": value, "minimum": minimum, "met": value >= minimum, "gap": value - minimum,
-            "unit": unit}

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
 from lketool.rubric import Indicator, Input, Item, Rubric, load_rubric
 
-LAYOUTS = ("lampiran-iii", "portalrb-2026")
+LAYOUTS = (LAMPIRAN_III, PORTALRB_2026)
 LKE_SHEET = "LKE ZI"
 PORTALRB_SHEET = "Jawaban"
 NILAI_SHEET = "Nilai"
@@ -48,9 +49,13 @@ C_FIRST, C_TEXT, C_WEIGHT, C_CRIT, C_TYPE, C_ANS, C_SCORE, C_PCT, C_NOTE, C_EVID
     "B", "G", "H", "I", "J", "K", "L", "M", "O", "P")
 HEADER_LAMPIRAN = {"B": "Penilaian", "H": "Bobot", "I": "Penjelasan", "J": "Pilihan Jawaban", "K": "Jawaban",
                    "L": "Nilai", "M": "%", "O": "Catatan/Keterangan/Penjelasan", "P": "Bukti Dukung (tautan)"}
-HEADER_PORTALRB = {"B": "Penilaian", "G": "Pertanyaan", "H": "Bobot", "I": "Penjelasan", "J": "Pilihan Jawaban",
-                   "K": "Jawaban Unit", "L": "Catatan Unit", "M": "Bukti Dukung Unit", "N": "Jawaban TPI",
-                   "O": "Nilai Unit", "P": "Nilai TPI", "Q": "Catatan TPI", "R": "ID Soal"}
+# PortalRB columns: the ones the reader uses come from the layout data ("columns" of
+# portalrb-2026.json, by role); the others are the template's own.
+HEADER_PORTALRB_ROLES = {"text": "Pertanyaan", "type": "Pilihan Jawaban", "answer": "Jawaban Unit",
+                         "note": "Catatan Unit", "evidence": "Bukti Dukung Unit", "tpi_answer": "Jawaban TPI",
+                         "tpi_note": "Catatan TPI"}
+HEADER_PORTALRB_FIXED = {"B": "Penilaian", "H": "Bobot", "I": "Penjelasan", "O": "Nilai Unit", "P": "Nilai TPI",
+                         "R": "ID Soal"}
 WIDTHS_LAMPIRAN = {"A": 3, "B": 4, "C": 4, "D": 4, "E": 5, "F": 5, "G": 55, "H": 8, "I": 60, "J": 13, "K": 12,
                    "L": 10, "M": 9, "N": 2, "O": 45, "P": 45}
 WIDTHS_PORTALRB = {"A": 3, "B": 4, "C": 4, "D": 4, "E": 5, "F": 5, "G": 55, "H": 8, "I": 50, "J": 13, "K": 12,
@@ -140,7 +145,7 @@ def _plan_indicator(plan: list[_Row], ind: Indicator, col: str) -> None:
     for it in ind.items:
         plan.append(_Row("pct" if it.type == "pct" else "item", it.id, it.marker, it.text, "F", obj=it))
         if it.type == "pct":
-            for inp in _inputs_for(it, "lampiran-iii"):
+            for inp in _inputs_for(it, LAMPIRAN_III):
                 plan.append(_Row("input", inp.id, "", inp.text, "", obj=inp))
 
 
@@ -164,7 +169,7 @@ def pct_formula(item: Item, rows: Mapping[str, int]) -> str:
 
 
 def total_formula(item: Item, rows: Mapping[str, int]) -> str:
-    """K of the LHKPN 'Jumlah yang harus melaporkan' row: the sum of its parts."""
+    """K of a "Jumlah yang harus melaporkan" row (LHKPN, LHKASN): the sum of its parts."""
     parts = [f"K{rows[i.id]}" for i in item.inputs if i.role == "part"]
     cond = ",".join(f'{p}=""' for p in parts)
     return f'=IF(OR({cond}),"Blm Diisi",{"+".join(parts)})'
@@ -373,7 +378,9 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             ws[f"G{rr}"] = f"- {inp.text}"
             ws[f"J{rr}"] = rubric.type_label("count")
             ws[f"J{rr}"].alignment = st.center
-            if inp.computed:
+            if inp.role == "total":
+                # lketool's form computes every "harus melaporkan" total from its parts, as the
+                # regulation's example defines it (90/2021 Lampiran III lines 4029-4053)
                 ws[f"K{rr}"] = total_formula(item, rows)
                 ws[f"K{rr}"].alignment = st.center
             else:
@@ -391,7 +398,7 @@ def _build_lampiran(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             fit_row_height(ws, p.row, {"G": WIDTHS_LAMPIRAN["G"], "I": WIDTHS_LAMPIRAN["I"]})
     dv.apply(ws)
 
-    computed = {i.id for i in rubric.inputs.values() if i.computed}
+    computed = {i.id for i in rubric.inputs.values() if i.role == "total"}
     _fill(ws, rows, answers, "K", rubric, what="answers", ignore=computed)
     _fill(ws, rows, notes, "O", rubric, what="notes")
     _fill(ws, rows, evidence, "P", rubric, what="evidence")
@@ -469,9 +476,23 @@ def _portalrb_headings(rubric: Rubric) -> list[tuple[str, int, list[_Row]]]:
 
 
 def _spec() -> dict:
-    from lketool.layouts.portalrb import layout_spec
+    from lketool.layouts import get_layout
 
-    return layout_spec()
+    return get_layout(PORTALRB_2026).spec()
+
+
+def portalrb_columns(spec: dict | None = None) -> dict[str, str]:
+    """Column letter by role (answer, note, evidence, tpi_answer, tpi_note, text, type)
+    of the PortalRB layout data."""
+    return dict((spec or _spec())["columns"])
+
+
+def portalrb_header(spec: dict | None = None) -> dict[str, str]:
+    """Header label by column letter of the ``Jawaban`` sheet, in column order."""
+    cols = portalrb_columns(spec)
+    head = dict(HEADER_PORTALRB_FIXED)
+    head.update({cols[role]: label for role, label in HEADER_PORTALRB_ROLES.items() if role in cols})
+    return dict(sorted(head.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
 def portalrb_rows(rubric: Rubric) -> dict[str, int]:
@@ -490,11 +511,13 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
         ws.column_dimensions[col].width = w
     spec = _spec()
     header = spec["header_row"]
-    for col, label in HEADER_PORTALRB.items():
+    c = portalrb_columns(spec)
+    head = portalrb_header(spec)
+    for col, label in head.items():
         ws[f"{col}{header}"] = label
     ws.merge_cells(f"B{header}:F{header}")
     st.row(ws, header, "header", 2, ci("R"))
-    for col in HEADER_PORTALRB:
+    for col in head:
         ws[f"{col}{header}"].alignment = st.title
     ws.row_dimensions[header].height = 30
     ws["S1"] = "Unit Kerja"
@@ -504,7 +527,7 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
     st.answer(ws["T1"])
 
     entry_rows = portalrb_rows(rubric)
-    nilai_rows = _build_nilai(wb, rubric, entry_rows)
+    nilai_rows = _build_nilai(wb, rubric, entry_rows, c)
     dv = _Validations(rubric)
     last_col = ci("R")
     prev_row = header
@@ -522,10 +545,10 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             if h.kind == "pct":
                 item: Item = h.obj
                 ws[f"F{hr}"] = item.marker
-                ws[f"G{hr}"] = item.text
+                ws[f"{c['text']}{hr}"] = item.text
                 ws[f"I{hr}"] = item.criteria
-                ws[f"J{hr}"] = rubric.type_label("pct")
-                ws[f"J{hr}"].alignment = st.center
+                ws[f"{c['type']}{hr}"] = rubric.type_label("pct")
+                ws[f"{c['type']}{hr}"].alignment = st.center
                 for col, src in (("O", "C"), ("P", "D")):
                     ws[f"{col}{hr}"] = f"={NILAI_SHEET}!{src}{nilai_rows['item:' + item.id]}"
                     ws[f"{col}{hr}"].number_format = "0.00%"
@@ -533,7 +556,7 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
                 mc = ci(h.marker_col)
                 ws.cell(hr, mc, h.marker)
                 ws.cell(hr, mc + 1, h.name)
-                ws.merge_cells(start_row=hr, start_column=mc + 1, end_row=hr, end_column=ci("G"))
+                ws.merge_cells(start_row=hr, start_column=mc + 1, end_row=hr, end_column=ci(c["text"]))
                 ws[f"H{hr}"] = h.weight
                 key = h.key[len("comp:"):] if h.key.startswith("comp:") else h.key
                 if key in nilai_rows:
@@ -545,29 +568,29 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
         if isinstance(obj, Item):
             kind = obj.type
             ws[f"F{row}"] = obj.marker
-            ws[f"G{row}"] = obj.text
+            ws[f"{c['text']}{row}"] = obj.text
             ind = rubric.indicators[obj.indicator_id]
             # a Hasil question is its own indicator: show its weight and weighted score
             is_hasil = ind.half == "hasil"
             if is_hasil:
                 ws[f"H{row}"] = ind.weight
             ws[f"I{row}"] = obj.criteria
-            ws[f"J{row}"] = rubric.type_label(obj.type)
+            ws[f"{c['type']}{row}"] = rubric.type_label(obj.type)
             key = ind.id if is_hasil else "item:" + obj.id
             for col, src in (("O", "C"), ("P", "D")):
                 ws[f"{col}{row}"] = f"={NILAI_SHEET}!{src}{nilai_rows[key]}"
                 ws[f"{col}{row}"].number_format = "0.00"
         else:
             kind = "count"
-            ws[f"G{row}"] = f"- {obj.portalrb_text or obj.text}"
-            ws[f"J{row}"] = rubric.type_label("count")
-        ws[f"J{row}"].alignment = st.center
+            ws[f"{c['text']}{row}"] = f"- {obj.portalrb_text or obj.text}"
+            ws[f"{c['type']}{row}"] = rubric.type_label("count")
+        ws[f"{c['type']}{row}"].alignment = st.center
         ws[f"R{row}"] = soal
         ws[f"R{row}"].alignment = st.center
-        for col in ("K", "N"):
+        for col in (c["answer"], c["tpi_answer"]):
             st.answer(ws[f"{col}{row}"])
             dv.add(kind, f"{col}{row}")
-        for col in ("L", "M", "Q"):
+        for col in (c["note"], c["evidence"], c["tpi_note"]):
             st.free(ws[f"{col}{row}"])
         if not last_pengungkit_row and obj.id.startswith("H."):
             last_pengungkit_row = max(r for r in range(header + 1, row) if ws[f"R{r}"].value is not None)
@@ -584,21 +607,21 @@ def _build_portalrb(wb, rubric: Rubric, unit: str | None, answers, evidence, not
             ws[f"{col}{tr}"] = f"={NILAI_SHEET}!{src}{nilai_rows[key]}"
             ws[f"{col}{tr}"].number_format = "0.00"
     for r in range(header + 1, prev_row + 1):
-        fit_row_height(ws, r, {"G": WIDTHS_PORTALRB["G"], "I": WIDTHS_PORTALRB["I"]})
+        fit_row_height(ws, r, {c["text"]: WIDTHS_PORTALRB.get(c["text"], 55), "I": WIDTHS_PORTALRB["I"]})
     dv.apply(ws)
 
     # a % item has no soal of its own: its evidence/notes go on its first Jumlah row
     fill_rows = dict(entry_rows)
     for it in rubric.items.values():
         if it.type == "pct":
-            first = next((i for i in _inputs_for(it, "portalrb-2026") if i.id in entry_rows), None)
+            first = next((i for i in _inputs_for(it, PORTALRB_2026) if i.id in entry_rows), None)
             if first is not None:
                 fill_rows[it.id] = entry_rows[first.id]
-    lampiran_only = {i.id for i in rubric.inputs.values() if i.layout_only not in (None, "portalrb-2026")}
-    _fill(ws, entry_rows, answers, "K", rubric, what="answers", ignore=lampiran_only)
-    _fill(ws, entry_rows, tpi_answers, "N", rubric, what="answers", ignore=lampiran_only)
-    _fill(ws, fill_rows, notes, "L", rubric, what="notes", ignore=lampiran_only)
-    _fill(ws, fill_rows, evidence, "M", rubric, what="evidence", ignore=lampiran_only)
+    lampiran_only = {i.id for i in rubric.inputs.values() if i.layout_only not in (None, PORTALRB_2026)}
+    _fill(ws, entry_rows, answers, c["answer"], rubric, what="answers", ignore=lampiran_only)
+    _fill(ws, entry_rows, tpi_answers, c["tpi_answer"], rubric, what="answers", ignore=lampiran_only)
+    _fill(ws, fill_rows, notes, c["note"], rubric, what="notes", ignore=lampiran_only)
+    _fill(ws, fill_rows, evidence, c["evidence"], rubric, what="evidence", ignore=lampiran_only)
     _page(ws, header)
     _protect(ws)
 
@@ -639,7 +662,7 @@ def _item_formula(rubric: Rubric, item: Item, col: str, entry_rows: Mapping[str,
     sheet = PORTALRB_SHEET
     if item.type == "pct":
         refs = {}
-        for inp in _inputs_for(item, "portalrb-2026"):
+        for inp in _inputs_for(item, PORTALRB_2026):
             role = inp.role if inp.role != "part" else f"part{inp.id}"
             refs[role] = f"{sheet}!{col}{entry_rows[inp.id]}"
         return _pct_value(item, refs)
@@ -649,7 +672,7 @@ def _item_formula(rubric: Rubric, item: Item, col: str, entry_rows: Mapping[str,
     return _choice_value(rubric, item, ref)
 
 
-def _build_nilai(wb, rubric: Rubric, entry_rows: Mapping[str, int]) -> dict[str, int]:
+def _build_nilai(wb, rubric: Rubric, entry_rows: Mapping[str, int], cols: Mapping[str, str]) -> dict[str, int]:
     """Sheet ``Nilai``: key (A), label (B), unit score (C), TPI score (D), weight (E)."""
     st = _Styler()
     ws = wb.create_sheet(NILAI_SHEET)
@@ -712,7 +735,7 @@ def _build_nilai(wb, rubric: Rubric, entry_rows: Mapping[str, int]) -> dict[str,
                     ws[f"{col}{rr}"] = f"=IF(COUNT({rng})=0,0,AVERAGE({rng}))*E{rr}"
         else:
             item = rubric.items[key[len("item:"):]]
-            for col, src in (("C", "K"), ("D", "N")):
+            for col, src in (("C", cols["answer"]), ("D", cols["tpi_answer"])):
                 ws[f"{col}{rr}"] = _item_formula(rubric, item, src, entry_rows)
         for col in "CD":
             ws[f"{col}{rr}"].number_format = "0.0000"
@@ -726,7 +749,7 @@ def _build_nilai(wb, rubric: Rubric, entry_rows: Mapping[str, int]) -> dict[str,
 
 # ---------------------------------------------------------------- entry point
 
-def write_template(path: str | Path, layout: str = "lampiran-iii", *, unit: str | None = None,
+def write_template(path: str | Path, layout: str = LAMPIRAN_III, *, unit: str | None = None,
                    answers: Mapping[str, Any] | None = None, evidence: Mapping[str, str] | None = None,
                    notes: Mapping[str, str] | None = None, tpi_answers: Mapping[str, Any] | None = None,
                    rubric: Rubric | None = None) -> Path:
@@ -745,7 +768,7 @@ def write_template(path: str | Path, layout: str = "lampiran-iii", *, unit: str 
         raise ValueError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
     rubric = rubric or load_rubric()
     wb = Workbook()
-    if layout == "lampiran-iii":
+    if layout == LAMPIRAN_III:
         if tpi_answers:
             raise ValueError("tpi_answers are only supported by the portalrb-2026 layout")
         _build_lampiran(wb, rubric, unit, answers, evidence, notes)

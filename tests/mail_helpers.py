@@ -40,7 +40,8 @@ def clean_smtp_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def certs(tmp_path_factory: pytest.TempPathFactory) -> "CertFiles":
     made = make_certs(tmp_path_factory.mktemp("certs"))
     if made is None:
-        pytest.skip("neither the cryptography package nor the openssl CLI is available to make a test certificate")
+        pytest.skip("missing tool: neither the cryptography package nor the openssl CLI is available to make a "
+                    "test certificate")
     return made
 
 

@@ -16,7 +16,7 @@ from lketool.problems import Location, Problem
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "samples" / "04-berantakan-puskesmas-contoh-raya.xlsx"
 PORTALRB = ROOT / "samples" / "05-portalrb-samsat-kabupaten-sampel.xlsx"
-REAL = ROOT.parent / "shared" / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.xlsx"
+from conftest import REAL_WORKBOOK as REAL, SKIP_REASON  # noqa: E402  ($LKETOOL_SHARED or ../shared)
 
 
 def _sha(path: Path) -> str:
@@ -188,7 +188,7 @@ def test_real_workbook_keeps_hidden_sheets(tmp_path):
     import openpyxl
 
     if not REAL.is_file():
-        pytest.skip("../shared/lke-data is not present")
+        pytest.skip(SKIP_REASON)
     before = _sha(REAL)
     res = check_file(REAL)
     out = annotate_workbook(res, tmp_path / "real.xlsx")

@@ -11,7 +11,7 @@ from lketool.rubric import load_rubric
 from lketool.score import compute_scores
 
 R = load_rubric()
-template = pytest.importorskip("lketool.template", reason="lketool.template (issue 3) is not in this tree")
+from lketool import template  # noqa: E402
 
 
 def answers_all(choice=0):
@@ -101,7 +101,7 @@ def test_messy_answers_are_named_by_cell(filled, tmp_path):
     score_cell = f"L{row('P.2.ii.a')}"
     edits = {
         cell("P.1.i.a"): "ya",          # lower case: accepted
-        cell("P.1.i.b"): " a ",         # spaces: accepted
+        cell("P.1.i.b"): " a ",         # spaces: blank to the official K="A" (answer-spaces)
         cell("P.1.ii.b"): None,         # blank
         cell("P.1.ii.c"): "F",          # not an option
         cell("R.1.i.a.1"): -1,          # negative count
@@ -116,7 +116,8 @@ def test_messy_answers_are_named_by_cell(filled, tmp_path):
     messy = tmp_path / "messy.xlsx"
     _edit(path, messy, edits)
     res = check_file(messy)
-    assert res.values["P.1.i.a"] == "Ya" and res.values["P.1.i.b"] == "A"
+    assert res.values["P.1.i.a"] == "Ya" and res.values["P.1.i.b"] is None
+    assert any(p.code == "answer-spaces" and p.location.item == "P.1.i.b" for p in res.problems)
     assert cell("P.1.ii.b") in _cells(res, "answer-missing")
     [inv] = [p for p in res.problems if p.code == "answer-invalid"]
     assert inv.location.cell == cell("P.1.ii.c") and "A/B/C" in inv.message()

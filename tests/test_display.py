@@ -36,7 +36,8 @@ CRITERIA = [
 
 
 def test_recap_and_report_texts_use_the_same_rules():
-    text = missed_text([["total", 74.999, 75, "points"], ["area:MP", 0.5996, 0.6, "share"]])
+    text = missed_text([["total", 74.999, 75, "points", False, "Total", "Total"],
+                        ["area:MP", 0.5996, 0.6, "share", False, "Area MP", "Area MP"]])
     assert text == "Total 74,999 < 75 (-0,001); Area MP 59,96% < 60%"
 
     from lketool.report.context import _verdict

@@ -138,7 +138,8 @@ def test_missing_manifest_and_bad_manifest_exit_2(tmp_path: Path, recipients: Pa
 
 
 def test_password_is_not_a_command_line_option(outdir: Path, recipients: Path) -> None:
-    r = run("--recipients", str(recipients), "--reports", str(outdir), "--password", "rahasia")
+    r = run("--recipients", str(recipients), "--reports", str(outdir), "--password", "rahasia",
+            env={"LKETOOL_LANG": "en"})
     assert r.exit_code == 2 and "No such option" in r.output
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from lketool.verdict import verdict_for, word
+
 from lketool.api import check_file
 from lketool.recap import RecapOptions, recap
 from lketool.recap.tables import thresholds
@@ -145,10 +147,14 @@ def test_ringkasan_values_match_check_file(recap_run):
             assert r[f"{a.id} nilai"] == s.area(a.id)
             assert r[f"{a.id} %"] == pytest.approx(s.area(a.id) / RB.area_weight(a.id), abs=1e-12)
         assert (r["Kesalahan"], r["Peringatan"]) == (res.counts["error"], res.counts["warning"])
-        assert r["Layak WBK"] == ("Ya" if res.eligibility["wbk"]["eligible"] else "Tidak")
-        assert r["Layak WBBM"] == ("Ya" if res.eligibility["wbbm"]["eligible"] else "Tidak")
+        # the same verdict words as lketool score: the headline verdict's first words
+        v = verdict_for(res)
+        for pred, col in (("wbk", "Layak WBK"), ("wbbm", "Layak WBBM")):
+            assert r[col].startswith(word(v[pred]["status"]))
+            assert v[pred]["text"].split(": ", 1)[1].startswith(r[col].split(",")[0].split(" (")[0])
+            assert ("bila sudah WBK" in r[col]) is v[pred]["conditional"]
         for pred, col in (("wbk", "Kriteria WBK belum terpenuhi"), ("wbbm", "Kriteria WBBM belum terpenuhi")):
-            missed = res.eligibility[pred]["missed"]
+            missed = res.eligibility[pred]["missed"] + res.eligibility[pred]["blocking"]
             text = r[col] or ""
             assert len([p for p in text.split("\n") if p]) == len(missed)  # one criterion per line
             if "total" in missed:
@@ -171,11 +177,11 @@ def test_total_row_and_conditional_formats(recap_run):
     assert ws.cell(total_row, 5).value == f"=SUBTOTAL(101,E{first}:E{last})"
     mean = sum(r.scores.total for r in results.values()) / n
     assert vals.cell(total_row, 5).value == pytest.approx(mean, rel=1e-12)
-    wbk_count = sum(r.eligibility["wbk"]["eligible"] for r in results.values())
+    wbk_count = sum(verdict_for(r)["wbk"]["status"] == "memenuhi" for r in results.values())
     head = [c.value for c in ws[HEADER]]
     col = head.index("Layak WBK") + 1
     assert vals.cell(total_row, col).value == wbk_count
-    # the label says "visible rows": the Ya count follows the filter too, like the averages
+    # the label says "visible rows": the count follows the filter too, like the averages
     letter = ws.cell(HEADER, col).column_letter
     formula = ws.cell(total_row, col).value
     assert formula.startswith("=SUMPRODUCT(SUBTOTAL(103,OFFSET(") and f"{letter}{first}:{letter}{last}" in formula
@@ -302,7 +308,7 @@ def test_json_and_csv_carry_the_same_data(folder, recap_run, tmp_path):
     for r in rows:
         res = results[r["file"]]
         assert float(r["total"]) == res.scores.total  # full precision survives the text form
-        assert r["wbk"] == ("true" if res.eligibility["wbk"]["eligible"] else "false")
+        assert r["wbk"].startswith(word(verdict_for(res)["wbk"]["status"]))
     units = {r["unit"] for r in rows}
     assert "'" + INJECTION in units and INJECTION not in units
 

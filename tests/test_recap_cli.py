@@ -95,13 +95,17 @@ def test_progress_plain_lines_when_not_a_terminal():
 
 
 def test_missed_text_format():
-    missed = [["total", 72.1, 75, "points"], ["area:PW", 0.55, 0.6, "share"],
-              ["bersih_akuntabel", 18.0, 18.25, "points"]]
+    # [id, value, minimum, unit, met, short label id, short label en] as lketool.recap.tables._compact
+    # keeps them; the short labels come from the rubric data through lketool.verdict
+    missed = [["total", 72.1, 75, "points", False, "Total", "Total"],
+              ["area:PW", 0.55, 0.6, "share", False, "Area PW", "Area PW"],
+              ["bersih_akuntabel", 18.0, 18.25, "points", False, "Bersih & akuntabel", "Clean & accountable"]]
     assert missed_text(missed) == "Total 72,10 < 75 (-2,90); Area PW 55% < 60%; Bersih & akuntabel 18,00 < 18,25 (-0,25)"
     assert missed_text(missed, "en").startswith("Total 72.10 < 75 (-2.90); Area PW 55% < 60%")
     # never "75,00 < 75" or "60% < 60%": more decimals until the shown value is below
-    assert missed_text([["total", 74.999, 75, "points"]]).startswith("Total 74,999 < 75")
-    assert missed_text([["area:MP", 0.5996, 0.6, "share"]]) == "Area MP 59,96% < 60%"
+    assert missed_text([["total", 74.999, 75, "points", False, "Total", "Total"]]).startswith("Total 74,999 < 75")
+    assert missed_text([["area:MP", 0.5996, 0.6, "share", False, "Area MP", "Area MP"]]) == "Area MP 59,96% < 60%"
+    assert missed_text([["ipak", 15.0, 15.75, "points", None, "IPAK", "IPAK"]]) == "IPAK: tidak dapat ditentukan"
 
 
 def test_sheet_names_and_csv_neutralising():

@@ -1,10 +1,10 @@
 """Golden text extracts of the Word reports of ``samples/*.xlsx`` (date fixed).
 
 Reviewers read the diff of ``tests/golden/report/<sample>.txt``; regenerate with
-``LKETOOL_UPDATE_GOLDEN=1 python -m pytest tests/test_report_golden.py``."""
+``python -m pytest tests/test_report_golden.py --update-golden`` (that run writes and does
+not compare; run again without the option to compare)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ from lketool.report.render_docx import render_docx
 from test_report_support import SAMPLES, docx_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
-UPDATE = os.environ.get("LKETOOL_UPDATE_GOLDEN") == "1"
 
 
 def extract(sample: Path, tmp: Path) -> str:
@@ -27,14 +26,19 @@ def extract(sample: Path, tmp: Path) -> str:
 
 @pytest.mark.skipif(not SAMPLES, reason="samples/*.xlsx not generated yet")
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
-def test_report_text_matches_golden(sample, tmp_path):
-    got = extract(sample, tmp_path)
-    path = GOLDEN / f"{sample.stem}.txt"
-    if UPDATE:
+def test_report_text_matches_golden(sample, tmp_path, update_golden):
+    compare_golden(extract(sample, tmp_path), GOLDEN / f"{sample.stem}.txt", update_golden, sample.name)
+
+
+def compare_golden(got: str, path: Path, update: bool, what: str) -> None:
+    """Compare ``got`` with the golden file; with ``--update-golden`` write it instead and
+    skip (a run never compares against a file it has just written)."""
+    if update:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(got, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} missing: run with LKETOOL_UPDATE_GOLDEN=1 and review the new file"
-    assert got == path.read_text(encoding="utf-8"), f"report text of {sample.name} changed; review, then update"
+        pytest.skip(f"golden file {path.name} written: review the diff, then run without --update-golden")
+    assert path.is_file(), f"{path} missing: run with --update-golden and review the new file"
+    assert got == path.read_text(encoding="utf-8"), f"report text of {what} changed; review, then update"
 
 
 def test_no_stale_golden_files():

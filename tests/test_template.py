@@ -11,8 +11,7 @@ from lketool.rubric import load_rubric
 from lketool.template import STD_ANSWER_MAP, portalrb_rows, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-DUMP = SHARED / "lke-data" / "axxpxmd_zona_integritas" / "form_kuesioner.structure.txt"
+from conftest import SKIP_REASON, STRUCTURE_DUMP as DUMP  # noqa: E402  ($LKETOOL_SHARED or ../shared)
 COMMITTED = {"lampiran-iii": ROOT / "templates_xlsx" / "lke-zi-lampiran-iii.xlsx",
              "portalrb-2026": ROOT / "templates_xlsx" / "lke-zi-portalrb-2026.xlsx"}
 RUBRIC = load_rubric()
@@ -52,7 +51,7 @@ def test_cli_rejects_non_xlsx(tmp_path):
 
 def test_std_answer_map_is_the_official_formula_verbatim():
     if not DUMP.is_file():
-        pytest.skip("../shared/lke-data is not present")
+        pytest.skip(SKIP_REASON)
     text = DUMP.read_text(encoding="utf-8")
     official = text.split("STD_ANSWER_MAP formula (verbatim, from 'LKE ZI'!L9):", 1)[1].strip().splitlines()[0]
     assert "=" + STD_ANSWER_MAP.format(r=9) == official
@@ -115,10 +114,12 @@ def test_lampiran_pct_and_count_formulas(lampiran):
     assert ws[f"G{r+1}"].value == "- Jumlah yang harus melaporkan"
     assert ws[f"K{r+1}"].value == f'=IF(OR(K{r+2}="",K{r+3}="",K{r+4}=""),"Blm Diisi",K{r+2}+K{r+3}+K{r+4})'
     assert ws[f"K{r}"].value == f'=IF(OR(K{r+1}="",K{r+5}=""),"Blm Diisi",IF(K{r+5}/K{r+1}>1,1,K{r+5}/K{r+1}))'
-    # LHKASN: a typed total row, then three parts, then sudah
+    # LHKASN: the total row is the sum of the three parts below it (90/2021 Lampiran III lines 4049-4053;
+    # the real workbook types it), then sudah
     r = by_text[RUBRIC.items["R.5.iii.b.a"].text]
     assert ws[f"G{r+1}"].value == "- Jumlah yang harus melaporkan (ASN tidak wajib LHKPN)"
-    assert ws[f"K{r+1}"].value is None and ws[f"J{r+1}"].value == "Jumlah"
+    assert ws[f"K{r+1}"].value == f'=IF(OR(K{r+2}="",K{r+3}="",K{r+4}=""),"Blm Diisi",K{r+2}+K{r+3}+K{r+4})'
+    assert ws[f"J{r+1}"].value == "Jumlah"
     assert ws[f"K{r}"].value == f'=IF(OR(K{r+1}="",K{r+5}=""),"Blm Diisi",IF(K{r+5}/K{r+1}>1,1,K{r+5}/K{r+1}))'
 
 
@@ -171,7 +172,8 @@ def test_lampiran_validation_and_protection(lampiran):
     n_counts = sum(1 for v in by_cell.values() if v[0] == "whole")
     n_survey = [v for v in by_cell.values() if v[0] == "decimal"]
     choice = [i for i in RUBRIC.items.values() if i.type in ("yn", "abc", "abcd", "abcde")]
-    typed_inputs = [i for i in RUBRIC.inputs.values() if not i.computed and i.layout_only in (None, "lampiran-iii")]
+    # every count typed by the unit; the "harus melaporkan" totals are formulas in lketool's form
+    typed_inputs = [i for i in RUBRIC.inputs.values() if i.role != "total" and i.layout_only in (None, "lampiran-iii")]
     assert n_lists == len(choice)
     assert n_counts == len(typed_inputs)
     assert n_survey == [("decimal", "0", "4", "between")] * 2

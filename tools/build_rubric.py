@@ -18,6 +18,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026, spec_gaps  # noqa: E402
+from lketool.rubric import RubricError, rubric_from_dict  # noqa: E402
+
 OUT_RUBRIC = ROOT / "lketool" / "rubric" / "data" / "permenpanrb-90-2021.json"
 OUT_PORTALRB = ROOT / "lketool" / "layouts" / "portalrb-2026.json"
 
@@ -57,6 +62,301 @@ ALIASES = {
     "ind:R.5.iii.b": ["Penyampaian Laporan Harta Kekayaan Aparatur Sipil Negara (LHKASN)", "LHKASN"],
     "ind:R.5.iii.a": ["LHKPN"],
 }
+# WBK/WBBM rules (lketool.verdict reads them): thresholds of PermenPANRB 90/2021 Tabel 6, the
+# LHKPN/LHKASN condition of 5/2024 Tabel 5, conditions the LKE cannot show, the WBBM prerequisite;
+# every entry names its source (line numbers of the regulation text files).
+PREDICATES = {
+    "wbk": {
+        "label": "Menuju WBK",
+        "label_en": "Menuju WBK",
+        "criteria": [
+            {
+                "id": "total",
+                "metric": "total",
+                "min": 75,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai total (pengungkit + hasil)",
+                "label_en": "Total score (enablers + results)",
+                "short": "Total",
+                "short_en": "Total"
+            },
+            {
+                "id": "pengungkit",
+                "metric": "pengungkit",
+                "min": 40,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai komponen pengungkit",
+                "label_en": "Enablers (pengungkit) score",
+                "short": "Pengungkit",
+                "short_en": "Enablers"
+            },
+            {
+                "id": "area",
+                "metric": "area_share",
+                "min": 0.6,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109); Tabel 3 (baris 1706-1724)",
+                "label": "Capaian area {name}",
+                "label_en": "Area share {name}",
+                "short": "Area {area}",
+                "short_en": "Area {area}"
+            },
+            {
+                "id": "bersih_akuntabel",
+                "metric": "bersih_akuntabel",
+                "min": 18.25,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Hasil birokrasi bersih dan akuntabel",
+                "label_en": "Clean and accountable bureaucracy",
+                "short": "Bersih & akuntabel",
+                "short_en": "Clean & accountable"
+            },
+            {
+                "id": "ipak",
+                "metric": "ipak",
+                "min": 15.75,
+                "survey_min": 3.6,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai survei persepsi antikorupsi (IPAK)",
+                "label_en": "Anti-corruption perception survey (IPAK)",
+                "short": "IPAK",
+                "short_en": "IPAK"
+            },
+            {
+                "id": "capaian_kinerja",
+                "metric": "capaian_kinerja",
+                "min": 2.5,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Capaian kinerja lebih baik",
+                "label_en": "Better performance achievement",
+                "short": "Capaian kinerja",
+                "short_en": "Performance"
+            },
+            {
+                "id": "pelayanan_prima",
+                "metric": "pelayanan_prima",
+                "min": 14.0,
+                "survey_min": 3.2,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Hasil pelayanan publik prima (IPKP)",
+                "label_en": "Excellent public service (IPKP)",
+                "short": "IPKP",
+                "short_en": "IPKP"
+            },
+            {
+                "id": "lhkpn-lhkasn",
+                "metric": "indicator_share",
+                "indicators": [
+                    "R.5.iii.a",
+                    "R.5.iii.b"
+                ],
+                "min": 1,
+                "kind": "proposal",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241): 'Kepatuhan Penyampaian LHKAN dan LHKPN 100%' (baris 231)",
+                "label": "Kepatuhan penyampaian LHKPN dan LHKASN 100%",
+                "label_en": "LHKPN and LHKASN wealth reports 100% submitted",
+                "short": "LHKPN/LHKASN",
+                "short_en": "LHKPN/LHKASN"
+            }
+        ],
+        "not_checked": [
+            {
+                "id": "tlhp",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Tindak lanjut hasil pengawasan/pemeriksaan APIP/BPK 100%",
+                "label_en": "Follow-up of APIP/BPK audit findings 100%"
+            },
+            {
+                "id": "zi-1-tahun",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Pembangunan ZI menuju WBK minimal satu tahun",
+                "label_en": "Integrity zone built towards WBK for at least one year"
+            },
+            {
+                "id": "sakip",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Predikat SAKIP evaluasi internal minimal B",
+                "label_en": "Internal SAKIP rating at least B"
+            },
+            {
+                "id": "unit-core",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Unit merupakan core layanan dan berdampak signifikan pada persepsi masyarakat",
+                "label_en": "The unit is a core service with a significant impact on public perception"
+            },
+            {
+                "id": "instansi",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241); tingkat instansi (baris 206-221)",
+                "label": "Syarat tingkat instansi (opini BPK WTP, SAKIP minimal B, Indeks RB, maturitas SPIP minimal level 3)",
+                "label_en": "Agency-level conditions (BPK WTP opinion, SAKIP at least B, RB index, SPIP maturity level 3)"
+            }
+        ]
+    },
+    "wbbm": {
+        "label": "Menuju WBBM",
+        "label_en": "Menuju WBBM",
+        "prerequisite": {
+            "id": "wbk-held",
+            "source": "PermenPANRB 90/2021 Tabel 6 kolom WBBM (baris 2310-2312); PermenPANRB 5/2024 Bab II B (baris 326-335)",
+            "label": "Unit sudah berpredikat Menuju WBK (hasil TPN atau evaluasi mandiri)",
+            "label_en": "The unit already holds Menuju WBK (from TPN or the agency's own evaluation)"
+        },
+        "criteria": [
+            {
+                "id": "total",
+                "metric": "total",
+                "min": 85,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai total (pengungkit + hasil)",
+                "label_en": "Total score (enablers + results)",
+                "short": "Total",
+                "short_en": "Total"
+            },
+            {
+                "id": "pengungkit",
+                "metric": "pengungkit",
+                "min": 48,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai komponen pengungkit",
+                "label_en": "Enablers (pengungkit) score",
+                "short": "Pengungkit",
+                "short_en": "Enablers"
+            },
+            {
+                "id": "area",
+                "metric": "area_share",
+                "min": 0.75,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109); Tabel 3 (baris 1706-1724)",
+                "label": "Capaian area {name}",
+                "label_en": "Area share {name}",
+                "short": "Area {area}",
+                "short_en": "Area {area}"
+            },
+            {
+                "id": "bersih_akuntabel",
+                "metric": "bersih_akuntabel",
+                "min": 19.5,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Hasil birokrasi bersih dan akuntabel",
+                "label_en": "Clean and accountable bureaucracy",
+                "short": "Bersih & akuntabel",
+                "short_en": "Clean & accountable"
+            },
+            {
+                "id": "ipak",
+                "metric": "ipak",
+                "min": 15.75,
+                "survey_min": 3.6,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Nilai survei persepsi antikorupsi (IPAK)",
+                "label_en": "Anti-corruption perception survey (IPAK)",
+                "short": "IPAK",
+                "short_en": "IPAK"
+            },
+            {
+                "id": "capaian_kinerja",
+                "metric": "capaian_kinerja",
+                "min": 3.75,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Capaian kinerja lebih baik",
+                "label_en": "Better performance achievement",
+                "short": "Capaian kinerja",
+                "short_en": "Performance"
+            },
+            {
+                "id": "pelayanan_prima",
+                "metric": "pelayanan_prima",
+                "min": 15.75,
+                "survey_min": 3.6,
+                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
+                "label": "Hasil pelayanan publik prima (IPKP)",
+                "label_en": "Excellent public service (IPKP)",
+                "short": "IPKP",
+                "short_en": "IPKP"
+            },
+            {
+                "id": "lhkpn-lhkasn",
+                "metric": "indicator_share",
+                "indicators": [
+                    "R.5.iii.a",
+                    "R.5.iii.b"
+                ],
+                "min": 1,
+                "kind": "proposal",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241): 'Kepatuhan Penyampaian LHKAN dan LHKPN 100%' (baris 231)",
+                "label": "Kepatuhan penyampaian LHKPN dan LHKASN 100%",
+                "label_en": "LHKPN and LHKASN wealth reports 100% submitted",
+                "short": "LHKPN/LHKASN",
+                "short_en": "LHKPN/LHKASN"
+            }
+        ],
+        "not_checked": [
+            {
+                "id": "tlhp",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Tindak lanjut hasil pengawasan/pemeriksaan APIP/BPK 100%",
+                "label_en": "Follow-up of APIP/BPK audit findings 100%"
+            },
+            {
+                "id": "zi-1-tahun",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Pembangunan ZI menuju WBBM minimal satu tahun",
+                "label_en": "Integrity zone built towards WBBM for at least one year"
+            },
+            {
+                "id": "sakip",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Predikat SAKIP evaluasi internal minimal BB",
+                "label_en": "Internal SAKIP rating at least BB"
+            },
+            {
+                "id": "unit-core",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
+                "label": "Unit merupakan core layanan dan berdampak signifikan pada persepsi masyarakat",
+                "label_en": "The unit is a core service with a significant impact on public perception"
+            },
+            {
+                "id": "instansi",
+                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241); tingkat instansi (baris 206-221)",
+                "label": "Syarat tingkat instansi (opini BPK WTP, SAKIP minimal BB, Indeks RB, maturitas SPIP minimal level 3)",
+                "label_en": "Agency-level conditions (BPK WTP opinion, SAKIP at least BB, RB index, SPIP maturity level 3)"
+            }
+        ]
+    }
+}
+
+# How 0/0 reads for each ratio item (lketool.score): 'nothing-to-do' = 100 %, 'undefined' = no value
+# (the verdict cannot rest on it); decided per item from Lampiran III with the lines cited.
+ZERO_RULES = {
+    "R.1.i.a": [
+        "undefined",
+        "PermenPANRB 90/2021 Lampiran III baris 3720-3727: persentase = perubahan yang dibuat / jumlah agen perubahan; agen perubahan wajib ditetapkan (baris 2804-2808), tanpa agen perubahan rasio tidak terdefinisi"
+    ],
+    "R.1.i.b": [
+        "undefined",
+        "PermenPANRB 90/2021 Lampiran III baris 3728-3732: persentase = perubahan terintegrasi / perubahan yang dibuat; tanpa perubahan yang dibuat rasio tidak terdefinisi"
+    ],
+    "R.4.i.a": [
+        "undefined",
+        "PermenPANRB 90/2021 Lampiran III baris 3935-3941: persentase = sasaran tercapai / jumlah sasaran kinerja; unit tanpa sasaran kinerja tidak dapat dinilai"
+    ],
+    "R.5.ii.a": [
+        "nothing-to-do",
+        "PermenPANRB 90/2021 Lampiran III baris 4007-4013: realisasi penanganan pengaduan yang harus diselesaikan; tanpa pengaduan tidak ada yang tertunggak"
+    ],
+    "R.5.iii.a.a": [
+        "nothing-to-do",
+        "PermenPANRB 90/2021 Lampiran III baris 4019-4035: kepatuhan penyampaian LHKPN; tanpa pejabat wajib lapor tidak ada yang belum melapor"
+    ],
+    "R.5.iii.b.a": [
+        "nothing-to-do",
+        "PermenPANRB 90/2021 Lampiran III baris 4040-4053: kepatuhan penyampaian LHKASN; tanpa ASN wajib lapor tidak ada yang belum melapor"
+    ],
+    "R.6.i.b": [
+        "undefined",
+        "PermenPANRB 90/2021 Lampiran III baris 4080-4089: persentase = pelayanan dipermudah / pelayanan terdata; unit layanan tanpa pelayanan terdata tidak dapat dinilai"
+    ]
+}
+
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
 
@@ -149,7 +449,7 @@ def build_indicator(ind: dict, prefix: str, pct_by_first, pct_member, portal_row
             item["criteria"] = "\n".join(lines[1:]).strip() if lines and p["text"][:20].lower() in lines[0].lower() else crit
             if p.get("total"):
                 item["inputs"].append({"id": f"{item['id']}.total", "soal_id": None, "role": "total",
-                                       "text": p["total"]["text"], "layout_only": "lampiran-iii",
+                                       "text": p["total"]["text"], "layout_only": LAMPIRAN_III,
                                        "computed": p["total"]["computed"]})
             items.append(item)
             for k, (sid, role) in enumerate(p["roles"].items(), start=1):
@@ -157,6 +457,8 @@ def build_indicator(ind: dict, prefix: str, pct_by_first, pct_member, portal_row
                 text = p.get("input_texts", {}).get(sid) or clean(src["teks_pertanyaan"])
                 item["inputs"].append({"id": f"{item['id']}.{k}", "soal_id": sid, "role": role,
                                        "text": text, "portalrb_text": clean(src["teks_pertanyaan"])})
+            if item["id"] in ZERO_RULES:
+                item["zero_rule"], item["zero_source"] = ZERO_RULES[item["id"]]
             continue
         lt = next(letter)
         items.append(item_from_soal(s, f"{iid}.{lt}", f"{lt}."))
@@ -203,24 +505,7 @@ HEADER = {
         "count": {"label": "Jumlah"},
         "survey": {"label": "Nilai (0-4)", "min": 0, "max": 4},
     },
-    "predicates": {
-        "wbk": {"label": "Menuju WBK", "criteria": [
-            {"id": "total", "metric": "total", "min": 75},
-            {"id": "pengungkit", "metric": "pengungkit", "min": 40},
-            {"id": "area", "metric": "area_share", "min": 0.60},
-            {"id": "bersih_akuntabel", "metric": "bersih_akuntabel", "min": 18.25},
-            {"id": "ipak", "metric": "ipak", "min": 15.75, "survey_min": 3.60},
-            {"id": "capaian_kinerja", "metric": "capaian_kinerja", "min": 2.50},
-            {"id": "pelayanan_prima", "metric": "pelayanan_prima", "min": 14.00, "survey_min": 3.20}]},
-        "wbbm": {"label": "Menuju WBBM", "prerequisite": "wbk-held", "criteria": [
-            {"id": "total", "metric": "total", "min": 85},
-            {"id": "pengungkit", "metric": "pengungkit", "min": 48},
-            {"id": "area", "metric": "area_share", "min": 0.75},
-            {"id": "bersih_akuntabel", "metric": "bersih_akuntabel", "min": 19.50},
-            {"id": "ipak", "metric": "ipak", "min": 15.75, "survey_min": 3.60},
-            {"id": "capaian_kinerja", "metric": "capaian_kinerja", "min": 3.75},
-            {"id": "pelayanan_prima", "metric": "pelayanan_prima", "min": 15.75, "survey_min": 3.60}]},
-    },
+    "predicates": PREDICATES,
 }
 
 
@@ -231,14 +516,18 @@ def main(argv: list[str]) -> int:
     add_aliases(body)
     rubric = dict(HEADER)
     rubric.update(body)
-    OUT_RUBRIC.parent.mkdir(parents=True, exist_ok=True)
-    OUT_RUBRIC.write_text(json.dumps(rubric, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     layout = {
-        "layout": "portalrb-2026", "sheet": "Jawaban", "header_row": 1,
+        "layout": PORTALRB_2026, "editions": [rubric["edition"]], "sheet": "Jawaban", "header_row": 1,
         "columns": {"answer": "K", "note": "L", "evidence": "M", "tpi_answer": "N", "tpi_note": "Q",
                     "text": "G", "type": "J"},
         "rows": portal_rows,
     }
+    # Check both files together before writing either: a bad build never replaces good data.
+    gaps = spec_gaps(PORTALRB_2026, layout, rubric_from_dict(rubric, source=str(OUT_RUBRIC), check_layouts=False))
+    if gaps:
+        raise RubricError(str(OUT_PORTALRB), gaps)
+    OUT_RUBRIC.parent.mkdir(parents=True, exist_ok=True)
+    OUT_RUBRIC.write_text(json.dumps(rubric, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     OUT_PORTALRB.parent.mkdir(parents=True, exist_ok=True)
     OUT_PORTALRB.write_text(json.dumps(layout, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT_RUBRIC.relative_to(ROOT)} and {OUT_PORTALRB.relative_to(ROOT)} ({len(portal_rows)} soal)")

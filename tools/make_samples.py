@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026  # noqa: E402
 from lketool.rubric import load_rubric  # noqa: E402
-from lketool.score import compute_scores, evaluate_predicates  # noqa: E402
+from lketool.score import compute_scores  # noqa: E402
+from lketool.verdict import evaluate  # noqa: E402
 from lketool.template import lampiran_rows, portalrb_rows, save_atomic, write_template  # noqa: E402
 
 SEED = 20260521
@@ -54,15 +56,15 @@ class Sample:
 
 
 SAMPLES = [
-    Sample("01-wbbm-rsud-kota-contoh", "lampiran-iii", "RSUD Kota Contoh", "RSUD",
+    Sample("01-wbbm-rsud-kota-contoh", LAMPIRAN_III, "RSUD Kota Contoh", "RSUD",
            "memenuhi semua syarat WBBM (dan WBK)"),
-    Sample("02-wbk-dinas-dukcapil-kabupaten-sampel", "lampiran-iii",
+    Sample("02-wbk-dinas-dukcapil-kabupaten-sampel", LAMPIRAN_III,
            "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sampel", "Dinas", "layak WBK, belum WBBM"),
-    Sample("03-gagal-ipak-kantor-pertanahan-kota-contoh", "lampiran-iii", "Kantor Pertanahan Kota Contoh",
+    Sample("03-gagal-ipak-kantor-pertanahan-kota-contoh", LAMPIRAN_III, "Kantor Pertanahan Kota Contoh",
            "Kantor", "gagal satu syarat WBK saja: nilai survei IPAK 3,40 (minimal 3,60)"),
-    Sample("04-berantakan-puskesmas-contoh-raya", "lampiran-iii", "Puskesmas Contoh Raya", "Puskesmas",
+    Sample("04-berantakan-puskesmas-contoh-raya", LAMPIRAN_III, "Puskesmas Contoh Raya", "Puskesmas",
            "belum lengkap dan banyak kesalahan isian"),
-    Sample("05-portalrb-samsat-kabupaten-sampel", "portalrb-2026", "UPT Samsat Kabupaten Sampel", "UPT",
+    Sample("05-portalrb-samsat-kabupaten-sampel", PORTALRB_2026, "UPT Samsat Kabupaten Sampel", "UPT",
            "format PortalRB 2026 dengan jawaban TPI yang berbeda pada beberapa butir"),
 ]
 
@@ -114,7 +116,7 @@ def values_of(answers: dict[str, Any]) -> dict[str, Any]:
 
 def verdict(answers: dict[str, Any]):
     scores = compute_scores(RUBRIC, values_of(answers))
-    return scores, evaluate_predicates(RUBRIC, scores)
+    return scores, evaluate(RUBRIC, values_of(answers), scores=scores)
 
 
 def _lower_one(rng: random.Random, a: dict[str, Any]) -> dict[str, Any] | None:
@@ -232,7 +234,7 @@ def messy(rng, sample: Sample, raw_dir: Path) -> Path:
     evidence["P.6.v.c"] = "-"
     evidence["P.3.iv.b"] = "terlampir"
     evidence["R.2.ii.a"] = "terlampir"
-    raw = write_template(raw_dir / f"{sample.name}.xlsx", "lampiran-iii", unit=sample.unit, answers=a,
+    raw = write_template(raw_dir / f"{sample.name}.xlsx", LAMPIRAN_III, unit=sample.unit, answers=a,
                          evidence=evidence, notes=notes)
     import openpyxl
 
@@ -265,7 +267,7 @@ def portalrb(rng, sample: Sample, raw_dir: Path) -> Path:
     tpi["R.4.i.a.2"] = max(0, a["R.4.i.a.2"] - 2)  # fewer targets reached, per the TPI
     tpi["H.I.a"] = 3.74
     evidence, notes = evidence_and_notes(rng, sample, a)
-    raw = write_template(raw_dir / f"{sample.name}.xlsx", "portalrb-2026", unit=sample.unit, answers=a,
+    raw = write_template(raw_dir / f"{sample.name}.xlsx", PORTALRB_2026, unit=sample.unit, answers=a,
                          tpi_answers=tpi, evidence=evidence, notes=notes)
     import openpyxl
 
@@ -284,7 +286,7 @@ def build_raw(raw_dir: Path) -> list[Path]:
     out = []
     for n, sample in enumerate(SAMPLES):
         rng = random.Random(SEED + n)
-        if sample.layout == "portalrb-2026":
+        if sample.layout == PORTALRB_2026:
             out.append(portalrb(rng, sample, raw_dir))
         elif sample.name.startswith("04"):
             out.append(messy(rng, sample, raw_dir))

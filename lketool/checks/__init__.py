@@ -22,6 +22,8 @@ class Context:
     tpi_values: dict[str, Any] = field(default_factory=dict)
     causes: dict[str, str] = field(default_factory=dict)  # cell -> why its value departs (id)
     causes_en: dict[str, str] = field(default_factory=dict)
+    # score-mismatch cell -> what its cause points at: ("cell", "L91") or ("row", 107)
+    cause_refs: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
 
     def loc(self, row: int | None = None, col: int | None = None, item: str | None = None) -> Location:
         cell = cell_ref(row, col) if row and col else None
@@ -42,5 +44,6 @@ def run_all(ctx: Context) -> list[Problem]:
     problems += counts.check(ctx)
     problems += evidence.check(ctx)
     problems += formulas.check(ctx)
+    formulas.link_roots(ctx, problems)
     problems.sort(key=Problem.sort_key)
     return problems

@@ -2,13 +2,16 @@
 ``answer-invalid``, ``answer-as-text``, ``answer-type-altered``, ``count-invalid`` and
 ``survey-out-of-range``.
 
-Options are compared after trimming and case-folding ('ya', ' A ' are accepted: Excel's
-own ``=`` comparison ignores case too)."""
+Options are compared case-folded ('ya' is accepted: Excel's own ``=`` comparison ignores
+case too) but not trimmed: the official Nilai formula compares ``K="A"``, so 'A ' or ' B'
+is no answer to it.  Such a cell reads as blank, as the workbook scores it, and is
+reported as ``answer-spaces`` with the fix."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from lketool.i18n import Msg
 from lketool.problems import Problem
 from lketool.text import norm_type_label
 
@@ -64,12 +67,15 @@ def normalise(ctx) -> list[Problem]:
         opts = rubric.options(item.type)
         raw = e.raw
         if blank(raw):
-            out.append(ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text[:90]))
+            out.append(ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text))
             continue
         key = choice_key(opts, raw)
         if key is None:
             out.append(ctx.problem("answer-invalid", e.row, e.answer_col, item.id, value=_show(raw),
                                    allowed="/".join(opts)))
+        elif raw != raw.strip():
+            out.append(ctx.problem("answer-spaces", e.row, e.answer_col, item.id, value=repr(raw), answer=key))
+            key = None
         ctx.values[item.id] = key
     return out
 
@@ -93,7 +99,9 @@ def normalise_tpi(ctx) -> dict[str, Any]:
             if num is not None:
                 vals[eid] = num
         elif item.type != "pct":
-            vals[eid] = choice_key(rubric.options(item.type), e.tpi_raw)
+            raw = e.tpi_raw
+            # 'A ' is no answer to the official formula (see answer-spaces)
+            vals[eid] = choice_key(rubric.options(item.type), raw) if raw == str(raw).strip() else None
     # a computed total (LHKPN) follows its parts in the TPI column as well
     for inp in rubric.inputs.values():
         if inp.role == "total" and inp.computed and inp.id in ctx.mapped.entries:
@@ -113,7 +121,7 @@ def _type_altered(ctx, e, expected: str, item_id: str) -> list[Problem]:
         return []
     ctx.causes[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} diubah (seharusnya {expected!r})"
     ctx.causes_en[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} was edited (should be {expected!r})"
-    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or "(kosong)",
+    return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or Msg("check.blank"),
                         expected=expected)]
 
 
@@ -131,12 +139,12 @@ def _typed_pct(ctx, e, item) -> None:
 def _survey(ctx, e, item) -> list[Problem]:
     raw = e.raw
     if blank(raw):
-        return [ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text[:90])]
+        return [ctx.problem("answer-missing", e.row, e.answer_col, item.id, text=item.text)]
     num, was_text = parse_number(raw)
     out = []
     if num is None:
         return [ctx.problem("answer-invalid", e.row, e.answer_col, item.id, value=_show(raw),
-                            allowed="angka 0-4 (mis. 3,65)")]
+                            allowed=Msg("check.allowed-survey"))]
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, item.id, value=_show(raw), number=num))
     if not 0 <= num <= 4:
@@ -147,7 +155,7 @@ def _survey(ctx, e, item) -> list[Problem]:
 
 
 def _count(ctx, e, inp) -> list[Problem]:
-    if inp.role == "total" and inp.computed:
+    if inp.role == "total" and (inp.computed or blank(e.raw) and e.formula is not None):
         # computed by the sheet (K = sum of the parts); typed over, it is what Excel uses
         if e.formula is None and not blank(e.raw):
             num, _ = parse_number(e.raw)
@@ -157,20 +165,20 @@ def _count(ctx, e, inp) -> list[Problem]:
         return []
     raw = e.raw
     if blank(raw):
-        return [ctx.problem("answer-missing", e.row, e.answer_col, inp.id, text=inp.text[:90])]
+        return [ctx.problem("answer-missing", e.row, e.answer_col, inp.id, text=inp.text)]
     num, was_text = parse_number(raw)
     if num is None:
         return [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=_show(raw),
-                            reason="bukan angka", reason_en="not a number")]
+                            reason=Msg("check.reason-not-number"))]
     out = []
     if was_text:
         out.append(ctx.problem("answer-as-text", e.row, e.answer_col, inp.id, value=_show(raw), number=num))
     if num < 0:
         return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                                  reason="negatif", reason_en="negative")]
+                                  reason=Msg("check.reason-negative"))]
     if not float(num).is_integer():
         out.append(ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
-                               reason="bukan bilangan bulat", reason_en="not a whole number"))
+                               reason=Msg("check.reason-not-integer")))
     ctx.values[inp.id] = num
     return out
 

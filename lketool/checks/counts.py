@@ -9,8 +9,9 @@ the official formula divides by zero.  The rules used for scoring are in
   sheet divides by, so it is used, and reported as an error."""
 from __future__ import annotations
 
+from lketool.i18n import Msg
 from lketool.problems import ERROR, Problem
-from lketool.score import denominator
+from lketool.score import UNDEFINED, denominator
 
 
 def _fmt(x: float) -> str:
@@ -41,10 +42,7 @@ def check(ctx) -> list[Problem]:
             if prev == 0 and curr is not None and curr > 0:
                 out.append(ctx.problem(
                     "count-inconsistent", row, col, item.id,
-                    detail=f"Pelanggaran tahun sebelumnya 0 dan tahun ini {_fmt(curr)}: rumus resmi menghasilkan "
-                           "#DIV/0!; lketool menilai 0% (tidak ada penurunan)",
-                    detail_en=f"No violations last year and {_fmt(curr)} this year: the official formula gives "
-                              "#DIV/0!; lketool scores 0% (no decrease)"))
+                    detail=Msg("check.count-new-violations", curr=_fmt(curr))))
             continue
         total = item.input("total")
         parts = [i for i in item.inputs if i.role == "part"]
@@ -55,37 +53,36 @@ def check(ctx) -> list[Problem]:
                 te = entries[total.id]
                 out.append(ctx.problem(
                     "count-inconsistent", te.row, te.answer_col, total.id, severity=ERROR,
-                    detail=f"Jumlah yang harus melaporkan {_fmt(tv)} tidak sama dengan jumlah rinciannya "
-                           f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; rumus resmi membagi dengan {_fmt(tv)}",
-                    detail_en=f"Total required {_fmt(tv)} is not the sum of its parts "
-                              f"{' + '.join(_fmt(p) for p in pv)} = {_fmt(sum(pv))}; the official formula divides by {_fmt(tv)}"))
-                ctx.causes[f"row:{te.row}"] = f"total {_fmt(tv)} diketik, bukan jumlah rinciannya {_fmt(sum(pv))}"
-                ctx.causes_en[f"row:{te.row}"] = f"typed total {_fmt(tv)} is not the sum of its parts {_fmt(sum(pv))}"
+                    detail=Msg("check.count-total-not-sum", total=_fmt(tv), parts=" + ".join(_fmt(p) for p in pv),
+                               sum=_fmt(sum(pv)))))
+                cause = f"total {_fmt(tv)} diketik di {te.answer_cell}, bukan jumlah rinciannya {_fmt(sum(pv))}"
+                cause_en = f"typed total {_fmt(tv)} in {te.answer_cell} is not the sum of its parts {_fmt(sum(pv))}"
+                rows = [te.row] + ([entries[item.id].row] if item.id in entries else [])
+                for r in rows:
+                    ctx.causes[f"row:{r}"], ctx.causes_en[f"row:{r}"] = cause, cause_en
         den, num = denominator(item, vals), val("num")
         if den is None or num is None:
             continue
         ne = ent("num")
         nrow, ncol = (ne.row, ne.answer_col) if ne else (row, col)
+        if den == 0 and item.zero_rule == UNDEFINED:
+            out.append(ctx.problem(
+                "count-inconsistent", nrow, ncol, item.id, severity=ERROR,
+                detail=Msg("check.count-zero-undefined", num=_fmt(num))))
+            continue
         if den == 0:
             out.append(ctx.problem(
                 "count-inconsistent", nrow, ncol, item.id,
-                detail=f"Jumlah yang menjadi pembagi 0 ({_fmt(num)}/0): rumus resmi menghasilkan #DIV/0!; "
-                       "lketool menilai 100% (tidak ada kewajiban yang tertunggak). Periksa kembali isiannya",
-                detail_en=f"The required count is 0 ({_fmt(num)}/0): the official formula gives #DIV/0!; "
-                          "lketool scores 100% (nothing outstanding). Check the entries"))
+                detail=Msg("check.count-zero-denominator", num=_fmt(num))))
             continue
         if num > den:
             out.append(ctx.problem(
                 "count-inconsistent", nrow, ncol, item.id,
-                detail=f"Jumlah yang selesai/tercapai ({_fmt(num)}) melebihi jumlah yang seharusnya ({_fmt(den)}); "
-                       "persentase dibatasi 100%",
-                detail_en=f"Completed ({_fmt(num)}) exceeds required ({_fmt(den)}); the percentage is capped at 100%"))
+                detail=Msg("check.count-over", num=_fmt(num), den=_fmt(den))))
         ip = val("in_process")
         if ip is not None and num <= den and num + ip > den:
             ie = ent("in_process")
             out.append(ctx.problem(
                 "count-inconsistent", ie.row, ie.answer_col, item.id,
-                detail=f"Sedang diproses ({_fmt(ip)}) + selesai ({_fmt(num)}) melebihi jumlah yang harus "
-                       f"ditindaklanjuti ({_fmt(den)})",
-                detail_en=f"In process ({_fmt(ip)}) + completed ({_fmt(num)}) exceeds the number to handle ({_fmt(den)})"))
+                detail=Msg("check.count-in-process-over", ip=_fmt(ip), num=_fmt(num), den=_fmt(den))))
     return out

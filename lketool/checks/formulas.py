@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from lketool.display import difference, number
+from lketool.layouts import LAMPIRAN_III
 from lketool.problems import Problem
 from lketool.reader import col_letter
 from lketool.score import item_value
@@ -105,7 +106,7 @@ def _row_of(ctx, key: str) -> int | None:
 
 def check(ctx) -> list[Problem]:
     mapped = ctx.mapped
-    if mapped.layout != "lampiran-iii":
+    if mapped.layout != LAMPIRAN_III:
         return []
     out: list[Problem] = []
     missing_cache = cached_values_missing(mapped)
@@ -205,7 +206,8 @@ def _mismatches(ctx, kids) -> list[Problem]:
         cell = f"{col_letter(e.score_col)}{e.row}"
         bad_cells[iid] = cell
         out.append(_mismatch(ctx, e.row, e.score_col, iid, got if got is not None else e.cached_score, want,
-                             "nilai butir", "item value", _cause(ctx, cell, e.row, [])))
+                             "nilai butir", "item value",
+                             _cause(ctx, cell, e.row, [], refs=ctx.cause_refs.setdefault(cell, []))))
     order = [i.id for i in rubric.walk_indicators()][::-1]  # children before parents
     order += [f"area:{h}:{a.id}" for h in ("pemenuhan", "reform") for a in rubric.areas(h)]
     order += ["pemenuhan", "reform", "pengungkit", "bersih_akuntabel", "pelayanan_prima", "hasil", "total"]
@@ -226,7 +228,8 @@ def _mismatches(ctx, kids) -> list[Problem]:
         what = _what(rubric, key)
         out.append(_mismatch(ctx, agg.row, agg.col, key if key in rubric.indicators else None,
                              got if got is not None else agg.cached, want, what[0], what[1],
-                             _cause(ctx, agg.cell, None, child_cells, key, kids)))
+                             _cause(ctx, agg.cell, None, child_cells, key, kids,
+                                    refs=ctx.cause_refs.setdefault(agg.cell, []))))
     return out
 
 
@@ -239,12 +242,18 @@ def _what(rubric, key):
     return key.replace("_", " "), key.replace("_", " ")
 
 
-def _cause(ctx, cell, row, child_cells, key=None, kids=None):
+def _cause(ctx, cell, row, child_cells, key=None, kids=None, refs=None):
+    """The cause words of a mismatch at ``cell``; ``refs`` collects what they point at
+    (for :func:`link_roots`)."""
+    refs = [] if refs is None else refs
     if cell in ctx.causes:
+        refs.append(("cell", cell))
         return ctx.causes[cell], ctx.causes_en[cell]
     if row and f"row:{row}" in ctx.causes:
+        refs.append(("row", row))
         return ctx.causes[f"row:{row}"], ctx.causes_en[f"row:{row}"]
     if child_cells:
+        refs.extend(("cell", c) for c in child_cells)
         cells = ", ".join(child_cells)
         return f"mengikuti selisih di {cells}", f"follows the difference in {cells}"
     for k in (kids or {}).get(key, []):
@@ -254,13 +263,79 @@ def _cause(ctx, cell, row, child_cells, key=None, kids=None):
         if item and e and e.score_col:
             cell = f"{col_letter(e.score_col)}{e.row}"
             if cell in ctx.causes:
+                refs.append(("cell", cell))
                 return (f"mengikuti {cell}, yang berisi ketikan, bukan rumus",
                         f"follows {cell}, which is typed, not a formula")
         for eid in ([k] + [i.id for i in item.inputs]) if item else []:  # a row with a cause (a typed total)
             e = ctx.mapped.entries.get(eid)
             if e and f"row:{e.row}" in ctx.causes:
+                refs.append(("row", e.row))
                 return ctx.causes[f"row:{e.row}"], ctx.causes_en[f"row:{e.row}"]
     return "", ""
+
+
+# Codes that set a row's cause (lketool.checks.answers / counts), preferred as its root.
+_ROW_ROOTS = ("answer-type-altered", "count-inconsistent", "count-invalid")
+
+
+def link_roots(ctx, problems: list[Problem]) -> None:
+    """Set ``caused_by`` on every ``score-mismatch`` that only follows another problem:
+    a typed-over or altered formula, an edited Pilihan Jawaban, a typed total, or the
+    difference of a cell below it (followed down to its roots).  A mismatch lketool
+    cannot explain stays a root problem itself."""
+    by_cell: dict[str, list[Problem]] = {}
+    by_row: dict[int, list[Problem]] = {}
+    for p in problems:
+        loc = p.location
+        if loc.sheet != ctx.mapped.sheet or not loc.cell:
+            continue
+        by_cell.setdefault(loc.cell, []).append(p)
+        if loc.row:
+            by_row.setdefault(loc.row, []).append(p)
+    memo: dict[str, tuple] = {}
+
+    def roots_of_cell(cell: str, seen: frozenset) -> tuple:
+        here = by_cell.get(cell, [])
+        direct = [p for p in here if p.code != "score-mismatch"]
+        if direct:
+            return tuple(_ref(p) for p in direct[:1])
+        mism = [p for p in here if p.code == "score-mismatch"]
+        if not mism or cell in seen:
+            return ()
+        return roots_of_mismatch(mism[0], seen | {cell}) or (_ref(mism[0]),)
+
+    def roots_of_mismatch(p: Problem, seen: frozenset) -> tuple:
+        cell = p.location.cell
+        if cell in memo:
+            return memo[cell]
+        out: list = []
+        for kind, where in ctx.cause_refs.get(cell, []):
+            if kind == "cell":
+                if where == cell:  # the cell's own formula was typed over or altered
+                    found = tuple(_ref(q) for q in by_cell.get(cell, []) if q.code != "score-mismatch")[:1]
+                else:
+                    found = roots_of_cell(where, seen)
+            else:
+                # the problem that set this row's cause: on the row itself, or on the row
+                # that shares the same cause (a typed total explains its item's row too)
+                text = ctx.causes.get(f"row:{where}")
+                rows = [where] + sorted(int(k[4:]) for k, t in ctx.causes.items()
+                                        if k.startswith("row:") and t == text and int(k[4:]) != where)
+                best = [q for r in rows for q in sorted(by_row.get(r, []), key=lambda q: q.location.column or 0)
+                        if q.code in _ROW_ROOTS]
+                best.sort(key=lambda q: _ROW_ROOTS.index(q.code))
+                found = (_ref(best[0]),) if best else ()
+            out += [r for r in found if r not in out]
+        memo[cell] = tuple(out)
+        return memo[cell]
+
+    for p in problems:
+        if p.code == "score-mismatch" and p.location.sheet == ctx.mapped.sheet and p.location.cell:
+            p.caused_by = roots_of_mismatch(p, frozenset({p.location.cell}))
+
+
+def _ref(p: Problem) -> tuple[str | None, str | None, str]:
+    return (p.location.sheet, p.location.cell, p.code)
 
 
 def _mismatch(ctx, row, col, item, cached, computed, what, what_en, cause):

@@ -2,6 +2,7 @@
 does not know."""
 from __future__ import annotations
 
+from lketool.i18n import Msg
 from lketool.problems import Problem
 
 
@@ -10,11 +11,9 @@ def check(ctx) -> list[Problem]:
     for u in ctx.mapped.unmapped:
         if u.rubric_id:
             out.append(ctx.problem("item-unmapped", item=u.rubric_id,
-                                   detail=f"Butir rubrik {u.rubric_id} tidak ditemukan di sheet: '{u.text[:80]}'",
-                                   detail_en=f"Rubric item {u.rubric_id} was not found on the sheet: '{u.text[:80]}'"))
+                                   detail=Msg("check.item-not-on-sheet", item=u.rubric_id, text=u.text)))
         else:
             col = ctx.mapped.columns.get("answer")
             out.append(ctx.problem("item-unmapped", row=u.row, col=col, severity="warning",
-                                   detail=f"Baris {u.row} berisi isian yang tidak dikenali rubrik: '{u.text[:80]}'",
-                                   detail_en=f"Row {u.row} holds an entry the rubric does not know: '{u.text[:80]}'"))
+                                   detail=Msg("check.row-not-in-rubric", row=u.row, text=u.text)))
     return out

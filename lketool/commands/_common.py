@@ -1,38 +1,105 @@
-"""Options and renderers shared by ``lketool check`` and ``lketool score``."""
+"""Options and renderers shared by ``lketool check`` and ``lketool score`` (and the
+option conventions of the other commands: ``--lang``, ``--format``, ``-o``, ``-q``,
+``-j``, ``--unit``)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
+import os
+import shutil
 import sys
+import textwrap
+from pathlib import Path
 
 import click
 
-from lketool.problems import ERROR, WARNING
+from lketool import csvout
+from lketool.problems import ERROR, INFO, WARNING, severity_count, severity_label
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa pesan: id (Indonesia) atau en (English).")
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                      show_default=True, help="Bentuk keluaran: tabel di terminal, JSON, atau CSV.")
+_FORMAT_HELP = {"table": "tabel di terminal", "json": "JSON",
+                "csv": "CSV (untuk Excel: pemisah ';' dan koma desimal bila --lang id)", "xlsx": "xlsx (butuh -o)"}
+
+
+def format_option(*choices: str):
+    """``--format`` with the same name, default (table) and words in every command."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default="table", show_default=True,
+                        help="Bentuk keluaran: " + ", ".join(_FORMAT_HELP[ch] for ch in choices) + ".")
+
+
+FORMAT = format_option("table", "json", "csv", "xlsx")
+OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                      metavar="FILE", help="Tulis keluaran ke berkas ini (wajib untuk --format xlsx).")
+QUIET = click.option("-q", "--quiet", is_flag=True,
+                     help="Ringkas: hanya baris ringkasan per berkas (tabel), tanpa progres.")
+UNIT = click.option("--unit", "unit", default=None, metavar="NAMA",
+                    help="Nama unit yang dipakai di keluaran (satu berkas saja; bawaan: dari workbook).")
 STRICT = click.option("--strict", is_flag=True,
                       help="Butir yang belum dijawab dihitung 0 (bawaan: diabaikan seperti rumus AVERAGE Excel).")
 PER_HALF = click.option("--per-half", is_flag=True,
                         help="Syarat per area diperiksa terpisah untuk Pemenuhan dan Reform (lebih ketat).")
 RUBRIC = click.option("--rubric", "edition", default=None, metavar="EDISI",
                       help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
+
+
+def _store(ctx, param, value):
+    ctx.meta[f"lketool.{param.name}"] = value
+    return value
+
+
+# The verdict's declarations (lketool.verdict): stored on the click context so every command
+# that scores takes them without another parameter.
+HAS_WBK = click.option("--sudah-wbk/--belum-wbk", "has_wbk", default=None, expose_value=False, callback=_store,
+                       help="Nyatakan unit sudah/belum berpredikat Menuju WBK (prasyarat WBBM). Tanpa opsi ini "
+                            "kelayakan WBBM berlaku bersyarat. / Declare whether the unit already holds Menuju WBK.")
+DECLARED = click.option("--terpenuhi", "declared", multiple=True, metavar="ID", expose_value=False, callback=_store,
+                        help="Nyatakan syarat yang tidak dapat diperiksa dari LKE sudah terpenuhi (tlhp, zi-1-tahun, "
+                             "sakip, unit-core, instansi); boleh diulang. / Declare a condition met.")
+
+
+def verdict_options(f):
+    """Add ``--sudah-wbk/--belum-wbk`` and ``--terpenuhi ID`` to a command that scores."""
+    return HAS_WBK(DECLARED(f))
+
+
+def declarations() -> dict:
+    """The verdict declarations given on the command line (for :func:`lketool.api.check_file`)."""
+    meta = click.get_current_context().meta
+    return {"has_wbk": meta.get("lketool.has_wbk"), "declared": tuple(meta.get("lketool.declared") or ())}
+
+
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+# One default everywhere a command has --jobs: every processor core.
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                    help="Jumlah proses paralel (bawaan: semua inti prosesor).")
 
 
-def load_results(paths, edition, strict: bool, per_half: bool):
-    """Check and score every workbook named or found in ``paths`` (usage errors as click's)."""
+def default_jobs(jobs: int | None) -> int:
+    """``--jobs`` as given, or every core (the one default of every command)."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
+def load_results(paths, edition, strict: bool, per_half: bool, unit: str | None = None):
+    """Check and score every workbook named or found in ``paths`` (usage errors as click's).
+    ``unit`` replaces the workbook's unit name (one file only)."""
     from lketool.api import check_files
 
     try:
-        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half)
+        results = check_files(paths, rubric=edition, strict=strict, per_half=per_half, **declarations())
     except ValueError as exc:  # unknown rubric edition
         raise click.UsageError(str(exc))
     if not results:
         raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+    known = {n["id"] for p in results[0].rubric.predicates.values() for n in p.get("not_checked", [])}
+    unknown = sorted(set(declarations()["declared"]) - known)
+    if unknown:
+        raise click.UsageError(f"--terpenuhi {', '.join(unknown)}: tidak dikenal; pilihan: {', '.join(sorted(known))}")
+    if unit is not None:
+        if len(results) != 1:
+            raise click.UsageError("--unit hanya untuk satu berkas masukan")
+        if not unit.strip():
+            raise click.UsageError("--unit: nama unit kosong")
+        results[0].unit = unit.strip()
     return results
 
 
@@ -43,16 +110,43 @@ def exit_code(results) -> int:
     return 1 if any(r.has_errors for r in results) else 0
 
 
-def output_and_exit(results, fmt: str, lang: str, *, scores: bool) -> None:
-    """Print ``results`` as JSON, CSV or the terminal table (the problems for ``check``,
-    the scores for ``score``) and exit with :func:`exit_code`."""
-    if fmt == "json":
-        emit(dump_json(results, lang, scores=scores))
-    elif fmt == "csv":
-        sys.stdout.write((scores_csv if scores else problems_csv)(results, lang))
-    else:
-        emit((scores_table if scores else problems_table)(results, lang))
+def output_and_exit(results, fmt: str, lang: str, *, scores: bool, output: Path | None = None,
+                    quiet: bool = False) -> None:
+    """Print or write ``results`` as JSON, CSV, xlsx or the terminal table (the problems
+    for ``check``, the scores for ``score``) and exit with :func:`exit_code`."""
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx butuh -o BERKAS.xlsx")
+    try:
+        if fmt == "json":
+            write_text(dump_json(results, lang, scores=scores) + "\n", output)
+        elif fmt == "csv":
+            columns, rows = score_rows_table(results, lang) if scores else finding_rows(results, lang)
+            csvout.write(columns, rows, lang, output)
+        elif fmt == "xlsx":
+            from lketool.commands._xlsx import write_results
+
+            write_results(results, output, lang, scores=scores)
+        else:
+            text = (scores_table if scores else problems_table)(results, lang, quiet=quiet)
+            if output is None:
+                emit(text)
+            else:
+                write_text(click.unstyle(text) + "\n", output)
+    except OSError as exc:
+        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
+    if output is not None and not quiet:
+        click.echo(("Written: " if lang == "en" else "Ditulis: ") + str(output), err=True)
     sys.exit(exit_code(results))
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """``text`` to standard output, or atomically to ``output`` (UTF-8)."""
+    if output is None:
+        emit(text.rstrip("\n"))
+        return
+    from lketool.atomic import write_bytes
+
+    write_bytes(output, text.encode("utf-8"))
 
 
 def emit(text: str) -> None:
@@ -63,55 +157,173 @@ def emit(text: str) -> None:
         click.echo(text.encode("ascii", "replace").decode("ascii"))
 
 
+def root_counts(r) -> dict[str, int]:
+    """Root problems (what must be fixed) and derived values (which follow by themselves)."""
+    roots = [p for p in r.problems if not p.caused_by and p.severity != INFO]
+    return {"root_problems": len(roots), "root_errors": sum(p.severity == ERROR for p in roots),
+            "root_warnings": sum(p.severity == WARNING for p in roots),
+            "derived_values": sum(1 for p in r.problems if p.caused_by)}
+
+
 def dump_json(results, lang: str, scores: bool) -> str:
-    return json.dumps({"results": [r.to_dict(lang, scores=scores) for r in results]},
-                      ensure_ascii=False, indent=2, default=str)
+    out = []
+    for r in results:
+        d = r.to_dict(lang, scores=scores)
+        d["root_counts"] = root_counts(r)
+        out.append(d)
+    return json.dumps({"results": out}, ensure_ascii=False, indent=2, default=str)
+
+
+# --- one row per finding (check: CSV and xlsx) -------------------------------------------
+
+FINDING_COLUMNS = csvout.cols(
+    ("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("sheet", "Sheet", "Sheet"), ("cell", "Sel", "Cell"),
+    ("severity", "Tingkat", "Severity"), ("code", "Kode", "Code"), ("item", "Butir", "Item"),
+    ("message", "Pesan", "Message"), ("remedy", "Perbaikan", "What to do"),
+    ("caused_by", "Akibat dari", "Caused by"))
+
+
+def _refs(p) -> str:
+    return "; ".join(f"{cell} ({code})" for _sheet, cell, code in p.caused_by)
+
+
+def finding_rows(results, lang: str):
+    """(columns, rows): one row per finding, or per unreadable file."""
+    rows = []
+    for r in results:
+        if r.error is not None:
+            rows.append({"file": r.file, "unit": r.unit, "severity": severity_label(ERROR, lang),
+                         "code": r.error.code, "message": r.error.message(lang)})
+        for p in r.problems:
+            loc = p.location
+            rows.append({"file": r.file, "unit": r.unit, "sheet": loc.sheet, "cell": loc.cell,
+                         "severity": severity_label(p.severity, lang), "code": p.code, "item": loc.item,
+                         "message": p.message(lang), "remedy": None if p.caused_by else p.remedy(lang) or None,
+                         "caused_by": _refs(p) or None})
+    return FINDING_COLUMNS, rows
 
 
 def problems_csv(results, lang: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "unit", "sheet", "cell", "code", "severity", "item", "message"])
-    for r in results:
-        if r.error is not None:
-            w.writerow([r.file, r.unit or "", "", "", r.error.code, ERROR, "", r.error.message(lang)])
-        for p in r.problems:
-            loc = p.location
-            w.writerow([r.file, r.unit or "", loc.sheet or "", loc.cell or "", p.code, p.severity, loc.item or "",
-                        p.message(lang)])
-    return buf.getvalue()
+    """The findings as CSV text (the dialect of ``lang``; see :mod:`lketool.csvout`)."""
+    return csvout.render(*finding_rows(results, lang), lang)
 
 
-def _sev(sev: str, color: bool) -> str:
-    label = {"error": "ERROR", "warning": "PERINGATAN", "info": "INFO"}.get(sev, sev)
+# --- the terminal -------------------------------------------------------------------------
+
+def width() -> int:
+    """Columns to wrap at: the terminal's (``COLUMNS`` when set), never below 60."""
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def wrap(text: str, indent: int, cols: int | None = None) -> list[str]:
+    """``text`` wrapped at word boundaries (a long link stays whole) with ``indent``
+    spaces in front of every line; line breaks in the text are kept as spaces."""
+    text = " ".join(text.split())
+    pad = " " * indent
+    return textwrap.wrap(text, width=max(30, (cols or width())), initial_indent=pad, subsequent_indent=pad,
+                         break_long_words=False, break_on_hyphens=False) or [pad]
+
+
+def _sev(sev: str, lang: str, color: bool) -> str:
+    label = severity_label(sev, lang).upper()  # the catalogue's one table, upper case on a terminal
     if not color:
         return label
     return click.style(label, fg={"error": "red", "warning": "yellow"}.get(sev, "blue"), bold=sev == ERROR)
 
 
-def problems_table(results, lang: str) -> str:
-    color = sys.stdout.isatty()
-    lines = []
+def _where(p) -> str:
+    loc = p.location
+    return f"{loc.sheet}!{loc.cell}" if loc.cell else f"{loc.sheet or ''}"
+
+
+def file_summary(r, lang: str, cols: int | None = None) -> list[str]:
+    """The per-file summary lines of ``check``: root problems and derived values, and
+    how many root errors stand between the file and a clean submission."""
     en = lang == "en"
+    if r.error is not None:
+        return ["  " + ("The file could not be read; nothing was checked." if en else
+                        "Berkas tidak terbaca; tidak ada yang diperiksa.")]
+    roots = [p for p in r.problems if not p.caused_by and p.severity != INFO]
+    derived = [p for p in r.problems if p.caused_by]
+    n_err = sum(p.severity == ERROR for p in roots)
+    n_warn = sum(p.severity == WARNING for p in roots)
+    if en:
+        head = f"{len(roots)} root problem{'' if len(roots) == 1 else 's'}"
+        tail = f"{len(derived)} derived value{'' if len(derived) == 1 else 's'}"
+    else:
+        head, tail = f"{len(roots)} masalah pokok", f"{len(derived)} nilai turunan"
+    sevs = f"{severity_count(n_err, ERROR, lang)}, {severity_count(n_warn, WARNING, lang)}"
+    lines = [f"  -> {head} ({sevs}), {tail}"]
+    if n_err == 0:
+        last = ("No errors: ready to submit." if en else "Tidak ada kesalahan: siap dikirim.") + \
+            ((" Warnings are worth a look." if en else " Peringatan sebaiknya ditinjau.") if n_warn else "")
+    elif en:
+        fix = "fix" if n_err == 1 else "fixes"
+        last = (f"{n_err} {fix} stand{'s' if n_err == 1 else ''} between this file and a clean submission"
+                + (f"; the {tail} follow by themselves." if derived else "."))
+    else:
+        last = (f"Perlu {n_err} perbaikan sebelum LKE ini bersih untuk dikirim"
+                + (f"; {tail} ikut benar dengan sendirinya." if derived else "."))
+    return lines + wrap(last, 2, cols)
+
+
+def problems_table(results, lang: str, quiet: bool = False) -> str:
+    """The terminal view of ``check``: per file, each root problem with its full message
+    wrapped to the terminal width, the values that only follow from it indented under
+    it, and the summary lines."""
+    color = sys.stdout.isatty()
+    cols = width()
+    en = lang == "en"
+    lines: list[str] = []
     for r in results:
-        head = f"== {r.file}"
+        lines.append(f"== {r.file}")
         if r.unit:
-            head += f"  ({'unit' if en else 'unit'}: {r.unit}; layout: {r.layout}; sheet: {r.sheet})"
-        lines.append(head)
+            lines += wrap(f"unit: {r.unit}; layout: {r.layout}; sheet: {r.sheet}", 3, cols)
         if r.error is not None:
-            lines.append(f"  {_sev(ERROR, color)}  {r.error.message(lang)}")
+            lines.append(f"  {_sev(ERROR, lang, color)}")
+            lines += wrap(r.error.message(lang), 6, cols)
+            lines += file_summary(r, lang, cols)
             continue
-        for p in r.problems:
-            loc = p.location
-            where = f"{loc.sheet}!{loc.cell}" if loc.cell else f"{loc.sheet or ''}"
-            item = f" [{loc.item}]" if loc.item else ""
-            lines.append(f"  {where:<14} {_sev(p.severity, color):<10} {p.code:<22} {p.message(lang)}{item}")
-        c = r.counts
-        if en:
-            lines.append(f"  -> {c[ERROR]} errors, {c[WARNING]} warnings")
-        else:
-            lines.append(f"  -> {c[ERROR]} kesalahan, {c[WARNING]} peringatan")
+        if not quiet:
+            by_root: dict[tuple, list] = {}
+            roots = [p for p in r.problems if not p.caused_by]
+            known = {(p.location.sheet, p.location.cell, p.code) for p in roots}
+            orphans = []
+            for p in r.problems:
+                if p.caused_by:
+                    key = next((k for k in p.caused_by if k in known), None)
+                    (by_root.setdefault(key, []) if key else orphans).append(p)
+            for p in roots + orphans:
+                lines += _finding_lines(p, lang, color, cols, 2)
+                kids = by_root.get((p.location.sheet, p.location.cell, p.code), [])
+                if kids:
+                    lines.append("      " + (f"Derived values that follow from it ({len(kids)}):" if en else
+                                             f"Nilai turunan yang mengikutinya ({len(kids)}):"))
+                    for q in kids:
+                        lines += _finding_lines(q, lang, color, cols, 8, derived=True)
+        lines += file_summary(r, lang, cols)
+    if len(results) > 1:
+        bad = sum(1 for r in results if r.has_errors)
+        lines.append("")
+        lines.append(f"{len(results)} files: {len(results) - bad} clean, {bad} to fix" if en else
+                     f"{len(results)} berkas: {len(results) - bad} bersih, {bad} perlu diperbaiki")
     return "\n".join(lines)
+
+
+def _finding_lines(p, lang: str, color: bool, cols: int, indent: int, derived: bool = False) -> list[str]:
+    item = f"  [{p.location.item}]" if p.location.item else ""
+    pad = " " * indent
+    if derived:
+        first = f"{pad}{_where(p):<14} {p.code}{item}"
+    else:
+        label = _sev(p.severity, lang, color)
+        label += " " * max(1, 11 - len(severity_label(p.severity, lang)))
+        first = f"{pad}{_where(p):<14} {label}{p.code}{item}"
+    out = [first] + wrap(p.message(lang), indent + 4, cols)
+    todo = "" if derived else p.remedy(lang)  # a derived value needs no fix of its own
+    if todo:
+        out += wrap(("What to do: " if lang == "en" else "Perbaikan: ") + todo, indent + 4, cols)
+    return out
 
 
 def fmt2(x, lang: str = "id") -> str:
@@ -122,7 +334,8 @@ def fmt2(x, lang: str = "id") -> str:
     return "-" if x is None else number(x, 2, lang)
 
 
-def scores_table(results, lang: str) -> str:
+def scores_table(results, lang: str, quiet: bool = False) -> str:
+    """The terminal view of ``score`` (the lead's score-row view replaces the body)."""
     from lketool import display as show
 
     en = lang == "en"
@@ -130,70 +343,93 @@ def scores_table(results, lang: str) -> str:
     for r in results:
         lines.append(f"== {r.file}" + (f"  ({r.unit}; {r.layout})" if r.unit else ""))
         if r.error is not None:
-            lines.append(f"  ERROR  {r.error.message(lang)}")
+            lines.append(f"  {severity_label(ERROR, lang).upper()}  {r.error.message(lang)}")
             continue
         s = r.scores
         wb = r.workbook_scores or {}
         lines.append(f"  {'Total':<28}{fmt2(s.total, lang):>8}"
                      + (f"   ({'workbook' if en else 'di workbook'}: {fmt2(wb.get('total'), lang)})" if wb else ""))
+        if quiet:  # total and the verdict sentences only
+            from lketool.verdict import verdict_for
+
+            v = verdict_for(r, lang)
+            lines += ["  " + v["wbk"]["text"], "  " + v["wbbm"]["text"]]
+            continue
         for label, v in (("Pengungkit", s.pengungkit), ("  Pemenuhan", s.pemenuhan), ("  Reform", s.reform),
                          ("Hasil", s.hasil), ("  Bersih & akuntabel", s.bersih_akuntabel),
                          ("    IPAK", s.ipak), ("    Capaian kinerja", s.capaian_kinerja),
                          ("  Pelayanan prima (IPKP)", s.pelayanan_prima)):
             lines.append(f"  {label:<28}{fmt2(v, lang):>8}")
-        lines.append(f"  {'Area' :<28}{'nilai':>8}{'bobot':>7}{'%':>8}")
+        tw = max([26] + [len(a.title) for a in r.rubric.areas("pemenuhan")])  # titles whole, never cut
+        lines.append(f"  {'Area' :<{tw + 2}}{'nilai':>8}{'bobot':>7}{'%':>8}")
         for a in r.rubric.areas("pemenuhan"):
             w = r.rubric.area_weight(a.id)
             v = s.area(a.id)
-            lines.append(f"    {a.title[:26]:<26}{fmt2(v, lang):>8}{show.minimum(w, lang):>7}"
+            lines.append(f"    {a.title:<{tw}}{fmt2(v, lang):>8}{show.minimum(w, lang):>7}"
                          f"{show.percent(v / w, 1, lang):>8}")
         done = "answered" if en else "terjawab"
         lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
         if r.tpi_scores:
             lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total, lang):>8}")
-        for key in ("wbk", "wbbm"):
-            e = r.eligibility[key]
-            verdict = ("ELIGIBLE" if e["eligible"] else "NOT ELIGIBLE") if en else ("MEMENUHI" if e["eligible"] else "BELUM MEMENUHI")
-            lines.append(f"  {e['label']}: {verdict}")
-            for c in e["criteria"]:
-                if c["met"]:
-                    continue
-                label = c["label_en"] if en else c["label"]
-                if c["unit"] == "share":
-                    lines.append(f"    - {label}: {show.percent_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(round(c['minimum'] * 100, 9), lang)}% "
-                                 f"({show.difference(c['gap'] * 100, 2, lang)})")
-                else:
-                    lines.append(f"    - {label}: {show.number_below(c['value'], c['minimum'], 2, lang)} < "
-                                 f"{show.minimum(c['minimum'], lang)} ({show.difference(c['gap'], 2, lang)})")
+        from lketool.verdict import verdict_for
+
+        lines.extend("  " + ln for ln in verdict_for(r, lang)["lines"])
         c = r.counts
-        lines.append(f"  {'Problems' if en else 'Temuan'}: {c[ERROR]} {'errors' if en else 'kesalahan'}, "
-                     f"{c[WARNING]} {'warnings' if en else 'peringatan'} (lketool check)")
+        lines.append(f"  {'Problems' if en else 'Temuan'}: {severity_count(c[ERROR], ERROR, lang)}, "
+                     f"{severity_count(c[WARNING], WARNING, lang)} (lketool check)")
     return "\n".join(lines)
 
 
-def scores_csv(results, lang: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    head = ["file", "unit", "layout", "total", "pengungkit", "pemenuhan", "reform", "hasil", "ipak",
-            "capaian_kinerja", "ipkp", "answered", "expected", "wbk_eligible", "wbbm_eligible", "errors",
-            "warnings", "workbook_total", "tpi_total", "error"]
+SCORE_COLUMNS = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout", "Tata letak", "Layout"),
+                 ("total", "Total", "Total"), ("pengungkit", "Pengungkit", "Enablers"),
+                 ("pemenuhan", "Pemenuhan", "Fulfilment"), ("reform", "Reform", "Reform"),
+                 ("hasil", "Hasil", "Results"), ("ipak", "IPAK", "IPAK"),
+                 ("capaian_kinerja", "Capaian kinerja", "Performance"), ("ipkp", "IPKP", "IPKP")]
+SCORE_TAIL = [("answered", "Terjawab", "Answered"), ("expected", "Butir", "Expected"),
+              ("wbk", "WBK", "WBK"), ("wbbm", "WBBM", "WBBM"), ("basis", "Dasar putusan", "Basis"),
+              ("provisional", "Sementara", "Provisional"),
+              ("errors", "Kesalahan", "Errors"), ("warnings", "Peringatan", "Warnings"),
+              ("root_problems", "Masalah pokok", "Root problems"),
+              ("workbook_total", "Total di workbook", "Workbook total"), ("tpi_total", "Total TPI", "TPI total"),
+              ("error", "Galat", "Error")]
+
+
+def _verdict_cells(r, lang: str) -> dict:
+    """WBK and WBBM verdict words, whose answers decided, and whether it is provisional."""
+    from lketool.verdict import verdict_for, word
+
+    v = verdict_for(r, lang)
+    return {"wbk": word(v["wbk"]["status"], lang), "wbbm": v["wbbm"]["text"].split(": ", 1)[1],
+            "basis": v["basis"], "provisional": v["provisional"]}
+
+
+def score_rows_table(results, lang: str):
+    """(columns, rows): one row per file with every score at full precision."""
     areas = []
     for r in results:
         if r.scores:
             areas = [a.id for a in r.rubric.areas("pemenuhan")]
             break
-    w.writerow(head[:11] + [f"area_{a}" for a in areas] + head[11:])
+    columns = csvout.cols(*SCORE_COLUMNS, *[(f"area_{a}", f"Area {a}", f"Area {a}") for a in areas], *SCORE_TAIL)
+    rows = []
     for r in results:
         if r.error is not None:
-            w.writerow([r.file, r.unit or ""] + [""] * (len(head) + len(areas) - 3) + [r.error.message(lang)])
+            rows.append({"file": r.file, "unit": r.unit, "error": r.error.message(lang)})
             continue
         s = r.scores
-        w.writerow([r.file, r.unit, r.layout, repr(s.total), repr(s.pengungkit), repr(s.pemenuhan), repr(s.reform),
-                    repr(s.hasil), repr(s.ipak), repr(s.capaian_kinerja), repr(s.ipkp)]
-                   + [repr(s.area(a)) for a in areas]
-                   + [s.answered, s.expected, r.eligibility["wbk"]["eligible"], r.eligibility["wbbm"]["eligible"],
-                      r.counts[ERROR], r.counts[WARNING],
-                      "" if not r.workbook_scores else r.workbook_scores.get("total"),
-                      "" if not r.tpi_scores else repr(r.tpi_scores.total), ""])
-    return buf.getvalue()
+        row = {"file": r.file, "unit": r.unit, "layout": r.layout, "total": s.total, "pengungkit": s.pengungkit,
+               "pemenuhan": s.pemenuhan, "reform": s.reform, "hasil": s.hasil, "ipak": s.ipak,
+               "capaian_kinerja": s.capaian_kinerja, "ipkp": s.ipkp, "answered": s.answered,
+               "expected": s.expected, **_verdict_cells(r, lang), "errors": r.counts[ERROR],
+               "warnings": r.counts[WARNING],
+               "root_problems": sum(1 for p in r.problems if not p.caused_by and p.severity != INFO),
+               "workbook_total": (r.workbook_scores or {}).get("total"),
+               "tpi_total": r.tpi_scores.total if r.tpi_scores else None}
+        row.update({f"area_{a}": s.area(a) for a in areas})
+        rows.append(row)
+    return columns, rows
+
+
+def scores_csv(results, lang: str) -> str:
+    """The scores as CSV text (the dialect of ``lang``; see :mod:`lketool.csvout`)."""
+    return csvout.render(*score_rows_table(results, lang), lang)

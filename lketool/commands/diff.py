@@ -1,8 +1,6 @@
 """``lketool diff``: what changed between two versions of one unit's LKE."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -17,11 +15,12 @@ from lketool.display import number, percent
 @click.argument("old", type=click.Path(path_type=str))
 @click.argument("new", type=click.Path(path_type=str))
 @c.LANG
-@c.FORMAT
+@c.format_option("table", "json", "csv")
+@c.OUTPUT
 @c.STRICT
 @c.PER_HALF
 @c.RUBRIC
-def command(old, new, lang, fmt, strict, per_half, edition):
+def command(old, new, lang, fmt, output, strict, per_half, edition):
     """Bandingkan dua versi LKE satu unit (OLD = versi lama, NEW = versi baru):
     jawaban unit dan TPI, catatan, bukti dukung, serta nilai dan kelayakan WBK/WBBM
     sebelum dan sesudah. Butir dicocokkan menurut nomor rubrik, jadi baris yang
@@ -34,12 +33,19 @@ def command(old, new, lang, fmt, strict, per_half, edition):
         d = diff_files(old, new, rubric=edition, strict=strict, per_half=per_half)
     except ValueError as exc:  # unknown rubric edition
         raise click.UsageError(str(exc))
-    if fmt == "json":
-        c.emit(json.dumps(d.to_dict(lang), ensure_ascii=False, indent=2, default=str))
-    elif fmt == "csv":
-        sys.stdout.write(to_csv(d, lang))
-    else:
-        c.emit(render(d, lang))
+    try:
+        if fmt == "json":
+            c.write_text(json.dumps(d.to_dict(lang), ensure_ascii=False, indent=2, default=str) + "\n", output)
+        elif fmt == "csv":
+            from lketool import csvout
+
+            csvout.write(csvout.cols(*DIFF_COLUMNS), csv_rows(d, lang), lang, output)
+        elif output is not None:
+            c.write_text(render(d, lang) + "\n", output)
+        else:
+            c.emit(render(d, lang))
+    except OSError as exc:
+        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
     sys.exit(d.exit_code)
 
 
@@ -121,15 +127,14 @@ def render(d, lang: str = "id") -> str:
     else:
         lines.append(f"{'Changes' if en else 'Perubahan'} ({len(d.changes)}):")
         head = ("Cell", "Item", "Field", "Old", "New") if en else ("Sel", "Butir", "Bagian", "Lama", "Baru")
-        rows = [(_cell(ch, en), ch.item + (f" (soal {ch.soal_id})" if ch.soal_id else ""), ch.label(lang),
+        rows = [(_cell(ch, en), ch.item + (f" ({'question' if en else 'soal'} {ch.soal_id})" if ch.soal_id else ""), ch.label(lang),
                  *_values(ch, en), ch.text) for ch in d.changes]
         w = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
         wo = max(len(head[3]), *(len(r[3]) for r in rows))
         lines.append(f"  {head[0]:<{w[0]}}  {head[1]:<{w[1]}}  {head[2]:<{w[2]}}  {head[3]:<{wo}}  {head[4]}")
         for r in rows:
             lines.append(f"  {r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]:<{wo}}  {r[4]}")
-            text = r[5].replace("\n", " ")
-            lines.append(f"  {'':<{w[0]}}  {text if len(text) <= 90 else text[:87] + '...'}")
+            lines += c.wrap(r[5], w[0] + 4)  # the whole question, wrapped to the terminal
     lines.append("")
     lines.append(f"  {'Score' if en else 'Nilai':<46}{'Old' if en else 'Lama':>9}{'New' if en else 'Baru':>9}"
                  f"{'Change' if en else 'Selisih':>10}")
@@ -157,34 +162,46 @@ def render(d, lang: str = "id") -> str:
 
 
 def _verdict(ok, en: bool) -> str:
-    if ok is None:
-        return "-"
-    return ("ELIGIBLE" if ok else "NOT ELIGIBLE") if en else ("MEMENUHI" if ok else "BELUM MEMENUHI")
+    from lketool.verdict import status_of, word
+
+    return word(status_of(ok), "en" if en else "id")
 
 
 def _plain(v):
-    if v is None:
-        return ""
     if isinstance(v, list):
-        return "\n".join(v)
-    return repr(v) if isinstance(v, float) else str(v)
+        return "\n".join(str(x) for x in v)
+    return v  # numbers stay numbers: lketool.csvout writes them in the dialect's notation
+
+
+DIFF_COLUMNS = [("kind", "Jenis", "Kind"), ("cell", "Sel", "Cell"), ("old_cell", "Sel lama", "Old cell"),
+                ("item", "Butir", "Item"), ("soal_id", "ID soal", "Question ID"), ("field", "Bagian", "Field"),
+                ("label", "Label", "Label"), ("old", "Lama", "Old"), ("new", "Baru", "New"),
+                ("text", "Teks", "Text")]
+_KINDS = {"change": "perubahan", "score": "nilai", "verdict": "kelayakan", "error": "galat"}
 
 
 def to_csv(d, lang: str = "id") -> str:
-    """One CSV: ``kind`` = change | score | verdict | error, cell first."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "cell", "old_cell", "item", "soal_id", "field", "label", "old", "new", "text"])
+    """One CSV: ``kind`` = change | score | verdict | error, cell first (the dialect of
+    ``lang``: see :mod:`lketool.csvout`)."""
+    from lketool import csvout
+
+    return csvout.render(csvout.cols(*DIFF_COLUMNS), csv_rows(d, lang), lang)
+
+
+def csv_rows(d, lang: str = "id") -> list[list]:
+    """The rows of :func:`to_csv`, in column order."""
+    kind = (lambda k: k) if lang == "en" else _KINDS.get
+    rows: list[list] = []
     for side, err in d.errors:
-        w.writerow(["error", "", "", "", "", side, err.code, "", "", err.message(lang)])
+        rows.append([kind("error"), "", "", "", "", side, err.code, "", "", err.message(lang)])
     if d.errors:
-        return buf.getvalue()
+        return rows
     for ch in d.changes:
-        w.writerow(["change", ch.cell or "", ch.old_cell or "", ch.item, ch.soal_id or "", ch.field, ch.label(lang),
-                    _plain(ch.old), _plain(ch.new), ch.text])
+        rows.append([kind("change"), ch.cell or "", ch.old_cell or "", ch.item, ch.soal_id or "", ch.field,
+                     ch.label(lang), _plain(ch.old), _plain(ch.new), ch.text])
     for s in d.scores:
-        w.writerow(["score", "", "", s.key, "", "", s.label(lang).strip(), _plain(s.old), _plain(s.new), ""])
+        rows.append([kind("score"), "", "", s.key, "", "", s.label(lang).strip(), _plain(s.old), _plain(s.new), ""])
     for v in d.verdicts:
-        w.writerow(["verdict", "", "", v.key, "", "eligible", v.label, v.old, v.new,
-                    f"{'; '.join(v.old_missed)} -> {'; '.join(v.new_missed)}"])
-    return buf.getvalue()
+        rows.append([kind("verdict"), "", "", v.key, "", "eligible", v.label, v.old, v.new,
+                     f"{'; '.join(v.old_missed)} -> {'; '.join(v.new_missed)}"])
+    return rows

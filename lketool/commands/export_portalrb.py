@@ -58,17 +58,32 @@ def command(paths, out, unit_id, nama, kategori, afirmasi, tahun, allow_incomple
         raise click.UsageError(f"{out}: tidak dapat menulis ({exc})")
     if fmt == "json":
         c.emit(json.dumps({"results": [r.to_dict(lang) for r in summary.results],
+                           "mapping_notes": [{**n["notice"].to_dict(lang), "files": n["files"]}
+                                             for n in mapping_notes(summary)],
                            "unit_lists": [str(p) for p in summary.unit_lists]}, ensure_ascii=False, indent=2))
     else:
         c.emit(render(summary, lang))
     sys.exit(summary.exit_code)
 
 
+def mapping_notes(summary) -> list[dict]:
+    """The layout-mapping remarks of the run, each once, with the files it applies to."""
+    seen: dict[tuple, dict] = {}
+    for r in summary.results:
+        for b in r.notices:
+            if b.mapping:
+                key = (b.code, b.cell, b.soal_id, b.message("id"))
+                seen.setdefault(key, {"notice": b, "files": []})["files"].append(r.file)
+    return list(seen.values())
+
+
 def render(summary, lang: str = "id") -> str:
-    """The terminal summary: one line per workbook, and the cells to fix when refused."""
-    from lketool.problems import CATALOGUE
+    """The terminal summary: one line per workbook with the cells to fix when refused;
+    remarks about the layout's mapping to PortalRB once, at the end."""
+    from lketool.problems import CATALOGUE, severity_label
 
     en = lang == "en"
+    cols = c.width()
     lines = []
     for r in summary.results:
         label = _STATUS[r.status][1 if en else 0]
@@ -83,21 +98,40 @@ def render(summary, lang: str = "id") -> str:
         else:
             n = len(r.blockers)
             lines.append(f"{label}  {r.file}  ({who}): " + (
-                f"{n} required answer(s) missing or invalid; nothing written" if en else
+                f"{n} required answer{'' if n == 1 else 's'} missing or invalid; nothing written" if en else
                 f"{n} jawaban wajib kosong atau tidak sah; tidak ada berkas yang ditulis"))
-        for b in r.blockers + r.notices:
-            kind = CATALOGUE.get(b.code)
-            msg = b.message(lang)
-            if kind is not None and b.text and b.text[:40] in msg:
-                msg = kind.title_en if en else kind.title_id
-            soal = f"soal {b.soal_id}" if b.soal_id is not None else ""
-            text = (b.text or "").replace("\n", " ")
-            text = text if len(text) <= 60 else text[:57] + "..."
-            lines.append(f"    {b.cell or '-':<14} {soal:<9} {text:<60}  {msg}")
+        for b in r.blockers + [b for b in r.notices if not b.mapping]:
+            lines += _notice_lines(b, lang, cols, CATALOGUE, severity_label)
         if r.status == "refused" and r.blockers and any(b.soal_id for b in r.blockers):
             lines.append("    " + ("Fix these cells, or use --allow-incomplete to export them as null."
                                    if en else "Perbaiki sel di atas, atau pakai --allow-incomplete untuk "
                                               "mengekspornya sebagai null."))
+    notes = mapping_notes(summary)
+    if notes:
+        readable = sum(1 for r in summary.results if r.status != "unreadable")
+        lines.append("")
+        lines.append(("Layout mapping notes (once for the run):" if en else
+                      "Catatan pemetaan ke PortalRB (sekali untuk seluruh berkas):"))
+        for note in notes:
+            b = note["notice"]
+            k = len(note["files"])
+            suffix = "" if k == readable else (f" ({k} files)" if en else f" ({k} berkas)")
+            lines += _notice_lines(b, lang, cols, CATALOGUE, severity_label, suffix)
     for p in summary.unit_lists:
         lines.append(f"{'Unit list' if en else 'Daftar unit'}: {p}")
     return "\n".join(lines)
+
+
+def _notice_lines(b, lang, cols, catalogue, severity_label, suffix: str = "") -> list[str]:
+    """A blocker or notice: cell, soal, severity and the full question text (wrapped),
+    then what is wrong."""
+    en = lang == "en"
+    kind = catalogue.get(b.code)
+    msg = b.message(lang)
+    if kind is not None and b.text and b.text[:40] in msg:  # the message repeats the question
+        msg = kind.title_en if en else kind.title_id
+    soal = (f"{'question' if en else 'soal'} {b.soal_id}") if b.soal_id is not None else ""
+    head = f"    {b.cell or '-':<14} {soal:<12} {severity_label(b.severity, lang).upper():<11}"
+    body = c.wrap(b.text or "", len(head), cols)
+    body[0] = head + body[0][len(head):]
+    return body + c.wrap("-> " + msg + suffix, len(head), cols)

@@ -47,6 +47,8 @@ FORMATS = ("xlsx", "json", "csv")
               help="Butir yang belum dijawab dihitung 0 (default: dilewati seperti rumus Excel).")
 @click.option("--per-half", is_flag=True, default=False,
               help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
+@click.option("--rubric", "edition", default=None, metavar="EDISI",
+              help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("--instansi", default=None, metavar="NAMA",
               help="Nama instansi untuk judul rekap dan kepala setiap halaman cetak "
                    "(mis. \"Inspektorat Kota Contoh\").")
@@ -54,7 +56,7 @@ FORMATS = ("xlsx", "json", "csv")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
             jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
-            per_half: bool, instansi: str | None, quiet: bool) -> None:
+            per_half: bool, edition: str | None, instansi: str | None, quiet: bool) -> None:
     from lketool.recap import NoWorkbooks, RecapOptions, recap
     from lketool.recap.labels import t
     from lketool.recap.progress import Progress
@@ -72,7 +74,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         _fail(ctx, t("cli.no_dir", lang, path=output.resolve().parent), lang)
 
     say = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
-    options = RecapOptions(strict=strict, per_half=per_half, lang=lang)
+    from lketool.rubric import DEFAULT_EDITION, load_rubric
+
+    try:  # an unknown or broken edition is a usage error, not a failure per workbook
+        load_rubric(edition or DEFAULT_EDITION)
+    except ValueError as exc:
+        _fail(ctx, str(exc), lang)
+    options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION)
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,

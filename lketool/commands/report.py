@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from lketool.commands import _common as _c
+
 _FORMATS = ("docx", "html", "pdf")
 
 
@@ -94,13 +96,14 @@ class _Progress:
 @click.option("--date", "report_date", default=None, metavar="TTTT-BB-HH",
               help="Tanggal yang dicantumkan di laporan (bawaan: hari ini).")
 @click.option("--overwrite", is_flag=True, help="Timpa laporan yang sudah ada.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Jumlah proses paralel.")
+@_c.JOBS
 @click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
 @click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
+@click.option("--rubric", "edition", default=None, metavar="EDISI",
+              help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
-            strict, per_half, quiet):
+            strict, per_half, edition, quiet):
     from lketool.api import iter_workbooks
     from lketool.report.batch import ReportOptions, generate_reports
     from lketool.report.recommend import RecommendationError
@@ -113,11 +116,14 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi, report_date=day,
                          templates=tuple(templates), recommendations=recommendations, overwrite=overwrite,
-                         jobs=jobs, strict=strict, per_half=per_half)
+                         jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, rubric=edition)
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)
     except (TemplateNotFound, RecommendationError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
         click.echo(str(exc), err=True)
         sys.exit(2)
     except OSError as exc:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
+
 
 @click.command("template")
-@click.option("--layout", type=click.Choice(["lampiran-iii", "portalrb-2026"]), default="lampiran-iii",
+@click.option("--layout", type=click.Choice([LAMPIRAN_III, PORTALRB_2026]), default=LAMPIRAN_III,
               show_default=True,
               help="Format: lampiran-iii (LKE ZI PermenPANRB 90/2021) atau portalrb-2026 (sheet Jawaban PortalRB).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -24,14 +26,15 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
     Contoh: lketool template --layout lampiran-iii -o LKE_ZI.xlsx --unit "Dinas Kesehatan"
 
     Kode keluar: 0 berhasil, 2 pilihan salah atau berkas tidak dapat ditulis."""
+    from lketool.i18n import get_lang, t
     from lketool.template import write_template
 
     if output.suffix.lower() != ".xlsx":
-        raise click.UsageError("nama berkas keluaran harus berakhiran .xlsx")
+        raise click.UsageError(t("cli.template.not-xlsx"))
     try:
         path = write_template(output, layout, unit=unit)
     except OSError as exc:
-        click.echo(f"Gagal menulis {output}: {exc.strerror or exc}", err=True)
+        click.echo(t("cli.template.cannot-write", path=output, error=exc.strerror or exc), err=True)
         sys.exit(2)
     if recalc:
         from lketool.libreoffice import LibreOfficeError, recalc as lo_recalc
@@ -39,6 +42,6 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
         try:
             lo_recalc(path, path)
         except LibreOfficeError as exc:
-            click.echo(f"{path} ditulis, tetapi tanpa hitung ulang: {exc.message('id')}", err=True)
+            click.echo(t("cli.template.no-recalc", path=path, error=exc.message(get_lang())), err=True)
             sys.exit(2)
-    click.echo(f"LKE kosong ({layout}) ditulis ke {path}")
+    click.echo(t("cli.template.written", layout=layout, path=path))

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from lketool.errors import WorkbookError
-from lketool.layouts import MappedSheet, lampiran_iii, portalrb
+from lketool.layouts import LAMPIRAN_III, MappedSheet, editions, layouts_for, lampiran_iii, portalrb
 from lketool.reader import WorkbookFile
 from lketool.rubric import Rubric
 from lketool.text import norm
@@ -24,8 +24,15 @@ def _order(names: list[str], hidden: set[str]) -> list[str]:
 
 
 def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
-    """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none."""
+    """The mapped LKE sheet of ``wb``; :class:`WorkbookError` when there is none.
+
+    A ``Jawaban`` sheet is mapped with each fixed-row (PortalRB) layout that claims the
+    rubric's edition, other sheets by labels (Lampiran III)."""
+    claiming = layouts_for(rubric.edition)
+    row_layouts = [lay for lay in claiming if lay.spec_file is not None]
+    by_labels = any(lay.name == LAMPIRAN_III for lay in claiming)
     any_data = False
+    partial = None  # (entries, sheet, grid): Lampiran III columns but too few ZI items
     for name in _order(wb.sheet_names, wb._hidden):
         grid = wb.grid(name, details=False)
         if any(v not in ("", None) for row in grid.rows for v in row):
@@ -33,23 +40,32 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
         else:
             continue
         if portalrb.looks_like(grid):
-            mapped = portalrb.map_sheet(wb.grid(name), rubric)
-            if len(mapped.entries) >= len(rubric.by_soal) // 2:
+            found = None
+            for lay in row_layouts:
+                mapped = portalrb.map_sheet(wb.grid(name), rubric, lay.spec())
+                if len(mapped.entries) >= len(rubric.by_soal) // 2:
+                    found = mapped
+                    break
+            if found is not None:
                 break
             continue
-        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
+        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric) if by_labels else None
         if mapped is not None and len(mapped.entries) >= 20:
+            if editions.is_pre_2021(mapped.grid):
+                raise editions.refuse_pre_2021(wb.path, name)
             break
+        if mapped is not None and (partial is None or len(mapped.entries) > partial[0]):
+            partial = (len(mapped.entries), name, mapped.grid)
     else:
-        fname = wb.path.name
+        if partial is not None:
+            n, sheet, grid = partial
+            if not editions.looks_like_pmprb(grid) and editions.is_pre_2021(grid):
+                raise editions.refuse_pre_2021(wb.path, sheet)
+            raise editions.refuse_other_lke(wb.path, sheet, n, len(rubric.by_soal), grid)
         if not any_data:
-            raise WorkbookError("workbook-empty", str(wb.path), f"{fname}: workbook kosong (tidak ada isian)",
-                                f"{fname}: the workbook is empty")
-        raise WorkbookError("sheet-missing", str(wb.path),
-                            f"{fname}: tidak ditemukan sheet LKE (mis. 'LKE ZI' atau 'Jawaban') dengan kolom "
-                            "Pilihan Jawaban/Jawaban",
-                            f"{fname}: no LKE sheet (e.g. 'LKE ZI' or 'Jawaban') with Pilihan Jawaban/Jawaban "
-                            "columns was found")
+            raise WorkbookError("workbook-empty", str(wb.path), key="file.no-data")
+        # the catalogue's one text for sheet-missing, with the file name in front
+        raise WorkbookError("sheet-missing", str(wb.path))
     mapped.unit = find_unit(mapped, wb)
     return mapped
 

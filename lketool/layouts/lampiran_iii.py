@@ -5,7 +5,9 @@ a missing title row and edited labels still map.
 Columns come from the header row labels (``Bobot``, ``Penjelasan``, ``Pilihan Jawaban``,
 ``Jawaban``, ``Nilai``, ``%``, ``Catatan``); without a header row they are inferred from
 the column holding the answer types.  Columns right of ``Catatan`` (often without any
-header) and columns headed bukti/link/eviden are read as evidence."""
+header) and columns headed bukti/link/eviden are read as evidence: a column where most
+filled cells are links (or paths) is an evidence column; a column of narrative text next
+to it describes the documents and is kept as ``Entry.descriptions``, not checked."""
 from __future__ import annotations
 
 import re
@@ -13,12 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from lketool.evidence import find_urls, looks_like_path
-from lketool.layouts import Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
+from lketool.layouts import LAMPIRAN_III, Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
 from lketool.reader import SheetGrid
 from lketool.rubric import Indicator, Item, Rubric
 from lketool.text import norm, norm_type_label, similarity, tokens
 
-LAYOUT = "lampiran-iii"
+LAYOUT = LAMPIRAN_III
 TYPE_LABELS = {"ya/tidak", "a/b/c", "a/b/c/d", "a/b/c/d/e", "%", "jumlah", "nilai (0-4)", "nilai(0-4)", "rupiah"}
 _ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x)\.?$", re.I)
 _AREA_NUM = re.compile(r"^([1-9])\.?$")
@@ -515,6 +517,11 @@ def _fill_entry(grid: SheetGrid, e: Entry, cols, link_cols: dict[int, bool],
         if href and href not in links:
             links.append(href)
         seen.add(c)
+        if not is_link and not links:
+            # a narrative column ("SK Kepala OPD ...; Daftar hadir") describes what the
+            # link column holds: a note, not a malformed link
+            e.descriptions.append(EvidenceCell(e.row, c, text, [], False))
+            continue
         e.evidence.append(EvidenceCell(e.row, c, text, links, is_link))
     # a hyperlink placed on any other cell of the row (e.g. on the note) is evidence too
     for c, href in row_links.get(e.row, ()):

@@ -1,25 +1,33 @@
-"""PortalRB 2026 layout: sheet ``Jawaban``; K unit answer, L unit note, M evidence,
-N TPI answer, Q TPI note; one row per soal as in PortalRB's question list
-(``portalrb-2026.json``).  When the sheet carries the question text, a row whose text
-does not match its soal is looked up by text instead, so inserted rows still map."""
+"""PortalRB layouts: sheet ``Jawaban``, one row per soal as in PortalRB's question list,
+columns and rows from a layout data file (``portalrb-2026.json``: K unit answer, L unit
+note, M evidence, N TPI answer, Q TPI note).  The reader takes the layout data as a
+parameter, so another year's file maps with the same code.  When the sheet carries the
+question text, a row whose text does not match its soal is looked up by text instead, so
+inserted rows still map."""
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 
 from lketool.evidence import find_urls, looks_like_path
-from lketool.layouts import EvidenceCell, Entry, MappedSheet, Unmapped
+from lketool.layouts import PORTALRB_2026, EvidenceCell, Entry, MappedSheet, Unmapped, _read_spec, get_layout
 from lketool.reader import SheetGrid, col_index
 from lketool.rubric import Rubric
 from lketool.text import norm, similarity, tokens
 
-LAYOUT = "portalrb-2026"
+LAYOUT = PORTALRB_2026
 
 
-@lru_cache(maxsize=None)
-def layout_spec() -> dict:
-    return json.loads((Path(__file__).with_name("portalrb-2026.json")).read_text(encoding="utf-8"))
+def layout_spec(layout: str | Path | dict | None = None) -> dict:
+    """The layout data: a registered layout name (default ``portalrb-2026``), a path to a
+    layout JSON file, or the data itself."""
+    if isinstance(layout, dict):
+        return layout
+    if layout is None or (isinstance(layout, str) and not layout.endswith(".json")):
+        spec = get_layout(layout or LAYOUT).spec()
+        if spec is None:
+            raise ValueError(f"layout {layout!r} has no layout data file")
+        return spec
+    return _read_spec(str(Path(layout)))
 
 
 def looks_like(grid: SheetGrid) -> bool:
@@ -30,10 +38,11 @@ def looks_like(grid: SheetGrid) -> bool:
     return norm(grid.name) == "jawaban" and "nilai" not in head.split()
 
 
-def map_sheet(grid: SheetGrid, rubric: Rubric) -> MappedSheet:
-    spec = layout_spec()
+def map_sheet(grid: SheetGrid, rubric: Rubric, layout: str | Path | dict | None = None) -> MappedSheet:
+    """Map a ``Jawaban`` sheet with the layout data ``layout`` (see :func:`layout_spec`)."""
+    spec = layout_spec(layout)
     cols = {k: col_index(v) for k, v in spec["columns"].items()}
-    mapped = MappedSheet(layout=LAYOUT, sheet=grid.name, grid=grid, unit=None, entries={}, aggregates={},
+    mapped = MappedSheet(layout=spec.get("layout", LAYOUT), sheet=grid.name, grid=grid, unit=None, entries={}, aggregates={},
                          unmapped=[], columns=cols, header_row=spec["header_row"])
     text_col = cols["text"]
     has_text = any(grid.text(r, text_col) for r in range(1, min(grid.nrows, 40) + 1))

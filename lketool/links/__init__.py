@@ -27,7 +27,7 @@ from .cache import DEFAULT_MAX_AGE, LinkCache, LinkCacheWarning, default_cache_p
 from .checker import DEFAULT_USER_AGENT, check_link, check_links, parse_retry_after
 from .guard import AddressPolicy, is_public_address
 from .problems import (LOCKED_CODE, NOT_FOUND_CODE, PROBLEM_MESSAGES, UNREACHABLE_CODE,
-                       link_problem_code, link_problem_params, problem_message)
+                       link_problem_code, link_problem_params, problem_message, problem_remedy)
 from .results import (ACCESSIBLE, BLOCKED, CACHEABLE, LOCKED, NOT_FOUND, NOT_WEB, SERVER_ERROR,
                       STATUS_LABELS, STATUSES, TIMEOUT, UNREACHABLE, LinkResult)
 from .urls import UrlInfo, classify, extract_urls, is_web_url, looks_like_path
@@ -39,6 +39,6 @@ __all__ = [
     "LinkCache", "LinkCacheWarning", "default_cache_path", "DEFAULT_MAX_AGE",
     "UrlInfo", "classify", "is_web_url", "looks_like_path", "extract_urls",
     "AddressPolicy", "is_public_address",
-    "link_problem_code", "link_problem_params", "problem_message", "PROBLEM_MESSAGES",
+    "link_problem_code", "link_problem_params", "problem_message", "problem_remedy", "PROBLEM_MESSAGES",
     "LOCKED_CODE", "NOT_FOUND_CODE", "UNREACHABLE_CODE",
 ]

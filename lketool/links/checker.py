@@ -17,13 +17,16 @@ from typing import Callable, Iterable
 from . import detect
 from .cache import LinkCache, LinkCacheWarning
 from .fetch import BadRedirect, Fetched, TooManyRedirects, fetch
-from .guard import AddressPolicy, BlockedAddress, Resolver
+from .guard import AddressPolicy, BlockedAddress, DNSTimeout, Resolver, system_resolver
 from .results import BLOCKED, NOT_WEB, TIMEOUT, UNREACHABLE, LinkResult, now_iso
 from .urls import OTHER, PATH, SHORTENER, UrlInfo, classify
 
 DEFAULT_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
                       "(KHTML, like Gecko) Chrome/124.0 Safari/537.36 lketool-links/0.1")
 _RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
+# The details of resolver failures (lketool.links.summary.is_offline reads them).
+DNS_NOT_FOUND_EN = "host name not found (DNS)"
+DNS_TIMEOUT_EN = "the DNS server did not answer"
 
 
 def check_links(urls: Iterable[str], *, timeout: float = 10, retries: int = 2, per_host: int = 2,
@@ -59,7 +62,7 @@ def check_links(urls: Iterable[str], *, timeout: float = 10, retries: int = 2, p
                     policy=AddressPolicy(allow_private), user_agent=user_agent,
                     max_redirects=max(0, int(max_redirects)),
                     max_retry_after=max(0.0, float(max_retry_after)),
-                    backoff=max(0.0, float(backoff)), resolver=resolver,
+                    backoff=max(0.0, float(backoff)), resolver=_ResolverFailures(resolver or system_resolver),
                     gate=_HostGate(max(1, int(per_host))))
     # A cached answer from a private address is reused only when every address is
     # allowed: with a network allow-list we cannot tell which network it came from.
@@ -133,6 +136,32 @@ class _Options:
     backoff: float
     resolver: Resolver | None
     gate: "_HostGate"
+
+
+class _ResolverFailures:
+    """The resolver, remembering for this run the hosts it could not resolve: offline,
+    a hundred Drive links would otherwise wait for a hundred identical failures."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+        self._failed: dict[str, BaseException] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        with self._lock:
+            failed = self._failed.get(host)
+        if failed is not None:
+            raise failed
+        try:
+            return self.resolver(host, port)
+        except socket.gaierror as exc:
+            self.remember(host, exc)
+            raise
+
+    def remember(self, host: str, exc: BaseException) -> None:
+        """Fail ``host`` at once from now on (a lookup that timed out, for one)."""
+        with self._lock:
+            self._failed[host] = exc
 
 
 class _HostGate:
@@ -212,6 +241,11 @@ def _attempt(url: str, opts: _Options, attempt: int):
         return (BLOCKED, None, None,
                 f"alamat jaringan internal/privat ({exc.address}) tidak diperiksa",
                 f"private/internal network address ({exc.address}) not checked", False, None)
+    except DNSTimeout as exc:
+        if isinstance(opts.resolver, _ResolverFailures):
+            opts.resolver.remember(exc.host, exc)
+        # no retry: a resolver that does not answer is a machine without network
+        return (UNREACHABLE, None, None, "server DNS tidak menjawab", DNS_TIMEOUT_EN, False, None)
     except TimeoutError:
         return (TIMEOUT, None, None, f"tidak ada jawaban dalam {t:g} detik",
                 f"no answer within {t:g} s", False, backoff)
@@ -219,8 +253,7 @@ def _attempt(url: str, opts: _Options, attempt: int):
         return (UNREACHABLE, None, None, f"sertifikat/TLS bermasalah ({_short(exc)})",
                 f"TLS/certificate error ({_short(exc)})", False, None)
     except socket.gaierror:
-        return (UNREACHABLE, None, None, "nama host tidak ditemukan (DNS)",
-                "host name not found (DNS)", False, None)
+        return (UNREACHABLE, None, None, "nama host tidak ditemukan (DNS)", DNS_NOT_FOUND_EN, False, None)
     except ConnectionRefusedError:
         return (UNREACHABLE, None, None, "koneksi ditolak server", "connection refused", False, None)
     except TooManyRedirects:

@@ -68,6 +68,14 @@ def _is_public(ip: IPAddress) -> bool:
             and not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified)
 
 
+class DNSTimeout(TimeoutError):
+    """The resolver did not answer in time (no network, or a hung DNS server)."""
+
+    def __init__(self, host: str):
+        super().__init__(f"DNS lookup of {host} timed out")
+        self.host = host
+
+
 def system_resolver(host: str, port: int) -> list[str]:
     """All addresses of ``host`` from the operating system, in its preferred order."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -98,7 +106,7 @@ def resolve(host: str, port: int, timeout: float, resolver: Resolver | None = No
     t.start()
     t.join(timeout)
     if t.is_alive():
-        raise TimeoutError(f"DNS lookup of {host} timed out")
+        raise DNSTimeout(host)
     if "error" in box:
         raise box["error"]
     if not box.get("value"):

@@ -1,11 +1,16 @@
 """Map link statuses to finding codes (for the core checker to turn into findings).
 
-Deliberately standalone: a plain function and dicts, no import of other lketool
-modules, so the core can use it without an import cycle.
+Deliberately light: plain functions and dicts, importing only :mod:`lketool.i18n` (which
+imports nothing else of lketool), so the core can use it without an import cycle.  The
+words are the problem catalogue's (``problem.<code>.message`` / ``.remedy``): a link
+finding reads the same in ``lketool links``, ``lketool check --online`` and the docs.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Iterator
+
+from lketool import i18n
 
 LOCKED_CODE = "evidence-locked"
 NOT_FOUND_CODE = "evidence-not-found"
@@ -19,23 +24,25 @@ _STATUS_TO_CODE = {
     "unreachable": UNREACHABLE_CODE,
 }
 
+
+class _CatalogueView(Mapping):
+    """``PROBLEM_MESSAGES[code][lang]``: the catalogue's message templates of the link codes
+    (read-only; kept for callers of the former separate table)."""
+
+    def __getitem__(self, code: str) -> dict[str, str]:
+        if code not in (LOCKED_CODE, NOT_FOUND_CODE, UNREACHABLE_CODE):
+            raise KeyError(code)
+        return {lang: i18n.template(f"problem.{code}.message", lang) for lang in i18n.languages()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((LOCKED_CODE, NOT_FOUND_CODE, UNREACHABLE_CODE))
+
+    def __len__(self) -> int:
+        return 3
+
+
 # Texts use {value} (the link) and {detail}/{detail_en} (LinkResult.detail_id/_en).
-PROBLEM_MESSAGES: dict[str, dict[str, str]] = {
-    LOCKED_CODE: {
-        "id": "Tautan bukti dukung terkunci (meminta login / belum dibagikan). "
-              "Atur berbagi ke 'Siapa saja yang memiliki link': {value}",
-        "en": "Evidence link is locked (needs sign-in / not shared). "
-              "Set sharing to 'Anyone with the link': {value}",
-    },
-    NOT_FOUND_CODE: {
-        "id": "Tautan bukti dukung tidak ditemukan (salah tautan atau berkas dihapus): {value}",
-        "en": "Evidence link not found (wrong link or file deleted): {value}",
-    },
-    UNREACHABLE_CODE: {
-        "id": "Tautan bukti dukung tidak dapat dibuka saat diperiksa ({detail}); coba lagi nanti: {value}",
-        "en": "Evidence link could not be opened when checked ({detail_en}); try again later: {value}",
-    },
-}
+PROBLEM_MESSAGES: Mapping[str, dict[str, str]] = _CatalogueView()
 
 
 def link_problem_code(status: str) -> str | None:
@@ -50,11 +57,18 @@ def link_problem_code(status: str) -> str | None:
 
 
 def problem_message(code: str, lang: str = "id", **params: Any) -> str:
-    """Message for ``code`` in ``lang`` ("id" default, "en"), filled with ``params``."""
-    texts = PROBLEM_MESSAGES[code]
-    template = texts["en"] if str(lang).lower().startswith("en") else texts["id"]
-    params.setdefault("detail_en", params.get("detail", ""))
-    return template.format_map(_Blank(params))
+    """Message for ``code`` in ``lang`` ("id" default, "en", or any catalogue language),
+    filled with ``params``; a missing parameter shows empty."""
+    return i18n.t(f"problem.{code}.message", _lang(lang), **params)
+
+
+def problem_remedy(code: str, lang: str = "id", **params: Any) -> str:
+    """What to do about a link finding ``code`` (e.g. how to share a Drive file)."""
+    return i18n.t(f"problem.{code}.remedy", _lang(lang), **params)
+
+
+def _lang(lang: str) -> str:
+    return i18n.normalize_lang(lang) or i18n.DEFAULT_LANG
 
 
 def link_problem_params(result: Any) -> dict[str, Any]:
@@ -65,8 +79,3 @@ def link_problem_params(result: Any) -> dict[str, Any]:
         "detail_en": getattr(result, "detail_en", ""),
         "http_status": getattr(result, "http_status", None),
     }
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:  # a missing parameter shows empty, never crashes
-        return ""

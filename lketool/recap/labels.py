@@ -1,154 +1,45 @@
-"""Every word of the recap a user reads, in Bahasa Indonesia and English.
-
-Kept in one place so that the workbook, the CSV header help and the docs say the same
-thing, and a new language is one more column here."""
+"""Every word of the recap a user reads: the ``recap.*`` keys of the message catalogue
+(:mod:`lketool.i18n`, ``lketool/data/messages/<lang>.json``), plus the shared severity
+words.  Kept behind this small ``t()`` so the recap modules need not know the key prefix;
+a new language is one more message file."""
 from __future__ import annotations
 
-# key -> (id, en)
-TEXT: dict[str, tuple[str, str]] = {
-    # sheet names (cleaned by safety.sheet_name before use)
-    "sheet.summary": ("Ringkasan", "Summary"),
-    "sheet.areas": ("Area", "Areas"),
-    "sheet.indicators": ("Indikator", "Indicators"),
-    "sheet.tpi": ("Unit vs TPI", "Unit vs TPI"),
-    "sheet.tpi_items": ("Beda TPI", "TPI differences"),
-    "sheet.findings": ("Temuan", "Findings"),
-    "sheet.failures": ("Gagal dibaca", "Unreadable"),
-    "sheet.charts": ("Grafik", "Charts"),
-    # Ringkasan columns
-    "col.rank": ("Peringkat", "Rank"),
-    "col.unit": ("Unit", "Unit"),
-    "col.file": ("File", "File"),
-    "col.layout": ("Format", "Layout"),
-    "col.total": ("Total", "Total"),
-    "col.pengungkit": ("Pengungkit", "Enablers"),
-    "col.pemenuhan": ("Pemenuhan", "Fulfilment"),
-    "col.reform": ("Reform", "Reform"),
-    "col.hasil": ("Hasil", "Results"),
-    "col.bersih_akuntabel": ("Bersih & Akuntabel", "Clean & Accountable"),
-    "col.area_share": ("{area} %", "{area} %"),
-    "col.area_value": ("{area} nilai", "{area} score"),
-    "col.ipak": ("IPAK", "IPAK"),
-    "col.capaian_kinerja": ("Capaian Kinerja", "Performance"),
-    "col.ipkp": ("IPKP", "IPKP"),
-    "col.completeness": ("Kelengkapan", "Completeness"),
-    "col.errors": ("Kesalahan", "Errors"),
-    "col.warnings": ("Peringatan", "Warnings"),
-    "col.wbk": ("Layak WBK", "WBK eligible"),
-    "col.wbbm": ("Layak WBBM", "WBBM eligible"),
-    "col.missed_wbk": ("Kriteria WBK belum terpenuhi", "WBK criteria not met"),
-    "col.missed_wbbm": ("Kriteria WBBM belum terpenuhi", "WBBM criteria not met"),
-    # other sheets
-    "col.area_pemenuhan": ("{area} Pemenuhan", "{area} Fulfilment"),
-    "col.area_reform": ("{area} Reform", "{area} Reform"),
-    "col.total_unit": ("Total unit", "Unit total"),
-    "col.total_tpi": ("Total TPI", "TPI total"),
-    "col.total_diff": ("Selisih (unit - TPI)", "Difference (unit - TPI)"),
-    "col.pengungkit_unit": ("Pengungkit unit", "Unit enablers"),
-    "col.pengungkit_tpi": ("Pengungkit TPI", "TPI enablers"),
-    "col.hasil_unit": ("Hasil unit", "Unit results"),
-    "col.hasil_tpi": ("Hasil TPI", "TPI results"),
-    "col.wbk_unit": ("Layak WBK (unit)", "WBK eligible (unit)"),
-    "col.wbk_tpi": ("Layak WBK (TPI)", "WBK eligible (TPI)"),
-    "col.n_diff": ("Butir berbeda", "Items differing"),
-    "col.inflated": ("Penilaian mandiri lebih tinggi", "Self-assessment higher"),
-    "col.diff_items": ("Butir yang berbeda", "Items that differ"),
-    "col.item": ("Butir", "Item"),
-    "col.question": ("Pertanyaan", "Question"),
-    "col.cell": ("Sel", "Cell"),
-    "col.sheet": ("Sheet", "Sheet"),
-    "col.code": ("Kode", "Code"),
-    "col.severity": ("Tingkat", "Severity"),
-    "col.message": ("Pesan", "Message"),
-    "col.answer_unit": ("Jawaban unit", "Unit answer"),
-    "col.answer_tpi": ("Jawaban TPI", "TPI answer"),
-    "col.reason": ("Alasan", "Reason"),
-    "col.weight": ("Bobot", "Weight"),
-    "col.area": ("Area", "Area"),
-    "col.average": ("Rata-rata", "Average"),
-    "col.wbk_min": ("Batas WBK", "WBK minimum"),
-    "col.wbbm_min": ("Batas WBBM", "WBBM minimum"),
-    # values
-    "yes": ("Ya", "Yes"),
-    "no": ("Tidak", "No"),
-    "severity.error": ("Kesalahan", "Error"),
-    "severity.warning": ("Peringatan", "Warning"),
-    "severity.info": ("Info", "Info"),
-    "row.total": ("Rata-rata / jumlah (baris yang tampil)", "Average / count (visible rows)"),
-    "title.recap": ("Rekapitulasi Hasil Evaluasi Zona Integritas", "Zona Integritas Evaluation Recap"),
-    "title.covers": ("{units} unit dari LKE yang terbaca; {failed} file gagal dibaca (sheet Gagal dibaca). "
-                     "Rubrik: {rubric}.",
-                     "{units} units from the workbooks read; {failed} files could not be read (sheet Unreadable). "
-                     "Rubric: {rubric}."),
-    "page.n_of": ("Halaman &P dari &N", "Page &P of &N"),
-    "dup.warning": ("Perhatian: {n} nama unit muncul di lebih dari satu file (ditandai kuning; daftarnya di bawah "
-                    "tabel).",
-                    "Note: {n} unit names appear in more than one file (marked yellow; listed below the table)."),
-    "dup.title": ("Nama unit yang sama di lebih dari satu file:", "Unit names found in more than one file:"),
-    "chart.band_wbbm": ("Total \u2265 {wbbm} (batas WBBM)", "Total \u2265 {wbbm} (WBBM minimum)"),
-    "chart.band_wbk": ("{wbk} \u2264 total < {wbbm} (batas WBK)", "{wbk} \u2264 total < {wbbm} (WBK minimum)"),
-    "chart.band_low": ("Total < {wbk}", "Total < {wbk}"),
-    "chart.top_bottom": ("Grafik menampilkan {k} unit tertinggi dan {k} unit terendah dari {n} unit; "
-                         "semua unit ada di sheet Ringkasan.",
-                         "The chart shows the {k} highest and {k} lowest of {n} units; every unit is on the "
-                         "Summary sheet."),
-    "chart.top_bottom_title": (" ({k} tertinggi dan {k} terendah dari {n} unit)",
-                               " ({k} highest and {k} lowest of {n} units)"),
-    "none.tpi": ("Tidak ada LKE dengan jawaban TPI.", "No workbook holds TPI answers."),
-    "none.findings": ("Tidak ada temuan.", "No findings."),
-    "none.failures": ("Semua file terbaca.", "Every file was read."),
-    "none.units": ("Tidak ada LKE yang terbaca.", "No workbook could be read."),
-    "more": ("... dan {n} lagi", "... and {n} more"),
-    "truncated.rows": ("... {n} baris lagi tidak muat di Excel; lihat --format json",
-                       "... {n} more rows do not fit in Excel; use --format json"),
-    "chart.totals": ("Nilai total per unit", "Total score per unit"),
-    "chart.areas": ("Profil capaian area (rata-rata semua unit)", "Area profile (average of all units)"),
-    "chart.score": ("Nilai", "Score"),
-    "chart.share": ("Capaian", "Share"),
-    # criteria short names for the "missed" text
-    "crit.total": ("Total", "Total"),
-    "crit.pengungkit": ("Pengungkit", "Enablers"),
-    "crit.area": ("Area {area}", "Area {area}"),
-    "crit.bersih_akuntabel": ("Bersih & akuntabel", "Clean & accountable"),
-    "crit.ipak": ("IPAK", "IPAK"),
-    "crit.capaian_kinerja": ("Capaian kinerja", "Performance"),
-    "crit.pelayanan_prima": ("IPKP", "IPKP"),
-    # failures raised by the recap itself (not by check_file)
-    # (the file is named in its own column or before the message: not again inside it)
-    "fail.internal": ("Kesalahan tak terduga saat pemeriksaan: {error}",
-                      "Unexpected error while checking: {error}"),
-    "fail.crashed": ("Proses pemeriksa berhenti tiba-tiba saat membaca file ini (mis. kehabisan memori)",
-                     "The checking process stopped abruptly while reading this file (e.g. out of memory)"),
-    "fail.unreadable": ("File {file} tidak dapat dibuka: {error}", "File {file} cannot be opened: {error}"),
-    # console (lketool recap)
-    "progress.check": ("Memeriksa LKE", "Checking workbooks"),
-    "progress.write": ("Menulis rekap", "Writing recap"),
-    "progress.left": ("sisa", "left"),
-    "cli.done": ("Rekap ditulis{where}: {units} unit, {failed} file gagal dibaca.",
-                 "Recap written{where}: {units} units, {failed} files could not be read."),
-    "cli.where": (" ke {path}", " to {path}"),
-    "cli.stats": ("Dibaca: {checked} file, dari cache: {cached} file; {seconds} detik.",
-                  "Read: {checked} files, from cache: {cached} files; {seconds} s."),
-    "cli.reused": ("Tidak ada file yang berubah sejak rekap sebelumnya: rekap yang sama disalin dari cache.",
-                   "No file changed since the previous recap: the same recap was copied from the cache."),
-    "cli.cache": ("Cache hasil pemeriksaan: {path} (boleh dihapus; --cache-dir untuk folder lain).",
-                  "Result cache: {path} (safe to delete; --cache-dir for another folder)."),
-    "cli.failed": ("  GAGAL {file}: {message}", "  FAILED {file}: {message}"),
-    "cli.more_failed": ("  ... dan {n} lagi (lihat sheet '{sheet}').", "  ... and {n} more (see sheet '{sheet}')."),
-    "cli.cancelled": ("Dibatalkan. File rekap tidak ditulis; hasil yang sudah dihitung tersimpan di cache.",
-                      "Cancelled. The recap was not written; results computed so far are kept in the cache."),
-    "cli.no_files": ("Tidak ada file .xlsx/.xlsm di {paths}", "No .xlsx/.xlsm file in {paths}"),
-    "cli.no_dir": ("Folder untuk file hasil tidak ada: {path}", "The output folder does not exist: {path}"),
-    "cli.xlsx_stdout": ("Rekap .xlsx harus ditulis ke file: pakai -o NAMA.xlsx",
-                        "An .xlsx recap must be written to a file: use -o NAME.xlsx"),
-    "cli.cannot_write": ("File hasil tidak dapat ditulis ({path}): {error}. Mungkin sedang dibuka di Excel?",
-                         "The output cannot be written ({path}): {error}. Is it open in Excel?"),
-    "cli.error": ("Kesalahan: {message}", "Error: {message}"),
-}
+from collections.abc import Mapping
+from typing import Iterator
+
+from lketool import i18n
+
+_PREFIX = "recap."
+
+
+def _key(key: str) -> str:
+    # severity words are the package's one table, not the recap's own
+    return key if key.startswith("severity.") else _PREFIX + key
 
 
 def t(key: str, lang: str = "id", **params) -> str:
-    """The text for ``key`` in ``lang`` ('id' or 'en'), with ``{params}`` filled in."""
-    id_, en = TEXT[key]
-    s = en if lang == "en" else id_
-    return s.format(**params) if params else s
+    """The text for ``key`` in ``lang`` with ``{params}`` filled in."""
+    return i18n.t(_key(key), lang, **params)
+
+
+class _Text(Mapping):
+    """``TEXT[key] == (id, en)`` for every recap key (read-only view of the catalogue)."""
+
+    def _keys(self) -> list[str]:
+        keys = [k[len(_PREFIX):] for k in i18n.messages("id") if k.startswith(_PREFIX)]
+        return keys + [f"severity.{s}" for s in ("error", "warning", "info")]
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        full = _key(key)
+        if not i18n.has(full, "id"):
+            raise KeyError(key)
+        return (i18n.template(full, "id"), i18n.template(full, "en"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+TEXT: Mapping[str, tuple[str, str]] = _Text()

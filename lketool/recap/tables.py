@@ -36,11 +36,17 @@ def summary_row(result: dict[str, Any]) -> dict[str, Any]:
                 "expected": s["completeness"]["expected"],
                 "errors": counts.get("error", 0), "warnings": counts.get("warning", 0),
                 "infos": counts.get("info", 0)})
-    el = result.get("eligibility") or {}
+    # the headline verdict (the TPI's when the workbook carries TPI answers): its status and
+    # the criteria missed or undetermined, worded by lketool.verdict like every other output
+    verdict = result.get("verdict") or {}
+    el = (result.get("tpi_eligibility") if verdict.get("basis") == "tpi" else result.get("eligibility")) or {}
     for pred in ("wbk", "wbbm"):
         p = el.get(pred) or {}
-        row[pred] = bool(p.get("eligible"))
-        row[f"missed_{pred}"] = [_compact(c) for c in p.get("criteria", []) if not c["met"]]
+        v = verdict.get(pred) or {}
+        row[pred] = _verdict_cell(v)
+        row[f"missed_{pred}"] = [_compact(c) for c in p.get("criteria", []) if c["met"] is not True]
+    row["basis"] = verdict.get("basis")
+    row["unit_wbk"] = _verdict_cell((result.get("eligibility") or {}).get("wbk") or {})
     # Indicator shares in rubric order, so the Indikator sheet needs no full result.
     row["indicator_shares"] = [ind["share"] for ind in result.get("indicators") or []]
     tpi = result.get("tpi_scores")
@@ -48,13 +54,36 @@ def summary_row(result: dict[str, Any]) -> dict[str, Any]:
     if tpi is not None:
         tel = result.get("tpi_eligibility") or {}
         row.update({"tpi_total": tpi["total"], "tpi_pengungkit": tpi["pengungkit"], "tpi_hasil": tpi["hasil"],
-                    "tpi_wbk": bool((tel.get("wbk") or {}).get("eligible")),
+                    "tpi_wbk": _verdict_cell(tel.get("wbk") or {}),
                     "tpi_differences": len(result.get("tpi_differences") or [])})
     return row
 
 
 def _compact(c: dict) -> list:
-    return [c["id"], c["value"], c["minimum"], c.get("unit", "points")]
+    return [c["id"], c["value"], c["minimum"], c.get("unit", "points"), c["met"], c.get("short", c["id"]),
+            c.get("short_en", c.get("short", c["id"]))]
+
+
+def _verdict_cell(v: dict) -> list | None:
+    """[status, provisional, conditional] of a verdict (or an eligibility dict)."""
+    if not v:
+        return None
+    return [v.get("status"), bool(v.get("provisional")), bool(v.get("conditional"))]
+
+
+def verdict_text(cell, lang: str = "id") -> str:
+    """The verdict word of a recap cell, with the same qualifiers as ``lketool score``."""
+    from lketool.verdict import word, words
+
+    if not cell:
+        return ""
+    status, provisional, conditional = cell
+    text = word(status, lang)
+    if provisional:
+        text += f" ({words(lang)['provisional']})"
+    if conditional:
+        text += ", " + words(lang)["conditional.short"]
+    return text
 
 
 def failure_row(result: dict[str, Any]) -> dict[str, str]:
@@ -91,11 +120,16 @@ def rank_units(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def missed_text(missed: Iterable[list], lang: str = "id") -> str:
     """``Total 72,10 < 75 (-2,90); Area PW 55% < 60%`` for the criteria a unit missed."""
+    from lketool.verdict import word
+
     parts = []
-    for cid, value, minimum, unit in missed:
-        kind, _, area = cid.partition(":")
-        name = t(f"crit.{kind}", lang, area=area.replace(":", " ")) if f"crit.{kind}" in _CRIT else cid
-        if unit == "share":
+    for cid, value, minimum, unit, *rest in missed:
+        met = rest[:1]
+        # the criterion's short label from the rubric data (lketool.verdict puts it on each criterion)
+        name = (rest[2] if lang == "en" else rest[1]) if len(rest) >= 3 else cid
+        if met and met[0] is None:
+            parts.append(f"{name}: {word(None, lang).lower()}")
+        elif unit == "share":
             parts.append(f"{name} {show.percent_below(value, minimum, 0, lang)} < "
                          f"{show.minimum(round(minimum * 100, 9), lang)}%")
         else:
@@ -104,17 +138,13 @@ def missed_text(missed: Iterable[list], lang: str = "id") -> str:
     return "; ".join(parts)
 
 
-_CRIT = {f"crit.{k}" for k in ("total", "pengungkit", "area", "bersih_akuntabel", "ipak", "capaian_kinerja",
-                               "pelayanan_prima")}
-
-
 # ------------------------------------------------------------------ column sets
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
-    kind: str  # int | text | points | share | yesno | missed
+    kind: str  # int | text | points | share | yesno | verdict | missed
     width: float = 10
     criterion: str | None = None  # colour against this criterion's WBK/WBBM minimums
 
@@ -149,8 +179,8 @@ def summary_columns(rubric: Rubric, lang: str = "id") -> list[Column]:
           Column("completeness", t("col.completeness", lang), "share", 12),
           Column("errors", t("col.errors", lang), "int", 10),
           Column("warnings", t("col.warnings", lang), "int", 11),
-          Column("wbk", t("col.wbk", lang), "yesno", 10),
-          Column("wbbm", t("col.wbbm", lang), "yesno", 11),
+          Column("wbk", t("col.wbk", lang), "verdict", 16),
+          Column("wbbm", t("col.wbbm", lang), "verdict", 16),
           Column("missed_wbk", t("col.missed_wbk", lang), "missed", 48),
           Column("missed_wbbm", t("col.missed_wbbm", lang), "missed", 48)]
     return c
@@ -170,6 +200,8 @@ def area_columns(rubric: Rubric, lang: str = "id") -> list[Column]:
 def cell_value(row: dict[str, Any], col: Column, lang: str = "id") -> Any:
     """What a Ringkasan cell holds: the full-precision number, or its text."""
     v = row.get(col.key)
+    if col.kind == "verdict":
+        return verdict_text(v, lang)
     if col.kind == "yesno":
         return t("yes" if v else "no", lang)
     if col.kind == "missed":
@@ -183,7 +215,8 @@ def summary_record(row: dict[str, Any], rubric: Rubric, lang: str = "id") -> dic
     out = {}
     for col in summary_columns(rubric, lang):
         v = row.get(col.key)
-        out[col.key] = missed_text(v or [], lang) if col.kind == "missed" else v
+        out[col.key] = (missed_text(v or [], lang) if col.kind == "missed"
+                        else verdict_text(v, lang) if col.kind == "verdict" else v)
     return out
 
 

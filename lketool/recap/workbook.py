@@ -24,6 +24,7 @@ from lketool.recap.tables import (
 )
 from lketool.display import minimum as show_limit
 from lketool.rubric import Rubric, load_rubric
+from lketool.verdict import MET, NOT_MET, word
 
 GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 AMBER = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
@@ -471,10 +472,11 @@ class _Writer:
         for k, c in enumerate(cols):
             if c.kind == "missed" and values[k]:
                 values[k] = values[k].replace("; ", "\n")  # one criterion per line
-            if c.kind == "missed" or c.key in ("unit", "file"):
+            if c.kind in ("missed", "verdict") or c.key in ("unit", "file"):
                 # the row tall enough for every line of its wrapped cells: nothing overlaps
                 lines = max(lines, wrapped_lines(values[k] or "", _print_width(c)))
-        fmts = [self.fmt["wrap"] if c.kind == "missed" or c.key in ("unit", "file") else self._fmt(c) for c in cols]
+        fmts = [self.fmt["wrap"] if c.kind in ("missed", "verdict") or c.key in ("unit", "file") else self._fmt(c)
+                for c in cols]
         if row["unit"].casefold() in self.duplicates:
             fmts = [self.fmt["dup_wrap"] if c.key == "unit" else f for c, f in zip(cols, fmts)]
         sheet.put(values, fmts, LINE_HEIGHT * lines + 2 if lines > 1 else None)
@@ -519,6 +521,12 @@ class _Writer:
                                              "maximum": wbbm, "format": self.fmt["amber"]})
                 ws.conditional_format(*rng, {"type": "cell", "criteria": "<", "value": wbk,
                                              "format": self.fmt["red"]})
+            elif col.kind == "verdict":
+                met, missed = word(MET, lang), word(NOT_MET, lang)
+                ws.conditional_format(first, c, last, c, {"type": "text", "criteria": "begins with",
+                                                          "value": met, "format": self.fmt["green"]})
+                ws.conditional_format(first, c, last, c, {"type": "text", "criteria": "begins with",
+                                                          "value": missed, "format": self.fmt["red"]})
             elif col.kind == "yesno":
                 ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==",
                                                           "value": f'"{t("yes", lang)}"', "format": self.fmt["green"]})
@@ -544,6 +552,12 @@ class _Writer:
                 ws.write_formula(r, c, f"=SUBTOTAL(101,{rng})", self.fmt[f"{col.kind}_total"], avg)
             elif col.kind == "int":
                 ws.write_formula(r, c, f"=SUBTOTAL(109,{rng})", self.fmt["int_total"], sum(vals))
+            elif col.kind == "verdict":
+                top = xl_rowcol_to_cell(first, c, row_abs=True, col_abs=True)
+                visible = f"SUBTOTAL(103,OFFSET({top},ROW({rng})-ROW({top}),0))"
+                met = word(MET, lang).replace('"', '""')
+                ws.write_formula(r, c, f'=SUMPRODUCT({visible},--(LEFT({rng},LEN("{met}"))="{met}"))',
+                                 self.fmt["int_total"], sum(1 for v in vals if v and v[0] == MET))
             elif col.kind == "yesno":
                 top = xl_rowcol_to_cell(first, c, row_abs=True, col_abs=True)
                 visible = f"SUBTOTAL(103,OFFSET({top},ROW({rng})-ROW({top}),0))"
@@ -586,8 +600,8 @@ class _Writer:
                 Column("tpi_pengungkit", t("col.pengungkit_tpi", lang), "points", 11),
                 Column("hasil", t("col.hasil_unit", lang), "points", 10),
                 Column("tpi_hasil", t("col.hasil_tpi", lang), "points", 10),
-                Column("wbk", t("col.wbk_unit", lang), "yesno", 11),
-                Column("tpi_wbk", t("col.wbk_tpi", lang), "yesno", 11),
+                Column("unit_wbk", t("col.wbk_unit", lang), "verdict", 16),
+                Column("tpi_wbk", t("col.wbk_tpi", lang), "verdict", 16),
                 Column("tpi_differences", t("col.n_diff", lang), "int", 10),
                 Column("inflated", t("col.inflated", lang), "yesno", 14),
                 Column("diff_items", t("col.diff_items", lang), "text", 70)]

@@ -45,6 +45,7 @@ class ReportOptions:
     jobs: int = 1
     strict: bool = False
     per_half: bool = False
+    rubric: str | None = None  # edition name; None: the default edition
 
 
 @dataclass
@@ -103,7 +104,8 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
     from lketool.report.context import build_context
 
     try:
-        res = check_file(path, strict=options["strict"], per_half=options["per_half"])
+        res = check_file(path, rubric=options.get("rubric"), strict=options["strict"],
+                         per_half=options["per_half"])
         if res.error is not None:
             return "fail", res.error.message("id")
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
@@ -153,10 +155,13 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     from lketool.report.recommend import find_recommendations, load_recommendations
     from lketool.report.templates import TemplateNotFound, resolve_templates
 
+    from lketool.rubric import DEFAULT_EDITION, load_rubric
+
     opts = options or ReportOptions()
     formats = tuple(f for f in FORMATS if f in opts.formats)
     if not formats:
         raise ValueError("no output format")
+    load_rubric(opts.rubric or DEFAULT_EDITION)  # an unknown or broken edition: ValueError before any work
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     notify = progress or (lambda *a: None)
@@ -174,7 +179,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
         rec_path = find_recommendations(dirs[0]) if dirs else None
     recs = load_recommendations(rec_path)
     day = opts.report_date or _dt.date.today()
-    worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "instansi": opts.instansi,
+    worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs}
 
     files, seen = [], set()

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from lketool import __version__
 from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
 from lketool import display as show
+from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
 from lketool.rubric import title_case
 from lketool.report.filters import angka, persen
 
@@ -23,8 +24,8 @@ STRONG_FROM = 0.9   # an indicator at or above this share is named as strong
 WEAK_BELOW = 0.6    # below this it is weak: named, and given a recommendation
 MAX_DETAILS = 10    # problem details listed per code; the rest are counted
 
-LAYOUT_LABELS = {"lampiran-iii": "Lampiran III PermenPANRB 90/2021 (sheet LKE ZI)",
-                 "portalrb-2026": "Format unggah PortalRB 2026 (sheet Jawaban)"}
+LAYOUT_LABELS = {LAMPIRAN_III: "Lampiran III PermenPANRB 90/2021 (sheet LKE ZI)",
+                 PORTALRB_2026: "Format unggah PortalRB 2026 (sheet Jawaban)"}
 SEVERITY_LABELS = {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Informasi"}
 TITLE = "Laporan Hasil Evaluasi Zona Integritas"
 

@@ -1,0 +1,259 @@
+"""The message catalogue: every code worded and remedied in both languages, one severity
+table, the language chosen once, and a new language added as data only."""
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lketool import i18n
+from lketool.cli import main
+from lketool.errors import WorkbookError
+from lketool.problems import CATALOGUE, ERROR, INFO, WARNING, Location, Problem, severity_label
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_04 = ROOT / "samples" / "04-berantakan-puskesmas-contoh-raya.xlsx"
+FILE_CODES = {"file-not-found", "file-not-xlsx", "file-corrupt", "file-encrypted", "workbook-empty", "sheet-missing"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue():
+    i18n.reload()
+    yield
+    i18n.set_lang(None)
+    i18n.reload()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_code_has_title_message_and_remedy(lang):
+    for code, kind in CATALOGUE.items():
+        for part in ("title", "message", "remedy"):
+            assert i18n.has(f"problem.{code}.{part}", lang), f"{code}: no {part} in {lang}.json"
+            assert i18n.template(f"problem.{code}.{part}", lang).strip(), f"{code}: empty {part} ({lang})"
+        assert kind.severity in (ERROR, WARNING, INFO)
+
+
+def test_file_error_codes_are_in_the_catalogue():
+    assert FILE_CODES <= set(CATALOGUE)
+    # every code a WorkbookError is raised with in the package
+    raised = set()
+    for f in (ROOT / "lketool").rglob("*.py"):
+        raised |= set(re.findall(r'WorkbookError\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8")))
+    assert raised and raised <= set(CATALOGUE), raised - set(CATALOGUE)
+
+
+def test_both_languages_have_the_same_keys_and_every_text_parses():
+    ids, ens = i18n.messages("id"), i18n.messages("en")
+    own = {k for k in ids if not k.startswith("click.")}  # click's English is click's own
+    assert own == set(ens) - {k for k in ens if k.startswith("click.")}
+    for lang, texts in (("id", ids), ("en", ens)):
+        for key, text in texts.items():
+            list(string.Formatter().parse(text))  # raises on a stray brace
+            assert text.strip(), f"{key} empty in {lang}"
+
+
+def test_remedy_names_the_cell_and_column():
+    p = Problem("evidence-missing", Location("a.xlsx", "LKE ZI", "Q12", 12, 17, "P.1.i.a"))
+    assert p.remedy("id") == ("Isi kolom bukti dukung (kolom Q) dengan tautan Google Drive yang dapat dibuka "
+                              "siapa saja.")
+    assert "column Q" in p.remedy("en")
+    f = Problem("formula-overwritten", Location("a.xlsx", "LKE ZI", "L91", 91, 12), params={"shown": "3"})
+    assert f.remedy("id").startswith("Perbaiki sel L91 dengan rumus aslinya")
+    assert "nilai di atasnya akan menyesuaikan" in f.remedy("id")
+    d = f.to_dict("en")
+    assert d["remedy"] == f.remedy("en") and "L91" in d["remedy"]
+
+
+def test_check_json_carries_remedies_in_the_chosen_language():
+    from lketool.api import check_file
+
+    res = check_file(SAMPLE_04)
+    for lang in ("id", "en"):
+        probs = res.to_dict(lang)["problems"]
+        assert probs and all(p["remedy"] for p in probs)
+        assert {p["remedy"] for p in probs} <= {q.remedy(lang) for q in res.problems}
+    assert res.to_dict("id")["problems"][0]["remedy"] != res.to_dict("en")["problems"][0]["remedy"]
+
+
+def test_one_severity_table():
+    assert [severity_label(s, "id") for s in (ERROR, WARNING, INFO)] == ["Kesalahan", "Peringatan", "Info"]
+    assert [severity_label(s, "en") for s in (ERROR, WARNING, INFO)] == ["Error", "Warning", "Info"]
+    from lketool.recap.labels import t as recap_t
+
+    assert all(recap_t(f"severity.{s}", lang) == severity_label(s, lang)
+               for s in (ERROR, WARNING, INFO) for lang in ("id", "en"))
+    assert severity_label("odd", "id") == "odd"
+
+
+def test_workbook_errors_name_the_file_in_both_languages(tmp_path):
+    from lketool.api import check_file
+
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    res = check_file(bad)
+    assert res.error.code == "file-corrupt"
+    for lang in ("id", "en"):
+        msg = res.error.message(lang)
+        assert msg.startswith("rusak.xlsx: ") and "Error" not in msg.split(": ", 1)[1]
+        assert res.error.remedy(lang)
+    assert res.to_dict("en")["error"]["remedy"].startswith("Ask the unit")
+    missing = WorkbookError("sheet-missing", str(tmp_path / "x.xlsx"))
+    assert missing.message("id") == "x.xlsx: " + CATALOGUE["sheet-missing"].message_template("id")
+
+
+# ------------------------------------------------------------------ choosing the language
+
+@pytest.mark.parametrize("env, expected", [
+    ({"LKETOOL_LANG": "en"}, "en"),
+    ({"LKETOOL_LANG": "id", "LANG": "en_US.UTF-8"}, "id"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "en_GB"}, "en"),
+    ({"LANG": "id_ID.UTF-8"}, "id"),
+    ({"LANG": "C.UTF-8"}, "id"),        # a server's bare locale says nothing: Indonesian
+    ({"LANG": "POSIX"}, "id"),
+    ({"LANG": "de_DE.UTF-8"}, "id"),    # a language lketool lacks: Indonesian, the users' language
+    ({"LC_ALL": "id_ID.UTF-8", "LANG": "en_US.UTF-8"}, "id"),
+    ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "id_ID.UTF-8"}, "en"),
+    ({}, "id"),
+])
+def test_language_from_environment(monkeypatch, env, expected):
+    for var in ("LKETOOL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert i18n.get_lang() == expected
+    i18n.set_lang("en" if expected == "id" else "id")  # --lang beats everything
+    assert i18n.get_lang() != expected
+
+
+def test_windows_locale_names():
+    assert i18n.normalize_lang("English_United States") == "en"
+    assert i18n.normalize_lang("Indonesian_Indonesia") == "id"
+    assert i18n.normalize_lang("id-ID") == "id"
+    assert i18n.normalize_lang("fr_FR") is None
+
+
+# ------------------------------------------------------------------ a language added as data only
+
+XX = {
+    "language": {"name": "Xx-test"},
+    "severity": {"error": "XERR", "warning": "XWARN", "info": "XINFO"},
+    "problem": {"answer-missing": {"title": "XX kosong", "message": "XX belum dijawab: {text}",
+                                   "remedy": "XX isi sel {cell}"}},
+    "cli": {"check": {"help": ["XX periksa LKE.", "", "\b", "XX-Contoh:", "  lketool check x.xlsx"]},
+            "commands": "XX-Perintah"},
+    "click": {"Usage:": "XX-Usage:", "Options": "XX-Options", "Show this message and exit.": "XX-help."},
+    "verdict": {"memenuhi": "XX-MEMENUHI", "tidak-memenuhi": "XX-BELUM"},
+}
+
+
+@pytest.fixture
+def xx_language(tmp_path, monkeypatch):
+    d = tmp_path / "msgs"
+    d.mkdir()
+    (d / "xx.json").write_text(json.dumps(XX, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv(i18n.ENV_PATH, str(d))
+    i18n.reload()
+    return "xx"
+
+
+def test_new_language_is_data_only(xx_language):
+    assert "xx" in i18n.languages()
+    p = Problem("answer-missing", Location("a.xlsx", "LKE ZI", "K9", 9, 11), params={"text": "Q?"})
+    assert p.message("xx") == "XX belum dijawab: Q?"
+    assert p.remedy("xx") == "XX isi sel K9"
+    assert severity_label(WARNING, "xx") == "XWARN"
+    # what the file lacks falls back to English
+    assert CATALOGUE["answer-invalid"].title("xx") == "Invalid answer"
+
+
+def test_new_language_reaches_the_cli(xx_language):
+    r = CliRunner().invoke(main, ["--lang", "xx", "check", "--help"])
+    assert r.exit_code == 0, r.output
+    assert "XX-Usage: " in r.output and "XX-Options" in r.output and "XX-help." in r.output
+    assert "XX periksa LKE." in r.output and "XX-Contoh:" in r.output
+    r = CliRunner().invoke(main, ["check", str(SAMPLE_04), "--lang", "xx", "--format", "json"])
+    assert r.exit_code == 1, r.output
+    problems = json.loads(r.output)["results"][0]["problems"]
+    missing = [p for p in problems if p["code"] == "answer-missing"]
+    assert missing and all(p["message"].startswith("XX belum dijawab: ") for p in missing)
+    assert all(p["remedy"].startswith("XX isi sel K") for p in missing)
+    r = CliRunner().invoke(main, ["--help"], env={"LKETOOL_LANG": "xx"})
+    assert "XX-Perintah" in r.output
+
+
+def test_worded_parameters_follow_the_output_language(xx_language):
+    from lketool.i18n import Msg
+
+    loc = Location("a.xlsx", "LKE ZI", "K30", 30, 11, "P.1.i.b")
+    p = Problem("count-invalid", loc, params={"reason": Msg("check.reason-negative")}, value=-1)
+    assert p.message("id") == "Jumlah '-1' tidak sah: negatif"
+    assert p.message("en") == "Count '-1' is not valid: negative"
+    assert p.message("xx") == "Count '-1' is not valid: negative"  # xx has neither: English
+    # a check that still passes x and x_en gets the right one in each language
+    q = Problem("formula-altered", loc, params={"formula": "=A1", "detail": "beda", "detail_en": "differs"})
+    assert q.message("id").endswith(": beda") and q.message("en").endswith(": differs")
+    # the parameter stays a plain string for anything that serialises params
+    assert json.dumps(p.params) == '{"reason": "negatif"}'
+
+
+def test_no_language_suffix_in_templates():
+    # templates name plain parameters; the x_<lang> value is chosen when filling
+    for lang in ("id", "en"):
+        for key, text in i18n.messages(lang).items():
+            assert not re.search(r"\{\w+_en\}", text), (lang, key, text)
+
+
+def test_survey_allowed_values_worded_per_language():
+    from lketool.i18n import Msg
+
+    p = Problem("answer-invalid", Location("a.xlsx", "LKE ZI", "K90", 90, 11),
+                params={"allowed": Msg("check.allowed-survey")}, value="tinggi")
+    assert p.message("id").endswith("yang boleh: angka 0-4 (mis. 3,65)")
+    assert p.message("en").endswith("allowed: a number from 0 to 4 (e.g. 3.65)")
+
+
+def test_counts_singular_and_plural():
+    assert i18n.tn("count.errors", 1, "en") == "1 error"
+    assert i18n.tn("count.errors", 4, "en") == "4 errors"
+    assert i18n.tn("count.warnings", 1, "id") == "1 peringatan"
+    assert i18n.tn("count.warnings", 2, "id") == "2 peringatan"
+
+
+CATALOGUE_USERS = ["problems.py", "errors.py", "links/problems.py", "export_portalrb.py", "recap/labels.py",
+                   "cli.py", "libreoffice.py", "checks/structure.py", "layouts/editions.py",
+                   "layouts/detect.py", "reader.py", "commands/template.py"]
+
+
+@pytest.mark.parametrize("rel", CATALOGUE_USERS)
+def test_no_language_pairs_left(rel):
+    """These modules word their text through the catalogue: no `lang == "en"` choice and no
+    Indonesian/English pair of literals (message_en=..., detail_en=...) built in code.
+    (checks/counts.py still builds the score-mismatch cause pair with checks/formulas.py.)"""
+    src = (ROOT / "lketool" / rel).read_text(encoding="utf-8")
+    assert not re.search(r"""lang\s*==\s*["']en["']""", src), rel
+    assert not re.search(r"""\b\w+_en\s*=\s*f?["']""", src), rel
+
+
+def test_lang_may_be_given_by_keyword_and_whole_catalogue_resolves(xx_language):
+    assert i18n.t("severity.error", lang="en") == "Error"
+    assert i18n.tn("count.errors", 2, lang="en") == "2 errors"
+    flat = i18n.resolved("xx")
+    assert flat["severity.error"] == "XERR" and flat["problem.answer-invalid.title"] == "Invalid answer"
+    assert set(flat) >= set(i18n.messages("id"))
+
+
+def test_new_language_reaches_the_verdict_words(xx_language):
+    from pathlib import Path
+
+    from lketool.api import check_file
+    from lketool.verdict import verdict_for
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+    v = verdict_for(check_file(sample), "xx")
+    assert v["wbk"]["text"].endswith("XX-MEMENUHI")
+    assert any("XX-MEMENUHI" in ln for ln in v["lines"])

@@ -1,0 +1,62 @@
+"""One view, one set of verdict words: a criterion added in the rubric data alone reaches
+every output, and no renderer keeps its own copy of the verdict words or score rows."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lketool.api import check_file
+from lketool.rubric import DATA_DIR, rubric_from_dict
+
+PKG = Path(__file__).resolve().parents[1] / "lketool"
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+
+
+@pytest.fixture(scope="module")
+def extra_rubric():
+    data = json.loads((DATA_DIR / "permenpanrb-90-2021.json").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["edition"] = "uji-kriteria-tambahan"
+    data["predicates"]["wbk"]["criteria"].append(
+        {"id": "hasil-uji", "metric": "hasil", "min": 39.5, "label": "Kriteria uji tambahan",
+         "label_en": "Extra test criterion", "short": "Uji", "short_en": "Test", "source": "uji"})
+    return rubric_from_dict(data)
+
+
+def test_a_criterion_added_in_data_reaches_every_output(extra_rubric, tmp_path):
+    res = check_file(SAMPLE, rubric=extra_rubric)
+    assert res.error is None
+    crit = next(c for c in res.eligibility["wbk"]["criteria"] if c["id"] == "hasil-uji")
+    assert crit["met"] is False and res.eligibility["wbk"]["eligible"] is False
+    d = res.to_dict()
+    assert "hasil-uji" in d["verdict"]["wbk"]["missed"]
+    assert any("Kriteria uji tambahan" in ln for ln in d["verdict"]["lines"])
+    assert any("Extra test criterion" in ln for ln in res.to_dict("en")["verdict"]["lines"])
+    # the recap's missed-criteria text
+    from lketool.recap.tables import missed_text, summary_row
+
+    row = summary_row(d)
+    assert "Uji" in missed_text(row["missed_wbk"]) and "Test" in missed_text(row["missed_wbk"], "en")
+
+
+# a string literal that words a verdict: "memenuhi" (not "terpenuhi"), "eligible", "does not meet" in
+# a phrase (a dict key such as "eligible" is data, not words)
+LITERAL = re.compile(r"""(["'])([^"'\n]*)\1""")
+WORDS = re.compile(r"(?i)\b(memenuhi|eligible|does not meet)\b")
+
+
+def test_verdict_words_exist_once():
+    """Only lketool/verdict.py spells the verdict words; every renderer asks it."""
+    stray = []
+    for path in PKG.rglob("*.py"):
+        if path.name == "verdict.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if any(WORDS.search(m.group(2)) and " " in m.group(2).strip() for m in LITERAL.finditer(line)):
+                stray.append(f"{path.relative_to(PKG)}:{n}: {line.strip()}")
+    assert stray == []
