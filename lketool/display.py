@@ -9,13 +9,21 @@ shown equal to it ("75,00 < 75" for 74.999): it gets as many decimals as it take
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MAX_DIGITS = 6
+HUGE = Decimal(10) ** 15  # shown in scientific notation from here on
 
 
 def _rounded(x: float, digits: int) -> Decimal:
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    d = Decimal(repr(float(x)))
+    if not d.is_finite():
+        return d
+    # Enough precision for every digit of the number (1e308 has 309): the default 28
+    # digits make quantize raise InvalidOperation on a huge value read from a workbook.
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() + digits + 2)
+        return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def number(x: float, digits: int = 2, lang: str = "id", *, thousands: bool = False,
@@ -23,6 +31,11 @@ def number(x: float, digits: int = 2, lang: str = "id", *, thousands: bool = Fal
     """``95.5833`` -> ``"95,58"`` (``"95.58"`` in English); ``thousands``: ``1.234,50``;
     ``signed``: ``+0,32`` / ``-0,13``.  Never ``-0,00``."""
     q = _rounded(x, digits)
+    if not q.is_finite():
+        return "-" if q.is_nan() else ("-∞" if q < 0 else "∞")
+    if abs(q) >= HUGE:  # a typing slip such as 1e308: short, in scientific notation
+        s = f"{float(x):{'+' if signed else ''}.{digits}e}"
+        return s if lang == "en" else s.replace(".", ",")
     if q == 0:
         q = abs(q)
     s = f"{q:{'+' if signed and q != 0 else ''}{',' if thousands else ''}.{digits}f}"
@@ -33,7 +46,7 @@ def number(x: float, digits: int = 2, lang: str = "id", *, thousands: bool = Fal
 
 def minimum(x: float, lang: str = "id") -> str:
     """A threshold as short as it is exact: ``75``, ``18,25``, ``15,75``."""
-    if float(x).is_integer():
+    if not math.isfinite(float(x)) or float(x).is_integer():
         return number(x, 0, lang)
     for d in range(1, MAX_DIGITS + 1):
         if float(_rounded(x, d)) == float(x):
@@ -47,6 +60,8 @@ def number_below(value: float, limit: float, digits: int = 2, lang: str = "id") 
     for d in range(digits, MAX_DIGITS + 1):
         if float(_rounded(value, d)) < limit:
             return number(value, d, lang)
+    if not math.isfinite(value):
+        return number(value, digits, lang)
     return number(math.floor(value * 10 ** MAX_DIGITS) / 10 ** MAX_DIGITS, MAX_DIGITS, lang)
 
 

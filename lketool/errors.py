@@ -13,16 +13,21 @@ class LKEError(Exception):
 class WorkbookError(LKEError):
     """A file that cannot be read as an LKE workbook.
 
-    ``code`` is stable (``file-not-found``, ``file-not-xlsx``, ``file-corrupt``,
-    ``file-encrypted``, ``workbook-empty``, ``sheet-missing``, ``edition-unsupported``).
+    ``code`` is stable (``file-not-found``, ``file-not-regular`` (a folder, pipe or device),
+    ``file-unreadable`` (no permission), ``file-not-xlsx``, ``file-corrupt``,
+    ``file-encrypted``, ``workbook-too-large`` (beyond :mod:`lketool.limits`),
+    ``workbook-empty``, ``sheet-missing``, ``edition-unsupported``).  ``detail`` holds the
+    parser's own words (exception type and text) for JSON ``error.detail``; it is never part
+    of the message.
     The message comes from the catalogue: ``key`` names the text (default
     ``problem.<code>.message``), ``params`` fill it, and the file name is put in front, so
     every language says what is wrong and names the file.  :meth:`remedy` says what to do.  Passing ``message_id``/``message_en``
     instead of a key is still accepted (Indonesian, and English for any other language)."""
 
     def __init__(self, code: str, path: str, message_id: str | None = None, message_en: str | None = None,
-                 *, key: str | None = None, **params: Any):
+                 detail: str | None = None, *, key: str | None = None, **params: Any):
         self.code = code
+        self.detail = detail
         self.path = path
         self.key = key
         self.params = params
@@ -55,12 +60,13 @@ class WorkbookError(LKEError):
 
     def __reduce__(self):  # picklable (worker processes), keeping code, key and params
         return (_rebuild, (self.__class__, self.code, self.path, self._message_id, self._message_en, self.key,
-                           self.params))
+                           self.params, self.detail))
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
-        """``{"code", "message", "remedy"}`` for JSON outputs."""
-        return {"code": self.code, "message": self.message(lang), "remedy": self.remedy(lang)}
+        """``{"code", "message", "remedy", "detail"}`` for JSON outputs."""
+        return {"code": self.code, "message": self.message(lang), "remedy": self.remedy(lang),
+                "detail": self.detail}
 
 
-def _rebuild(cls, code, path, message_id, message_en, key, params):
-    return cls(code, path, message_id, message_en, key=key, **params)
+def _rebuild(cls, code, path, message_id, message_en, key, params, detail=None):
+    return cls(code, path, message_id, message_en, detail, key=key, **params)

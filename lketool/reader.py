@@ -9,12 +9,14 @@ no password even when sheets are protected.  openpyxl is not imported here: it c
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.etree import ElementTree as ET
 
+from lketool import limits
 from lketool.errors import WorkbookError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -70,6 +72,8 @@ class SheetGrid:
     hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: bool = False
     details_read: bool = False
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based rows marked hidden in the sheet
+    hidden_cols: set[int] = field(default_factory=set)  # 1-based columns marked hidden
 
     @property
     def nrows(self) -> int:
@@ -102,6 +106,8 @@ class WorkbookFile:
     _zip_names: dict[str, str]  # sheet name -> xml path in the zip
     _hidden: set[str]
     _grids: dict[str, SheetGrid] = field(default_factory=dict)
+    _cells_read: int = 0  # used-area cells of the sheets read so far (limits.MAX_WORKBOOK_CELLS)
+    _all_scanned: bool = False  # every sheet part scanned (a sheet whose part was not found)
 
     def grid(self, name: str, *, details: bool = True) -> SheetGrid:
         """Values of sheet ``name``; with ``details`` also formulas and hyperlinks."""
@@ -114,21 +120,59 @@ class WorkbookFile:
         return grid
 
     def _read_values(self, name: str) -> SheetGrid:
+        # The sheet's XML is scanned first: the cell reader allocates the whole rectangle
+        # up to the last used cell, so an absurd extent must be refused before it runs.
+        scan = self._scan(name)
         try:
             sheet = self._calamine.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types for broken parts
-            raise WorkbookError("file-corrupt", str(self.path), key="file.sheet-unreadable", sheet=name,
-                                detail=str(exc)) from exc
-        return SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
+            raise WorkbookError("file-corrupt", str(self.path), detail=_detail(exc), key="file.sheet-unreadable",
+                                sheet=name) from exc
+        grid = SheetGrid(name=name, rows=rows, hidden=name in self._hidden)
+        if scan is not None:
+            grid.hidden_rows, grid.hidden_cols = scan.hidden_rows, scan.hidden_cols
+        return grid
+
+    def _scan(self, name: str) -> limits.SheetScan | None:
+        part = self._zip_names.get(name)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                info = _member(zf, part) if part else None
+                if info is None:
+                    # Where calamine will read this sheet from is unknown: every sheet
+                    # part is held to the limits instead (once).
+                    if not self._all_scanned:
+                        for other in zf.infolist():
+                            if "sheets/" in other.filename.lower() and other.filename.lower().endswith(".xml"):
+                                scan = limits.scan_sheet(zf, other)
+                                self._cells_read += scan.max_row * scan.max_col
+                        self._all_scanned = True
+                    limits.check_workbook_cells(self._cells_read)
+                    return None
+                scan = limits.scan_sheet(zf, info)
+            self._cells_read += scan.max_row * scan.max_col
+            limits.check_workbook_cells(self._cells_read)
+            return scan
+        except limits.TooLarge as exc:
+            raise _too_large(self.path, exc, sheet=name) from None
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as exc:
+            raise WorkbookError("file-corrupt", str(self.path), detail=_detail(exc), key="file.sheet-unreadable",
+                                sheet=name) from exc
 
     def _read_xml_details(self, grid: SheetGrid) -> None:
         xml_path = self._zip_names.get(grid.name)
         if not xml_path:
             return
-        with zipfile.ZipFile(self.path) as zf:
-            data = zf.read(xml_path).decode("utf-8", errors="replace")
-            rels = _read_rels(zf, xml_path) if "hyperlink" in data else {}
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = zf.read(xml_path).decode("utf-8", errors="replace")
+                rels = _read_rels(zf, xml_path)
+        except KeyError:
+            return
+        except Exception as exc:  # damaged part or rels: the values were read, the details cannot be
+            raise WorkbookError("file-corrupt", str(self.path), detail=_detail(exc), key="file.sheet-unreadable",
+                                sheet=grid.name) from exc
         end = _scan_cells(data, grid)
         _scan_hyperlinks(data, end, rels, grid)
 
@@ -211,6 +255,49 @@ def _scan_hyperlinks(data: str, start: int, rels: dict[str, str], grid: SheetGri
             grid.hyperlinks[(r, c)] = _unescape(target)
 
 
+def _member(zf: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
+    try:
+        return zf.getinfo(part)
+    except KeyError:
+        lower = part.lower()  # Excel matches part names without regard to case
+        return next((i for i in zf.infolist() if i.filename.lower() == lower), None)
+
+
+def _detail(exc: BaseException) -> str:
+    """The parser's own words, for ``detail`` (JSON, --verbose), never the message."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _too_large(path: Path, exc: limits.TooLarge, sheet: str | None = None) -> WorkbookError:
+    # the limit's own words are per language (reason / reason_en)
+    return WorkbookError("workbook-too-large", str(path), key="file.too-large-sheet" if sheet else "file.too-large",
+                         sheet=sheet or "", reason=exc.message_id, reason_en=exc.message_en)
+
+
+def _check_container(zf: zipfile.ZipFile) -> None:
+    """Hold the zip to :mod:`lketool.limits`: the directory's declared sizes, then the
+    real inflated size of every part the cell reader loads when the workbook is opened
+    (sheets are scanned when they are read)."""
+    limits.check_directory(zf)
+    for info in zf.infolist():
+        name = info.filename.lower()
+        if name.endswith((".rels", ".bin")) or (name.endswith(".xml") and "sheets/" not in name):
+            limits.measure(zf, info)
+
+
+def _require_xlsx(zf: zipfile.ZipFile, path: Path) -> None:
+    """Only Office Open XML workbooks are read.  An OpenDocument file (.ods) would be read
+    by calamine without its formulas (every formula cell would look typed over) and
+    without the sheet scan of :mod:`lketool.limits`."""
+    names = {n.lower() for n in zf.namelist()}
+    if "xl/workbook.xml" in names:
+        return
+    if "content.xml" in names or "mimetype" in names:
+        raise WorkbookError("file-not-xlsx", str(path), key="file.ods")
+    raise WorkbookError("file-corrupt", str(path), detail="xl/workbook.xml missing", key="file.corrupt")
+
+
 def _expand_ref(ref: str):
     parts = ref.split(":")
     m1 = re.match(r"([A-Z]+)(\d+)", parts[0])
@@ -223,35 +310,56 @@ def _expand_ref(ref: str):
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
+_ATTR_ANY_RE = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _elements(data: bytes, local: str) -> list[dict[str, str]]:
+    """Attributes of every ``local`` element (any namespace prefix) of an XML part,
+    found by a regular expression: no tree and no parser stack, so a million nested
+    elements cost nothing (an ElementTree of them cost 700 MB, expat's stack 430 MB).
+    Prefixed attributes keep their prefix (``r:id``); values are unescaped."""
+    import html
+
+    text = data.decode("utf-8", errors="replace")
+    tag = re.compile(r"<(?:[\w.-]+:)?%s\b([^>]*)>" % re.escape(local))
+    return [{k: html.unescape(v if v or not v2 else v2) for k, v, v2 in _ATTR_ANY_RE.findall(m.group(1))}
+            for m in tag.finditer(text)]
+
+
+def _rel_id(attrs: dict[str, str]) -> str | None:
+    """The relationship id of a <sheet>: the prefixed ``id`` attribute (``r:id``)."""
+    return next((v for k, v in attrs.items() if ":" in k and k.rsplit(":", 1)[1] == "id"), None)
+
+
 def _read_rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     p = PurePosixPath(part)
     rel_path = str(p.parent / "_rels" / (p.name + ".rels"))
     try:
-        root = ET.fromstring(zf.read(rel_path))
+        data = zf.read(rel_path)
     except KeyError:
         return {}
-    return {el.get("Id"): el.get("Target", "") for el in root}
+    return {el.get("Id"): el.get("Target", "") for el in _elements(data, "Relationship")}
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
     """Map sheet names to their XML part paths (via workbook.xml and its rels)."""
     try:
-        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        data = zf.read("xl/workbook.xml")
     except KeyError:
         return {}, set()
+    sheets = _elements(data, "sheet")
     rels = _read_rels(zf, "xl/workbook.xml")
     out, hidden = {}, set()
-    for el in wb.iter():
-        if el.tag.endswith("}sheet"):
-            rid = el.get(f"{{{_NS_REL}}}id")
-            target = rels.get(rid, "")
-            if target.startswith("/"):
-                path = target.lstrip("/")
-            else:
-                path = str(PurePosixPath("xl") / target)
-            out[el.get("name")] = path
-            if el.get("state") in ("hidden", "veryHidden"):
-                hidden.add(el.get("name"))
+    for el in sheets:
+        rid = _rel_id(el)
+        target = rels.get(rid, "")
+        if target.startswith("/"):
+            path = target.lstrip("/")
+        else:
+            path = str(PurePosixPath("xl") / target)
+        out[el.get("name")] = path
+        if el.get("state") in ("hidden", "veryHidden"):
+            hidden.add(el.get("name"))
     return out, hidden
 
 
@@ -261,11 +369,23 @@ def open_workbook(path: str | Path) -> WorkbookFile:
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None:
         raise WorkbookError("file-not-found", str(path), key="file.not-found")
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    if not stat.S_ISREG(st.st_mode):
+        # A folder, a pipe, a device such as /dev/zero: opening it could block or never end.
+        raise WorkbookError("file-not-regular", str(path), key="file.not-regular")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookError("file-unreadable", str(path), detail=_detail(exc), key="file.unreadable") from exc
     if head.startswith(OLE_MAGIC):
+        if st.st_size > limits.MAX_TOTAL_BYTES:
+            raise WorkbookError("file-not-xlsx", str(path), key="file.xls")
         raw = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in raw or b"EncryptedPackage" in raw \
                 or "EncryptedPackage".encode("utf-16-le") in raw:
@@ -275,14 +395,18 @@ def open_workbook(path: str | Path) -> WorkbookFile:
         raise WorkbookError("file-not-xlsx", str(path), key="file.not-zip")
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_container(zf)
+            _require_xlsx(zf, path)
             parts, hidden = _sheet_parts(zf)
         cwb = CalamineWorkbook.from_path(str(path))
         names = list(cwb.sheet_names)
     except WorkbookError:
         raise
+    except limits.TooLarge as exc:
+        raise _too_large(path, exc) from None
     except Exception as exc:
-        # no exception class name in the message: users cannot act on 'CalamineError'
-        raise WorkbookError("file-corrupt", str(path), key="file.corrupt") from exc
+        # no exception class name in the message: users cannot act on 'CalamineError' (JSON detail has it)
+        raise WorkbookError("file-corrupt", str(path), detail=_detail(exc), key="file.corrupt") from exc
     if not names:
         raise WorkbookError("workbook-empty", str(path), key="file.no-sheets")
     return WorkbookFile(path=path, sheet_names=names, _calamine=cwb, _zip_names=parts, _hidden=hidden)

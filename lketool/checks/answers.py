@@ -8,6 +8,7 @@ is no answer to it.  Such a cell reads as blank, as the workbook scores it, and 
 reported as ``answer-spaces`` with the fix."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -16,6 +17,9 @@ from lketool.problems import Problem
 from lketool.text import norm_type_label
 
 _NUM_TEXT = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*$")
+
+
+MAX_COUNT = 1_000_000_000  # a count above this is a typing slip (or an attack), never data
 
 
 def parse_number(raw: Any) -> tuple[float | None, bool]:
@@ -176,6 +180,11 @@ def _count(ctx, e, inp) -> list[Problem]:
     if num < 0:
         return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
                                   reason=Msg("check.reason-negative"))]
+    if not math.isfinite(num) or num > MAX_COUNT:
+        # 1e308 is a whole number to Python, but no office counts that many of anything,
+        # and sums and ratios of it overflow.
+        return out + [ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
+                                  reason=Msg("check.reason-too-large", limit=f"{MAX_COUNT:,}".replace(",", ".")))]
     if not float(num).is_integer():
         out.append(ctx.problem("count-invalid", e.row, e.answer_col, inp.id, value=num,
                                reason=Msg("check.reason-not-integer")))

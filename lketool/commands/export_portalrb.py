@@ -55,7 +55,9 @@ def command(paths, out, unit_id, nama, kategori, afirmasi, tahun, allow_incomple
     except ValueError as exc:  # unknown rubric edition
         raise click.UsageError(str(exc))
     except OSError as exc:
-        raise click.UsageError(f"{out}: tidak dapat menulis ({exc})")
+        from lketool.atomic import os_error_text
+
+        raise click.UsageError(f"{out}: tidak dapat menulis ({os_error_text(exc, 'id', out)})")
     if fmt == "json":
         c.emit(json.dumps({"results": [r.to_dict(lang) for r in summary.results],
                            "mapping_notes": [{**n["notice"].to_dict(lang), "files": n["files"]}

@@ -73,6 +73,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     if not to_stdout and not output.resolve().parent.is_dir():
         _fail(ctx, t("cli.no_dir", lang, path=output.resolve().parent), lang)
 
+    if not to_stdout:
+        target = _resolved(output)
+        same = next((p for p in paths if not p.is_dir() and _resolved(p) == target), None)
+        if same is not None:
+            # Reading it would be skipped (it is the output) and writing would destroy an input.
+            _fail(ctx, t("cli.input_is_output", lang, path=same), lang)
+
     say = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
     from lketool.rubric import DEFAULT_EDITION, load_rubric
 
@@ -93,8 +100,14 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         ctx.exit(1)
     except NoWorkbooks:
         _fail(ctx, t("cli.no_files", lang, paths=", ".join(str(p) for p in paths)), lang)
-    except OSError as exc:
-        _fail(ctx, t("cli.cannot_write", lang, path=output, error=exc.strerror or exc), lang)
+    except Exception as exc:
+        # xlsxwriter wraps the OSError of a full disk in its own FileCreateError
+        os_exc = _os_error(exc)
+        if os_exc is None:
+            raise
+        from lketool.atomic import os_error_text
+
+        _fail(ctx, t("cli.cannot_write", lang, path=output, error=os_error_text(os_exc, lang, output)), lang)
 
     if not quiet:
         st = outcome.stats
@@ -114,6 +127,27 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """``exc`` itself, or the OSError it wraps (as an argument, cause or context)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        wrapped = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        exc = wrapped or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def _resolved(p: Path) -> str:
+    import os
+
+    try:
+        return os.path.normcase(str(p.resolve()))
+    except OSError:
+        return os.path.normcase(os.path.abspath(p))
 
 
 def _silence_stdout() -> None:

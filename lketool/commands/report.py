@@ -127,7 +127,9 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         click.echo(str(exc), err=True)
         sys.exit(2)
     except OSError as exc:
-        click.echo(f"Folder keluaran {outdir} tidak dapat ditulis: {exc}", err=True)
+        from lketool.atomic import os_error_text
+
+        click.echo(f"Folder keluaran {outdir} tidak dapat ditulis: {os_error_text(exc)}", err=True)
         sys.exit(2)
 
     n_ok = len(result.reports)

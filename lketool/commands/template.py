@@ -34,7 +34,9 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
     try:
         path = write_template(output, layout, unit=unit)
     except OSError as exc:
-        click.echo(t("cli.template.cannot-write", path=output, error=exc.strerror or exc), err=True)
+        from lketool.atomic import os_error_text
+
+        click.echo(t("cli.template.cannot-write", path=output, error=os_error_text(exc, get_lang(), output)), err=True)
         sys.exit(2)
     if recalc:
         from lketool.libreoffice import LibreOfficeError, recalc as lo_recalc

@@ -108,6 +108,7 @@ class MappedSheet:
     has_tpi: bool = False
     columns: dict[str, int] = field(default_factory=dict)
     header_row: int | None = None
+    other_lke_sheets: list[str] = field(default_factory=list)  # further sheets that also hold an LKE (not read)
 
 
 # ---------------------------------------------------------------- the registry

@@ -28,46 +28,67 @@ def map_workbook(wb: WorkbookFile, rubric: Rubric) -> MappedSheet:
 
     A ``Jawaban`` sheet is mapped with each fixed-row (PortalRB) layout that claims the
     rubric's edition, other sheets by labels (Lampiran III)."""
-    claiming = layouts_for(rubric.edition)
-    row_layouts = [lay for lay in claiming if lay.spec_file is not None]
-    by_labels = any(lay.name == LAMPIRAN_III for lay in claiming)
     any_data = False
     partial = None  # (entries, sheet, grid): Lampiran III columns but too few ZI items
-    for name in _order(wb.sheet_names, wb._hidden):
-        grid = wb.grid(name, details=False)
-        if any(v not in ("", None) for row in grid.rows for v in row):
-            any_data = True
-        else:
-            continue
-        if portalrb.looks_like(grid):
-            found = None
-            for lay in row_layouts:
-                mapped = portalrb.map_sheet(wb.grid(name), rubric, lay.spec())
-                if len(mapped.entries) >= len(rubric.by_soal) // 2:
-                    found = mapped
-                    break
-            if found is not None:
-                break
-            continue
-        mapped = lampiran_iii.map_sheet(wb.grid(name), rubric) if by_labels else None
-        if mapped is not None and len(mapped.entries) >= 20:
-            if editions.is_pre_2021(mapped.grid):
-                raise editions.refuse_pre_2021(wb.path, name)
+    order = _order(wb.sheet_names, wb._hidden)
+    for n, name in enumerate(order):
+        mapped, has_data, part = _try_sheet(wb, name, rubric)
+        any_data = any_data or has_data
+        if mapped is not None:
             break
-        if mapped is not None and (partial is None or len(mapped.entries) > partial[0]):
-            partial = (len(mapped.entries), name, mapped.grid)
+        if part is not None and (partial is None or part[0] > partial[0]):
+            partial = part
     else:
         if partial is not None:
-            n, sheet, grid = partial
+            found, sheet, grid = partial
             if not editions.looks_like_pmprb(grid) and editions.is_pre_2021(grid):
                 raise editions.refuse_pre_2021(wb.path, sheet)
-            raise editions.refuse_other_lke(wb.path, sheet, n, len(rubric.by_soal), grid)
+            raise editions.refuse_other_lke(wb.path, sheet, found, len(rubric.by_soal), grid)
         if not any_data:
             raise WorkbookError("workbook-empty", str(wb.path), key="file.no-data")
         # the catalogue's one text for sheet-missing, with the file name in front
         raise WorkbookError("sheet-missing", str(wb.path))
     mapped.unit = find_unit(mapped, wb)
+    # Another sheet named like an LKE that holds one too ('LKE ZI' and 'LKE ZI (2)'): which
+    # one was read is said out loud (see checks.structure).
+    for name in order[n + 1:]:
+        if _named_like_lke(name):
+            try:
+                other, _, _ = _try_sheet(wb, name, rubric)
+            except WorkbookError:
+                continue  # a damaged or other-edition extra sheet does not stop reading the one found
+            if other is not None:
+                mapped.other_lke_sheets.append(name)
     return mapped
+
+
+def _named_like_lke(name: str) -> bool:
+    k = norm(name)
+    return "lke" in k or k == "jawaban"
+
+
+def _try_sheet(wb: WorkbookFile, name: str, rubric: Rubric):
+    """(the mapped sheet if ``name`` holds an LKE, whether it holds any data, and
+    ``(items found, name, grid)`` when it has the Lampiran III columns but too few ZI items).
+    A pre-2021 LKE ZI is refused here (:mod:`lketool.layouts.editions`)."""
+    claiming = layouts_for(rubric.edition)
+    grid = wb.grid(name, details=False)
+    if not any(v not in ("", None) for row in grid.rows for v in row):
+        return None, False, None
+    if portalrb.looks_like(grid):
+        for lay in (lay for lay in claiming if lay.spec_file is not None):
+            mapped = portalrb.map_sheet(wb.grid(name), rubric, lay.spec())
+            if len(mapped.entries) >= len(rubric.by_soal) // 2:
+                return mapped, True, None
+        return None, True, None
+    if not any(lay.name == LAMPIRAN_III for lay in claiming):
+        return None, True, None
+    mapped = lampiran_iii.map_sheet(wb.grid(name), rubric)
+    if mapped is not None and len(mapped.entries) >= 20:
+        if editions.is_pre_2021(mapped.grid):
+            raise editions.refuse_pre_2021(wb.path, name)
+        return mapped, True, None
+    return None, True, (len(mapped.entries), name, mapped.grid) if mapped is not None else None
 
 
 def find_unit(mapped: MappedSheet, wb: WorkbookFile) -> str:

@@ -55,6 +55,9 @@ def is_public_address(address: str) -> bool:
     return _is_public(_ip(address))
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
 def _ip(address: str) -> IPAddress:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -62,10 +65,29 @@ def _ip(address: str) -> IPAddress:
     return ip
 
 
+def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries and that a relay or gateway would reach:
+    6to4 (2002:AABB:CCDD::/48), Teredo (2001:0::/32: its server and its obfuscated client)
+    and NAT64 (64:ff9b::/96, 64:ff9b:1::/48: the last 32 bits)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    out = []
+    if ip.sixtofour is not None:
+        out.append(ip.sixtofour)
+    if ip.teredo is not None:
+        out.extend(ip.teredo)
+    if any(ip in net for net in _NAT64):
+        out.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return out
+
+
 def _is_public(ip: IPAddress) -> bool:
     # ``is_global`` alone lets multicast (224.0.0.0/4) through
-    return (ip.is_global and not ip.is_multicast and not ip.is_reserved
-            and not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified)
+    if not (ip.is_global and not ip.is_multicast and not ip.is_reserved
+            and not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified):
+        return False
+    # [2002:7f00:1::] is 127.0.0.1 through a 6to4 relay: the embedded address decides.
+    return all(_is_public(v4) for v4 in _embedded_ipv4(ip))
 
 
 class DNSTimeout(TimeoutError):

@@ -37,7 +37,12 @@ _CHUNK = 1 << 20
 
 
 def file_digest(path: str | Path) -> str:
-    """SHA-256 (hex) of a file's bytes."""
+    """SHA-256 (hex) of a file's bytes.  OSError for anything but a regular file: reading
+    a FIFO would wait forever and /dev/zero never ends (the checker then says why)."""
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(f"not a regular file: {path}")
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while True:

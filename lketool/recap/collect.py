@@ -8,6 +8,7 @@ stays flat however many workbooks there are; the writers read full results back 
 a time."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -153,8 +154,21 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
         if index is not None:
             index.save()
         if jobs == 1 or len(todo) < SERIAL_BELOW:
+            # In this process (cheaper than a pool for a few files), each read fenced by a
+            # marker: if the process dies on a file (a crash in native code), the marker
+            # survives and the next run reads that file in a child process instead, where
+            # a crash becomes a cached failure rather than the end of every later recap.
+            suspects = [(i, f) for i, f in todo if _marked(store, f, options)]
+            guarded = {i for i, _ in suspects}
             for i, f in todo:
-                take(i, _check_one(f, options, str(store.directory)))
+                if i not in guarded:
+                    with _marker(store, f, options):
+                        take(i, _check_one(f, options, str(store.directory)))
+            left = suspects
+            while left:
+                left = _careful_round(left, options, str(store.directory), take, _check_chunk)
+            for _, f in suspects:
+                _marker(store, f, options).__exit__()
         else:
             _run_pool(todo, options, str(store.directory), jobs, take)
 
@@ -287,6 +301,63 @@ def _cached(store: ResultCache, file: str, options: RecapOptions, index: StatInd
     return key, None, row if row.get("_failure") else _compact(row)
 
 
+_PENDING = "pending"
+
+
+def _marker_path(store: ResultCache, file: str, options: RecapOptions) -> Path | None:
+    try:
+        key = cache_key(file_digest(file), options.key_fields(Path(file).name))
+    except OSError:
+        return None
+    return store.directory / _PENDING / key
+
+
+def _marked(store: ResultCache, file: str, options: RecapOptions) -> bool:
+    """True when an earlier run died while reading ``file`` (its marker is still there)."""
+    path = _marker_path(store, file, options)
+    return path is not None and path.exists()
+
+
+class _marker:
+    """Mark ``file`` as being read in this process for the duration of the block."""
+
+    def __init__(self, store: ResultCache, file: str, options: RecapOptions):
+        self.path = _marker_path(store, file, options)
+
+    def __enter__(self):
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.touch()
+            except OSError:
+                self.path = None  # a read-only cache: no marker, no harm
+        return self
+
+    def __exit__(self, *exc):
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+def _crash_failure(file: str, options: RecapOptions, store_dir: str | None):
+    """The failure of a file whose checker process died, stored in the cache like any
+    other failure so that later runs do not read (and crash on) it again."""
+    message = t("fail.crashed", options.lang, file=Path(file).name)
+    row = {"file": file, "code": "worker-crashed", "message": message, "_failure": True}
+    key = None
+    if store_dir is not None:
+        store = ResultCache(store_dir)
+        marker = _marker_path(store, file, options)
+        if marker is not None:
+            key = marker.name
+            d = {"file": file, "error": {"code": "worker-crashed", "message": message, "detail": None},
+                 "problems": []}
+            store.put(key, d, row)
+            with contextlib.suppress(OSError):
+                marker.unlink()
+    return key, None, row
+
+
 def _row_of(d: dict) -> dict:
     if d["error"]:
         return {**failure_row(d), "_failure": True}
@@ -381,8 +452,10 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
     if careful and done == 0:
         # Not one batch came back: worker processes cannot run here at all, which is no
         # single file's fault.  Check in this process instead.
+        store = ResultCache(store_dir)
         for i, f in careful:
-            take(i, _check_one(f, options, store_dir))
+            with _marker(store, f, options):
+                take(i, _check_one(f, options, store_dir))
         return
     while careful:
         careful = _careful_round(careful, options, store_dir, take, worker)
@@ -420,6 +493,5 @@ def _careful_round(todo, options, store_dir, take, worker):
         culprit, rest = rest[0], rest[1:]
     if culprit is not None:
         i, f = culprit
-        take(i, (None, None, {"file": f, "code": "worker-crashed", "_failure": True,
-                              "message": t("fail.crashed", options.lang, file=Path(f).name)}))
+        take(i, _crash_failure(f, options, store_dir))
     return sorted(rest)

@@ -143,6 +143,10 @@ def _render_error(exc: Exception, fmt: str, template: str | None) -> str:
         return f"Template {name} memakai variabel yang tidak dikenal ({exc}); lihat daftar variabel di docs/report.md"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"Template {name} tidak sah (baris {exc.lineno}): {exc.message}"
+    if isinstance(exc, OSError):
+        from lketool.atomic import os_error_text
+
+        return f"Gagal menulis laporan {fmt.upper()}: {os_error_text(exc)}"
     return f"Gagal menulis laporan {fmt.upper()} ({type(exc).__name__}: {exc})"
 
 
