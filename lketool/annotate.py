@@ -12,31 +12,39 @@ charts).  It is saved without computed values, with "recalculate on open" set, s
 Excel or LibreOffice recompute it when it is opened."""
 from __future__ import annotations
 
+import os
+import re
 from collections import OrderedDict
 from pathlib import Path
 
 from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING, severity_label
+from lketool.i18n import t
 
 SUMMARY_SHEET = {"id": "Hasil Pemeriksaan", "en": "Check Results"}
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "BDD7EE"}  # red-ish, amber, blue
 SEVERITY_LABEL = {lang: {sev: severity_label(sev, lang) for sev in (ERROR, WARNING, INFO)}
                   for lang in ("id", "en")}  # the catalogue's one severity table
 _TEXT = {
     "id": {"title": "Hasil Pemeriksaan LKE", "unit": "Unit kerja", "file": "Berkas", "sheet": "Sheet",
-           "counts": "Jumlah temuan", "score": "Nilai hitung ulang lketool", "wb_score": "Nilai di workbook",
+           "counts": "Jumlah temuan", "score": "Nilai hitung ulang", "wb_score": "Nilai di workbook",
            "legend": "Warna sel: merah = kesalahan, kuning = peringatan, biru = info. Klik alamat sel untuk "
                      "menuju selnya; arahkan kursor ke sel untuk membaca komentarnya.",
-           "cols": ("No", "Sheet", "Sel", "Kode", "Tingkat", "Pesan", "Butir"),
+           "cols": ("No", "Sheet", "Sel", "Temuan", "Tingkat", "Keterangan", "Butir", "Kode"),
            "none": "Tidak ada temuan.", "na": "-", "comment_head": "Hasil pemeriksaan lketool:",
            "previous": "Komentar sebelumnya:"},
     "en": {"title": "LKE Check Results", "unit": "Unit", "file": "File", "sheet": "Sheet",
            "counts": "Findings", "score": "lketool recomputed score", "wb_score": "Workbook score",
            "legend": "Cell colours: red = error, amber = warning, blue = info. Click a cell address to go to "
                      "the cell; hover over the cell to read its comment.",
-           "cols": ("No", "Sheet", "Cell", "Code", "Severity", "Message", "Item"),
+           "cols": ("No", "Sheet", "Cell", "Finding", "Severity", "Details", "Item", "Code"),
            "none": "No findings.", "na": "-", "comment_head": "lketool check results:",
            "previous": "Earlier comment:"},
 }
+
+
+class AnnotateError(ValueError):
+    """The annotated copy cannot be written; the message is one line naming the file."""
 
 
 def _top_left(ws, coord: str) -> str:
@@ -66,17 +74,26 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     from lketool.template import save_atomic
 
     if result.error is not None:
-        raise ValueError(f"{result.file}: cannot annotate a workbook that could not be read "
-                         f"({result.error.code})")
+        raise AnnotateError(t("annotate.unreadable", lang, file=result.file, code=result.error.code))
     lang = "en" if lang == "en" else "id"
     src, out = Path(result.file), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ValueError("the annotated copy must be an .xlsx or .xlsm file")
-    if out.exists() and out.resolve() == src.resolve():
-        raise ValueError("the annotated copy must not overwrite the input workbook")
+        raise AnnotateError(t("annotate.out-suffix", lang, out=out))
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise AnnotateError(t("annotate.in-suffix", lang, file=src))
+    if out.resolve() == src.resolve() or (out.exists() and out.samefile(src)):
+        raise AnnotateError(t("annotate.same-as-input", lang, out=out))
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise AnnotateError(t("annotate.no-folder", lang, out=out, folder=folder))
+    if not os.access(folder, os.W_OK):
+        raise AnnotateError(t("annotate.folder-not-writable", lang, out=out, folder=folder))
     # macros survive only into an .xlsm copy (an .xlsx holding macros does not open in Excel)
     keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-    wb = load_workbook(src, keep_vba=keep_vba)
+    try:
+        wb = load_workbook(src, keep_vba=keep_vba)
+    except Exception as exc:  # openpyxl reads every sheet, damaged ones too; check read only the LKE sheet
+        raise AnnotateError(t("annotate.damaged", lang, file=src, reason=_reason(exc, lang))) from None
 
     severities = SEVERITY_LABEL[lang]
     by_cell: "OrderedDict[tuple[str, str], list]" = OrderedDict()
@@ -96,11 +113,11 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
         cell.fill = fills.get(worst, fills[INFO])
         lines = [_TEXT[lang]["comment_head"]]
         for p in problems:
-            title = CATALOGUE[p.code].title_en if lang == "en" else CATALOGUE[p.code].title_id
-            lines.append(f"- [{severities.get(p.severity, p.severity)}] {title}: {p.message(lang)}")
+            lines.append(f"- [{severities.get(p.severity, p.severity)}] {_title(p, lang)}: {_detail(p, result, lang)}")
         if cell.comment is not None and cell.comment.text:
             lines += ["", _TEXT[lang]["previous"], cell.comment.text]
-        text = "\n".join(lines)
+        # messages quote workbook text: drop the characters XML 1.0 (and so Excel) refuses
+        text = _XML_BAD.sub("", "\n".join(lines))
         comment = Comment(text, "lketool")
         comment.width = 420
         comment.height = min(600, 40 + 18 * sum(1 + len(line) // 60 for line in lines))
@@ -110,12 +127,75 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     # no cached values survive openpyxl: ask Excel/LibreOffice to recalculate on open
     if wb.calculation is not None:
         wb.calculation.fullCalcOnLoad = True
-    return save_atomic(wb, out)
+    try:
+        return save_atomic(wb, out)
+    except OSError as exc:
+        raise AnnotateError(t("annotate.write-failed", lang, out=out, reason=exc.strerror or exc)) from None
+    except Exception as exc:  # e.g. a damaged part that openpyxl read but cannot write back
+        raise AnnotateError(t("annotate.write-failed", lang, out=out, reason=_reason(exc, lang))) from None
+
+
+def _reason(exc: Exception, lang: str) -> str:
+    """A plain reason for a workbook openpyxl cannot load or write (parser internals are
+    left out of the message)."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    text = str(exc)
+    if isinstance(exc, (zlib.error, zipfile.BadZipFile, EOFError)) or "CRC" in text:
+        return t("annotate.reason-zip", lang)
+    if isinstance(exc, KeyError) and "[Content_Types].xml" in text:
+        return t("annotate.reason-content-types", lang)
+    if isinstance(exc, KeyError):
+        return t("annotate.reason-missing-part", lang)
+    if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
+        return t("annotate.reason-xml", lang)
+    if type(exc).__name__ == "IllegalCharacterError" or "XML compatible" in text:
+        return t("annotate.reason-control", lang)
+    return t("annotate.reason-unknown", lang)
+
+
+WIDTHS = (5, 12, 8, 22, 11, 70, 12, 18)  # columns of the summary sheet, in characters
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes in a wrapped column ``width`` characters wide (a little
+    narrower in practice: proportional fonts, word breaks)."""
+    import math
+
+    per_line = max(int(width * 1.05) - 2, 8)
+    return max(1, sum(math.ceil(max(len(part), 1) / per_line) for part in str(text).split("\n")))
+
+
+def _title(p, lang: str) -> str:
+    kind = CATALOGUE[p.code]
+    return kind.title_en if lang == "en" else kind.title_id
+
+
+def _detail(p, result, lang: str) -> str:
+    """The message without repeating the title: for an unanswered item, the item's whole
+    question (the title already says the answer is missing); otherwise the message, with
+    the whole question text where the message quotes one."""
+    import dataclasses
+
+    full = ""
+    if p.location.item and "text" in p.params:
+        rb = result.rubric
+        obj = rb.items.get(p.location.item) or rb.inputs.get(p.location.item)
+        full = " ".join(str(getattr(obj, "text", "") or "").split())
+    if p.code == "answer-missing" and full:
+        return full
+    if full:
+        p = dataclasses.replace(p, params={**p.params, "text": full})
+    return p.message(lang)
 
 
 def _summary_sheet(wb, result, rows, lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from lketool.cells import openpyxl_text
 
     t = _TEXT[lang]
     name = SUMMARY_SHEET[lang]
@@ -129,8 +209,11 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
         other.sheet_view.tabSelected = False
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     ws["A1"] = t["title"]
     ws["A1"].font = Font(bold=True, size=14)
+    # Every text that came from the workbook (unit name, file and sheet names, messages
+    # quoting cells) goes in through openpyxl_text: always a string, never a formula.
     info = [(t["unit"], result.unit or ""), (t["file"], Path(result.file).name), (t["sheet"], result.sheet or "")]
     counts = result.counts
     sev = SEVERITY_LABEL[lang]
@@ -142,38 +225,68 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
     r = 2
     for label, value in info:
         ws.cell(r, 1, label).font = bold
-        ws.cell(r, 3, value)
+        cell = ws.cell(r, 3)
+        if isinstance(value, (int, float)):
+            cell.value = value
+            cell.number_format = "0.00"
+            cell.alignment = Alignment(horizontal="left")
+        else:
+            openpyxl_text(cell, value)
         r += 1
-    ws.cell(r, 1, t["legend"]).alignment = Alignment(wrap_text=False)
+    legend = ws.cell(r, 1, t["legend"])
+    legend.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(t["cols"]))
+    ws.row_dimensions[r].height = 30
     r += 2
     header = r
     for c, label in enumerate(t["cols"], start=1):
         cell = ws.cell(header, c, label)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = wrap
     fills = {s: PatternFill("solid", fgColor=color) for s, color in FILLS.items()}
     link_font = Font(color="0563C1", underline="single")
     for i, (p, target) in enumerate(rows, start=1):
         r = header + i
         loc = p.location
-        ws.cell(r, 1, i)
-        ws.cell(r, 2, loc.sheet or "")
-        cell = ws.cell(r, 3, loc.cell or "")
+        ws.cell(r, 1, i).alignment = top
+        openpyxl_text(ws.cell(r, 2), loc.sheet or "")
+        cell = ws.cell(r, 3)
+        openpyxl_text(cell, loc.cell or "")
         if target is not None:
             sheet, coord = target
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quote(sheet)}!{coord}",
                                        display=loc.cell)
             cell.font = link_font
-        ws.cell(r, 4, p.code)
+        openpyxl_text(ws.cell(r, 4), _title(p, lang))
         sc = ws.cell(r, 5, sev.get(p.severity, p.severity))
         if p.severity in fills:
             sc.fill = fills[p.severity]
-        ws.cell(r, 6, p.message(lang)).alignment = wrap
-        ws.cell(r, 7, loc.item or "")
+        msg = ws.cell(r, 6)
+        openpyxl_text(msg, _detail(p, result, lang))
+        openpyxl_text(ws.cell(r, 7), loc.item or "")
+        openpyxl_text(ws.cell(r, 8), p.code)
+        for c in range(1, 9):
+            ws.cell(r, c).alignment = wrap if c in (4, 6) else top
+        # Wrapped rows get their height here: Excel grows a row only when it edits it,
+        # and LibreOffice keeps the height stored, so long messages would overlap.
+        lines = max(_lines(_title(p, lang), WIDTHS[3]), _lines(msg.value or "", WIDTHS[5]))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
+    last = header + max(len(rows), 1)
     if not rows:
         ws.cell(header + 1, 1, t["none"])
     else:
-        ws.auto_filter.ref = f"A{header}:G{header + len(rows)}"
+        ws.auto_filter.ref = f"A{header}:H{last}"
     ws.freeze_panes = f"A{header + 1}"
-    for col, width in zip("ABCDEFG", (6, 14, 9, 22, 12, 90, 16)):
+    for col, width in zip("ABCDEFGH", WIDTHS):
         ws.column_dimensions[col].width = width
+    # Printed: landscape A4, one page wide, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_area = f"A1:H{last}"
+    ws.page_margins.left = ws.page_margins.right = 0.5

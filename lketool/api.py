@@ -58,6 +58,16 @@ class FileResult:
         return count_by_severity(self.problems)
 
     @property
+    def root_counts(self) -> dict[str, int]:
+        """Root problems (what must be fixed) and derived values (which follow by themselves)."""
+        from lketool.problems import INFO, WARNING
+
+        roots = [p for p in self.problems if not p.caused_by and p.severity != INFO]
+        return {"root_problems": len(roots), "root_errors": sum(p.severity == ERROR for p in roots),
+                "root_warnings": sum(p.severity == WARNING for p in roots),
+                "derived_values": sum(1 for p in self.problems if p.caused_by)}
+
+    @property
     def has_errors(self) -> bool:
         return self.error is not None or any(p.severity == ERROR for p in self.problems)
 
@@ -118,6 +128,7 @@ class FileResult:
             "rubric": self.rubric.edition, "lketool_version": __version__,
             "error": None if self.error is None else self.error.to_dict(lang),
             "counts": self.counts,
+            "root_counts": self.root_counts,
             "problems": [p.to_dict(lang) for p in self.problems],
         }
         if scores:

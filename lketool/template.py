@@ -803,3 +803,65 @@ def save_atomic(wb, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def refreeze(path: str | Path, panes: dict[str, str]) -> Path:
+    """Put frozen panes (``{sheet title: top-left cell}``, e.g. ``{"LKE ZI": "A3"}``) back
+    into ``path`` by editing the sheet XML in place of the zip (atomically).
+
+    LibreOffice's headless recalculation drops the frozen header rows; reloading with
+    openpyxl to restore them would drop the values just computed, so the XML is patched."""
+    import re
+    import zipfile
+
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    from lketool.atomic import atomic_path
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = {}
+        for m in re.finditer(r"<sheet\b[^>]*?/>", book):
+            tag = m.group(0)
+            name = re.search(r'name="([^"]*)"', tag)
+            rid = re.search(r'r:id="([^"]*)"', tag)
+            if not (name and rid):
+                continue
+            title = name.group(1).replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+            rel = re.search(r'<Relationship\b[^>]*Id="%s"[^>]*/>' % re.escape(rid.group(1)), rels)
+            target = re.search(r'Target="([^"]*)"', rel.group(0)).group(1) if rel else None
+            if target and title in panes:
+                targets["xl/" + target.lstrip("/").removeprefix("xl/")] = panes[title]
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = z.read(info.filename)
+                if info.filename in targets:
+                    data = _freeze_xml(data.decode("utf-8"), targets[info.filename]).encode("utf-8")
+                out.writestr(info, data)
+    return path
+
+
+def _freeze_xml(xml: str, cell: str) -> str:
+    import re
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    col, row = coordinate_from_string(cell)
+    xs, ys = column_index_from_string(col) - 1, row - 1
+    attrs = (f' xSplit="{xs}"' if xs else "") + (f' ySplit="{ys}"' if ys else "")
+    active = "bottomRight" if xs and ys else "bottomLeft" if ys else "topRight"
+    pane = f'<pane{attrs} topLeftCell="{cell}" activePane="{active}" state="frozen"/>'
+    xml = re.sub(r"<pane\b[^>]*/>", "", xml)
+    m = re.search(r"<sheetView\b[^>]*?(/?)>", xml)
+    if m is None:
+        return xml.replace("<sheetFormatPr", f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView>'
+                           "</sheetViews><sheetFormatPr", 1)
+    if m.group(1):  # <sheetView .../>
+        open_tag = m.group(0)[:-2] + ">"
+        return xml[:m.start()] + open_tag + pane + "</sheetView>" + xml[m.end():]
+    # selections must name the pane they belong to
+    xml = xml[:m.end()] + pane + xml[m.end():]
+    return re.sub(r'<selection\b(?![^>]*\bpane=)', f'<selection pane="{active}"', xml)

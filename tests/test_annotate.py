@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lketool.annotate import FILLS, annotate_workbook
+from lketool.annotate import FILLS, _detail, annotate_workbook
 from lketool.api import check_file
-from lketool.problems import Location, Problem
+from lketool.problems import CATALOGUE, Location, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "samples" / "04-berantakan-puskesmas-contoh-raya.xlsx"
@@ -53,7 +53,7 @@ def test_every_problem_cell_is_coloured_and_commented(messy):
         ws = wb[p.location.sheet]
         cell = ws[_top_left(ws, p.location.cell)]
         assert cell.comment is not None, p.location.cell
-        assert p.message("id") in cell.comment.text
+        assert _detail(p, res, "id") in cell.comment.text
         worst = min((q.severity for q in res.problems if q.location.cell == p.location.cell),
                     key=["error", "warning", "info"].index)
         assert cell.fill.fgColor.rgb.endswith(FILLS[worst])
@@ -63,7 +63,8 @@ def test_every_problem_cell_is_coloured_and_commented(messy):
         per_cell.setdefault((p.location.sheet, p.location.cell), []).append(p)
     for (sheet, c), ps in per_cell.items():
         text = wb[sheet][_top_left(wb[sheet], c)].comment.text
-        assert all(p.message("id") in text for p in ps)
+        assert all(_detail(p, res, "id") in text for p in ps)
+        assert "Jawaban kosong: Pertanyaan belum dijawab" not in text  # the title is not repeated
         assert text.count("- [") == len(ps)
     # a cell without problems keeps no comment
     assert wb["LKE ZI"]["G8"].comment is None
@@ -81,12 +82,14 @@ def test_summary_sheet_lists_all_problems_with_links(messy):
     for r in range(header + 1, ws.max_row + 1):
         if ws.cell(r, 1).value is None:
             continue
-        sheet, cell, code = ws.cell(r, 2).value, ws.cell(r, 3).value, ws.cell(r, 4).value
+        sheet, cell, code = ws.cell(r, 2).value, ws.cell(r, 3).value, ws.cell(r, 8).value
+        assert ws.cell(r, 4).value == CATALOGUE[code].title_id  # Indonesian label, the code only at the end
         listed.append((sheet, cell, code, ws.cell(r, 6).value))
         if cell:
             link = ws.cell(r, 3).hyperlink
             assert link is not None and link.location == f"'{sheet}'!{_top_left(wb[sheet], cell)}"
-    assert listed == [(p.location.sheet, p.location.cell, p.code, p.message("id")) for p in res.problems]
+    assert listed == [(p.location.sheet, p.location.cell, p.code, _detail(p, res, "id")) for p in res.problems]
+    assert not any(str(m).startswith("Pertanyaan belum dijawab") for *_, m in listed)
 
 
 def test_formulas_validations_merges_and_sheets_survive(messy):
@@ -161,13 +164,13 @@ def test_merged_cells_existing_comments_and_cell_less_problems(tmp_path):
     assert wb.sheetnames[0] == "Check Results"
     ws = wb["LKE ZI"]
     text = ws[f"K{rows['P.1.i.a']}"].comment.text
-    assert "Question not answered" in text and "catatan koordinator" in text
+    assert "Answer missing: Unit kerja telah membentuk tim" in text and "catatan koordinator" in text
     merged = ws[f"F{ind}"]  # G is merged into F on indicator rows: both problems, one comment
     assert "departs from the rubric" in merged.comment.text and "Score mismatch" in merged.comment.text
     assert merged.comment.text.count("- [") == 2
     assert merged.fill.fgColor.rgb.endswith(FILLS["error"])  # the worst of error and warning
     summary = wb["Check Results"]
-    codes = [summary.cell(r, 4).value for r in range(1, summary.max_row + 1)]
+    codes = [summary.cell(r, 8).value for r in range(1, summary.max_row + 1)]
     assert "cached-values-missing" in codes
 
 

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import struct
 import xml.etree.ElementTree as ET
-import zlib
 
 import pytest
 
@@ -86,49 +84,50 @@ BARS = [chart.Bar("Manajemen Perubahan", 1.0), chart.Bar("Penataan Tatalaksana",
 THR = [("WBK", 0.6), ("WBBM", 0.75)]
 
 
-def _decode_png(data: bytes):
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks = 8, {}
-    while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        tag, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
-        (crc,) = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
-        assert crc == zlib.crc32(tag + body) & 0xFFFFFFFF, tag
-        chunks.setdefault(tag, b"")
-        chunks[tag] += body
-        pos += 12 + n
-    w, h, depth, ctype = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert (depth, ctype) == (8, 2)
-    raw = zlib.decompress(chunks[b"IDAT"])
-    assert len(raw) == h * (1 + 3 * w)
-    rows = [raw[y * (1 + 3 * w) + 1:(y + 1) * (1 + 3 * w)] for y in range(h)]
-    return w, h, rows
+def _pixels(data: bytes):
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(data))
+    return img, img.convert("RGB")
 
 
-def _extent(row: bytes, rgb) -> int:
-    """Pixels from the first to the last pixel of colour ``rgb`` in a row (a bar's
+def _extent(img, y: int, rgb) -> int:
+    """Pixels from the first to the last pixel of colour ``rgb`` in row ``y`` (a bar's
     length, whatever lines cross it)."""
-    xs = [i // 3 for i in range(0, len(row), 3) if tuple(row[i:i + 3]) == tuple(rgb)]
+    xs = [x for x in range(img.width) if img.getpixel((x, y)) == tuple(rgb)]
     return xs[-1] - xs[0] + 1 if xs else 0
 
 
-def test_png_is_valid_and_bars_are_proportional():
-    w, h, rows = _decode_png(chart.render_png(BARS, THR, scale=2))
-    assert w == 760 * 2
-    axis = 2  # the y axis (1 unit wide) is drawn over the first pixels of every bar
-    full = max(_extent(r, chart.COLORS["good"]) for r in rows) + axis  # 100 % bar
-    half = max(_extent(r, chart.COLORS["poor"]) for r in rows) + axis  # 50 %: below WBK, red
-    fair = max(_extent(r, chart.COLORS["fair"]) for r in rows) + axis  # 70 %: between WBK and WBBM, amber
-    assert full == 490 * 2
-    assert abs(half / full - 0.5) < 0.005
-    assert abs(fair / full - 0.7) < 0.005
+def test_png_is_drawn_by_matplotlib_at_print_resolution_and_bars_are_proportional():
+    img, rgb = _pixels(chart.render_png(BARS, THR))
+    assert img.format == "PNG"
+    assert img.info.get("Software", "").lower().startswith("matplotlib")  # from the plotting library
+    dpi = img.info.get("dpi")
+    assert dpi and round(dpi[0]) >= 200 and round(dpi[1]) >= 200
+    assert img.width >= 1500  # 7.6 in at 200 dpi: sharp at the 16.5 cm it is printed
+    lengths = {}
+    for status in ("good", "poor", "fair"):
+        lengths[status] = max(_extent(rgb, y, chart.COLORS[status]) for y in range(0, img.height, 2))
+    # 100 %, 50 % (below WBK: red), 70 % (between WBK and WBBM: amber)
+    assert abs(lengths["poor"] / lengths["good"] - 0.5) < 0.01
+    assert abs(lengths["fair"] / lengths["good"] - 0.7) < 0.01
+
+
+def test_png_and_svg_show_the_same_labels():
+    svg = chart.render_svg(BARS, THR)
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    for b in BARS:
+        assert b.label in texts  # real names, not capitals of a pixel font
+    assert "WBK 60%" in texts and "WBBM 75%" in texts
 
 
 def test_svg_is_well_formed_and_escapes_labels():
     svg = chart.render_svg([chart.Bar("<b>A & B</b>", 0.4)], THR, title="Unit <x> & y")
     root = ET.fromstring(svg)
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "<B>A & B</B>" in texts  # labels are upper-cased, and stay text
+    assert "<b>A & B</b>" in texts  # labels stay text
     assert root.find("{http://www.w3.org/2000/svg}title").text == "Unit <x> & y"
     assert "<b>" not in svg and "<x>" not in svg
     rects = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")
@@ -140,3 +139,27 @@ def test_tpi_bars_drawn_when_present():
     svg = chart.render_svg([chart.Bar("A", 0.9, 0.5)], THR)
     assert "TPI 50,0%" in svg
     assert "TPI" not in chart.render_svg([chart.Bar("A", 0.9)], THR)
+
+
+def test_matplotlib_only_on_the_word_report_path(tmp_path):
+    """`check` and an HTML-only report never import matplotlib (seconds on a cold Windows
+    start); a Word report does."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sample = sorted((root / "samples").glob("*.xlsx"))[0]
+    probe = ("import sys, runpy\nsys.argv = ['lketool', *sys.argv[1:]]\n"
+             "try:\n    runpy.run_module('lketool', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('MPL', 'matplotlib' in sys.modules)\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(root)}
+
+    def loaded(*args):
+        r = subprocess.run([sys.executable, "-c", probe, *map(str, args)], capture_output=True, text=True,
+                           env=env, cwd=tmp_path)
+        return "MPL True" in r.stdout
+
+    assert not loaded("check", sample)
+    assert not loaded("report", sample, "-o", tmp_path / "h", "--format", "html", "-q")
+    assert loaded("report", sample, "-o", tmp_path / "w", "--format", "docx", "-q")

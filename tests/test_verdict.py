@@ -172,17 +172,7 @@ def test_a_value_exactly_on_the_minimum_meets_it(case, pred, cid, minimum):
 
 def test_area_exactly_75_percent_that_floats_put_below_meets_wbbm():
     # lke-domain §3.3: PP Pemenuhan 3.333... + Reform 4.1666... = 7.50 exactly, 7.499999999999999 in floats
-    v = best()
-    answers = {"P.6.i": ["A", "A", "A", "Tidak"], "P.6.ii": ["A", "A", "D", "D", "D", "E"],
-               "P.6.iii": ["A", "A", "B"], "P.6.iv": ["D", "A", "A"], "P.6.v": ["D", "Ya", "A"]}
-    for ind_id, opts in answers.items():
-        for it, a in zip(R.indicators[ind_id].items, opts):
-            v[it.id] = a
-    ri = R.indicators["R.6.i"].items
-    v[ri[0].id] = "A"
-    ids = {i.role: i.id for i in ri[1].inputs}
-    v[ids["den"]], v[ids["num"]] = 3.0, 1.0
-    v[R.indicators["R.6.ii"].items[0].id] = "A"
+    v = _pp_exactly_75()
     s = compute_scores(R, v)
     area = s.area("PP")
     assert area / 10 < 0.75                              # the binary float is below the line

@@ -65,264 +65,84 @@ ALIASES = {
 # WBK/WBBM rules (lketool.verdict reads them): thresholds of PermenPANRB 90/2021 Tabel 6, the
 # LHKPN/LHKASN condition of 5/2024 Tabel 5, conditions the LKE cannot show, the WBBM prerequisite;
 # every entry names its source (line numbers of the regulation text files).
-PREDICATES = {
-    "wbk": {
-        "label": "Menuju WBK",
-        "label_en": "Menuju WBK",
-        "criteria": [
-            {
-                "id": "total",
-                "metric": "total",
-                "min": 75,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai total (pengungkit + hasil)",
-                "label_en": "Total score (enablers + results)",
-                "short": "Total",
-                "short_en": "Total"
-            },
-            {
-                "id": "pengungkit",
-                "metric": "pengungkit",
-                "min": 40,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai komponen pengungkit",
-                "label_en": "Enablers (pengungkit) score",
-                "short": "Pengungkit",
-                "short_en": "Enablers"
-            },
-            {
-                "id": "area",
-                "metric": "area_share",
-                "min": 0.6,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109); Tabel 3 (baris 1706-1724)",
-                "label": "Capaian area {name}",
-                "label_en": "Area share {name}",
-                "short": "Area {area}",
-                "short_en": "Area {area}"
-            },
-            {
-                "id": "bersih_akuntabel",
-                "metric": "bersih_akuntabel",
-                "min": 18.25,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Hasil birokrasi bersih dan akuntabel",
-                "label_en": "Clean and accountable bureaucracy",
-                "short": "Bersih & akuntabel",
-                "short_en": "Clean & accountable"
-            },
-            {
-                "id": "ipak",
-                "metric": "ipak",
-                "min": 15.75,
-                "survey_min": 3.6,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai survei persepsi antikorupsi (IPAK)",
-                "label_en": "Anti-corruption perception survey (IPAK)",
-                "short": "IPAK",
-                "short_en": "IPAK"
-            },
-            {
-                "id": "capaian_kinerja",
-                "metric": "capaian_kinerja",
-                "min": 2.5,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Capaian kinerja lebih baik",
-                "label_en": "Better performance achievement",
-                "short": "Capaian kinerja",
-                "short_en": "Performance"
-            },
-            {
-                "id": "pelayanan_prima",
-                "metric": "pelayanan_prima",
-                "min": 14.0,
-                "survey_min": 3.2,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Hasil pelayanan publik prima (IPKP)",
-                "label_en": "Excellent public service (IPKP)",
-                "short": "IPKP",
-                "short_en": "IPKP"
-            },
-            {
-                "id": "lhkpn-lhkasn",
-                "metric": "indicator_share",
-                "indicators": [
-                    "R.5.iii.a",
-                    "R.5.iii.b"
-                ],
-                "min": 1,
-                "kind": "proposal",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241): 'Kepatuhan Penyampaian LHKAN dan LHKPN 100%' (baris 231)",
-                "label": "Kepatuhan penyampaian LHKPN dan LHKASN 100%",
-                "label_en": "LHKPN and LHKASN wealth reports 100% submitted",
-                "short": "LHKPN/LHKASN",
-                "short_en": "LHKPN/LHKASN"
-            }
-        ],
-        "not_checked": [
-            {
-                "id": "tlhp",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Tindak lanjut hasil pengawasan/pemeriksaan APIP/BPK 100%",
-                "label_en": "Follow-up of APIP/BPK audit findings 100%"
-            },
-            {
-                "id": "zi-1-tahun",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Pembangunan ZI menuju WBK minimal satu tahun",
-                "label_en": "Integrity zone built towards WBK for at least one year"
-            },
-            {
-                "id": "sakip",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Predikat SAKIP evaluasi internal minimal B",
-                "label_en": "Internal SAKIP rating at least B"
-            },
-            {
-                "id": "unit-core",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Unit merupakan core layanan dan berdampak signifikan pada persepsi masyarakat",
-                "label_en": "The unit is a core service with a significant impact on public perception"
-            },
-            {
-                "id": "instansi",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241); tingkat instansi (baris 206-221)",
-                "label": "Syarat tingkat instansi (opini BPK WTP, SAKIP minimal B, Indeks RB, maturitas SPIP minimal level 3)",
-                "label_en": "Agency-level conditions (BPK WTP opinion, SAKIP at least B, RB index, SPIP maturity level 3)"
-            }
-        ]
-    },
-    "wbbm": {
-        "label": "Menuju WBBM",
-        "label_en": "Menuju WBBM",
-        "prerequisite": {
-            "id": "wbk-held",
-            "source": "PermenPANRB 90/2021 Tabel 6 kolom WBBM (baris 2310-2312); PermenPANRB 5/2024 Bab II B (baris 326-335)",
-            "label": "Unit sudah berpredikat Menuju WBK (hasil TPN atau evaluasi mandiri)",
-            "label_en": "The unit already holds Menuju WBK (from TPN or the agency's own evaluation)"
-        },
-        "criteria": [
-            {
-                "id": "total",
-                "metric": "total",
-                "min": 85,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai total (pengungkit + hasil)",
-                "label_en": "Total score (enablers + results)",
-                "short": "Total",
-                "short_en": "Total"
-            },
-            {
-                "id": "pengungkit",
-                "metric": "pengungkit",
-                "min": 48,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai komponen pengungkit",
-                "label_en": "Enablers (pengungkit) score",
-                "short": "Pengungkit",
-                "short_en": "Enablers"
-            },
-            {
-                "id": "area",
-                "metric": "area_share",
-                "min": 0.75,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109); Tabel 3 (baris 1706-1724)",
-                "label": "Capaian area {name}",
-                "label_en": "Area share {name}",
-                "short": "Area {area}",
-                "short_en": "Area {area}"
-            },
-            {
-                "id": "bersih_akuntabel",
-                "metric": "bersih_akuntabel",
-                "min": 19.5,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Hasil birokrasi bersih dan akuntabel",
-                "label_en": "Clean and accountable bureaucracy",
-                "short": "Bersih & akuntabel",
-                "short_en": "Clean & accountable"
-            },
-            {
-                "id": "ipak",
-                "metric": "ipak",
-                "min": 15.75,
-                "survey_min": 3.6,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Nilai survei persepsi antikorupsi (IPAK)",
-                "label_en": "Anti-corruption perception survey (IPAK)",
-                "short": "IPAK",
-                "short_en": "IPAK"
-            },
-            {
-                "id": "capaian_kinerja",
-                "metric": "capaian_kinerja",
-                "min": 3.75,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Capaian kinerja lebih baik",
-                "label_en": "Better performance achievement",
-                "short": "Capaian kinerja",
-                "short_en": "Performance"
-            },
-            {
-                "id": "pelayanan_prima",
-                "metric": "pelayanan_prima",
-                "min": 15.75,
-                "survey_min": 3.6,
-                "source": "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)",
-                "label": "Hasil pelayanan publik prima (IPKP)",
-                "label_en": "Excellent public service (IPKP)",
-                "short": "IPKP",
-                "short_en": "IPKP"
-            },
-            {
-                "id": "lhkpn-lhkasn",
-                "metric": "indicator_share",
-                "indicators": [
-                    "R.5.iii.a",
-                    "R.5.iii.b"
-                ],
-                "min": 1,
-                "kind": "proposal",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241): 'Kepatuhan Penyampaian LHKAN dan LHKPN 100%' (baris 231)",
-                "label": "Kepatuhan penyampaian LHKPN dan LHKASN 100%",
-                "label_en": "LHKPN and LHKASN wealth reports 100% submitted",
-                "short": "LHKPN/LHKASN",
-                "short_en": "LHKPN/LHKASN"
-            }
-        ],
-        "not_checked": [
-            {
-                "id": "tlhp",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Tindak lanjut hasil pengawasan/pemeriksaan APIP/BPK 100%",
-                "label_en": "Follow-up of APIP/BPK audit findings 100%"
-            },
-            {
-                "id": "zi-1-tahun",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Pembangunan ZI menuju WBBM minimal satu tahun",
-                "label_en": "Integrity zone built towards WBBM for at least one year"
-            },
-            {
-                "id": "sakip",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Predikat SAKIP evaluasi internal minimal BB",
-                "label_en": "Internal SAKIP rating at least BB"
-            },
-            {
-                "id": "unit-core",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)",
-                "label": "Unit merupakan core layanan dan berdampak signifikan pada persepsi masyarakat",
-                "label_en": "The unit is a core service with a significant impact on public perception"
-            },
-            {
-                "id": "instansi",
-                "source": "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241); tingkat instansi (baris 206-221)",
-                "label": "Syarat tingkat instansi (opini BPK WTP, SAKIP minimal BB, Indeks RB, maturitas SPIP minimal level 3)",
-                "label_en": "Agency-level conditions (BPK WTP opinion, SAKIP at least BB, RB index, SPIP maturity level 3)"
-            }
-        ]
-    }
+T6 = "PermenPANRB 90/2021 Lampiran II Tabel 6 (baris 2304-2341); Bab III A.3-6 (baris 2083-2109)"
+T5 = "PermenPANRB 5/2024 Lampiran Tabel 5, tingkat unit kerja (baris 222-241)"
+# id, metric, extra keys, label, label_en, short, short_en; minimums per predicate below
+CRITERIA = [
+    ("total", "total", {}, "Nilai total (pengungkit + hasil)", "Total score (enablers + results)", "Total", "Total"),
+    ("pengungkit", "pengungkit", {}, "Nilai komponen pengungkit", "Enablers (pengungkit) score", "Pengungkit",
+     "Enablers"),
+    ("area", "area_share", {}, "Capaian area {name}", "Area share {name}", "Area {area}", "Area {area}"),
+    ("bersih_akuntabel", "bersih_akuntabel", {}, "Hasil birokrasi bersih dan akuntabel",
+     "Clean and accountable bureaucracy", "Bersih & akuntabel", "Clean & accountable"),
+    ("ipak", "ipak", {}, "Nilai survei persepsi antikorupsi (IPAK)", "Anti-corruption perception survey (IPAK)",
+     "IPAK", "IPAK"),
+    ("capaian_kinerja", "capaian_kinerja", {}, "Capaian kinerja lebih baik", "Better performance achievement",
+     "Capaian kinerja", "Performance"),
+    ("pelayanan_prima", "pelayanan_prima", {}, "Hasil pelayanan publik prima (IPKP)",
+     "Excellent public service (IPKP)", "IPKP", "IPKP"),
+    ("lhkpn-lhkasn", "indicator_share", {"indicators": ["R.5.iii.a", "R.5.iii.b"]},
+     "Kepatuhan penyampaian LHKPN dan LHKASN 100%", "LHKPN and LHKASN wealth reports 100% submitted",
+     "LHKPN/LHKASN", "LHKPN/LHKASN"),
+]
+# (minimum, survey minimum) per predicate and criterion
+MINIMUMS = {
+    "wbk": {"total": (75, None), "pengungkit": (40, None), "area": (0.6, None), "bersih_akuntabel": (18.25, None),
+            "ipak": (15.75, 3.6), "capaian_kinerja": (2.5, None), "pelayanan_prima": (14.0, 3.2),
+            "lhkpn-lhkasn": (1, None)},
+    "wbbm": {"total": (85, None), "pengungkit": (48, None), "area": (0.75, None), "bersih_akuntabel": (19.5, None),
+             "ipak": (15.75, 3.6), "capaian_kinerja": (3.75, None), "pelayanan_prima": (15.75, 3.6),
+             "lhkpn-lhkasn": (1, None)},
 }
+NOT_CHECKED = [  # id, label, label_en (WBK/WBBM words where they differ), source
+    ("tlhp", "Tindak lanjut hasil pengawasan/pemeriksaan APIP/BPK 100%", "Follow-up of APIP/BPK audit findings 100%", T5),
+    ("zi-1-tahun", "Pembangunan ZI menuju {P} minimal satu tahun",
+     "Integrity zone built towards {P} for at least one year", T5),
+    ("sakip", "Predikat SAKIP evaluasi internal minimal {S}", "Internal SAKIP rating at least {S}", T5),
+    ("unit-core", "Unit merupakan core layanan dan berdampak signifikan pada persepsi masyarakat",
+     "The unit is a core service with a significant impact on public perception", T5),
+    ("instansi", "Syarat tingkat instansi (opini BPK WTP, SAKIP minimal {S}, Indeks RB, maturitas SPIP minimal level 3)",
+     "Agency-level conditions (BPK WTP opinion, SAKIP at least {S}, RB index, SPIP maturity level 3)",
+     T5 + "; tingkat instansi (baris 206-221)"),
+]
+
+
+def _criteria(pred: str) -> list[dict]:
+    out = []
+    for cid, metric, extra, label, label_en, short, short_en in CRITERIA:
+        minimum, survey = MINIMUMS[pred][cid]
+        c = {"id": cid, "metric": metric, **extra, "min": minimum}
+        if survey is not None:
+            c["survey_min"] = survey
+        if cid == "lhkpn-lhkasn":
+            c["kind"] = "proposal"
+            c["source"] = T5 + ": 'Kepatuhan Penyampaian LHKAN dan LHKPN 100%' (baris 231)"
+        else:
+            c["source"] = T6 + ("; Tabel 3 (baris 1706-1724)" if cid == "area" else "")
+        c.update(label=label, label_en=label_en, short=short, short_en=short_en)
+        out.append(c)
+    return out
+
+
+def _not_checked(pred: str) -> list[dict]:
+    words = {"P": "WBK", "S": "B"} if pred == "wbk" else {"P": "WBBM", "S": "BB"}
+    return [{"id": nid, "source": src, "label": label.format(**words), "label_en": label_en.format(**words)}
+            for nid, label, label_en, src in NOT_CHECKED]
+
+
+PREDICATES = {
+    "wbk": {"label": "Menuju WBK", "label_en": "Menuju WBK", "criteria": _criteria("wbk"),
+            "not_checked": _not_checked("wbk")},
+    "wbbm": {"label": "Menuju WBBM", "label_en": "Menuju WBBM",
+             "prerequisite": {
+                 "id": "wbk-held",
+                 "source": "PermenPANRB 90/2021 Tabel 6 kolom WBBM (baris 2310-2312); PermenPANRB 5/2024 Bab II B "
+                           "(baris 326-335)",
+                 "label": "Unit sudah berpredikat Menuju WBK (hasil TPN atau evaluasi mandiri)",
+                 "label_en": "The unit already holds Menuju WBK (from TPN or the agency's own evaluation)"},
+             "criteria": _criteria("wbbm"), "not_checked": _not_checked("wbbm")},
+}
+
 
 # How 0/0 reads for each ratio item (lketool.score): 'nothing-to-do' = 100 %, 'undefined' = no value
 # (the verdict cannot rest on it); decided per item from Lampiran III with the lines cited.

@@ -147,18 +147,49 @@ def _finish(t) -> None:
             row.cells[i].width = Cm(w)
 
 
-def _footer(doc, text: str) -> None:
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text + " – halaman ")
-    run.font.size = Pt(8)
-    run.font.color.rgb = RGBColor(0x61, 0x61, 0x61)
+def _status_cell_tag(cond: str) -> str:
+    return "{% cellbg '" + OK_FILL + "' if " + cond + " else '" + BAD_FILL + "' %}"
+
+
+# ---------------------------------------------------------------- letter helpers
+
+def _no_borders(t) -> None:
+    tblPr = t._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblPr.append(borders)
+
+
+def _plain_table(doc, widths_cm: list[float], rows: list[list[str]]):
+    """A borderless table for the letter's heading block (Nomor / Sifat / Lampiran / Hal)."""
+    t = doc.add_table(rows=0, cols=len(widths_cm))
+    t.autofit = False
+    for r in rows:
+        row = t.add_row()
+        for i, text in enumerate(r):
+            _set_cell(row.cells[i], text, size=11)
+    _no_borders(t)
+    t._widths = widths_cm
+    _finish(t)
+    return t
+
+
+def _page_break(doc) -> None:
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _field(p, instr: str, size_half_pt: int = 18) -> None:
     fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), "PAGE")
+    fld.set(qn("w:instr"), instr)
     r = OxmlElement("w:r")
     rpr = OxmlElement("w:rPr")
     sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), "16")
+    sz.set(qn("w:val"), str(size_half_pt))
     rpr.append(sz)
     r.append(rpr)
     t = OxmlElement("w:t")
@@ -168,73 +199,92 @@ def _footer(doc, text: str) -> None:
     p._p.append(fld)
 
 
-def _status_cell_tag(cond: str) -> str:
-    return "{% cellbg '" + OK_FILL + "' if " + cond + " else '" + BAD_FILL + "' %}"
+def _page_footer(section) -> None:
+    """"Halaman X dari Y", centred; nothing else (no tool name in an official letter)."""
+    for footer in (section.footer, section.first_page_footer):
+        p = footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run("Halaman ")
+        run.font.size = Pt(9)
+        _field(p, "PAGE")
+        run = p.add_run(" dari ")
+        run.font.size = Pt(9)
+        _field(p, "NUMPAGES")
+
+
+def _kop_header(section) -> None:
+    """The letterhead on the first page: the --kop image when given, otherwise blank room
+    (about 3 cm) for pre-printed letterhead paper or a stamp."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1.0)
+    hdr = section.first_page_header
+    p = hdr.paragraphs[0]
+    p.text = "{%p if kop %}"
+    p2 = hdr.add_paragraph("{{ kop }}")
+    p2.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    hdr.add_paragraph("{%p else %}")
+    blank = hdr.add_paragraph()
+    blank.paragraph_format.space_before = Cm(2.6)
+    hdr.add_paragraph("{%p endif %}")
 
 
 # ---------------------------------------------------------------- report.docx
 
 def build_report(path: Path) -> Path:
-    """The per-unit report template."""
+    """The per-unit report template: an official letter (LHE) with two appendices."""
     doc = _document("Laporan Hasil Evaluasi Zona Integritas")
-    _para(doc, "{{ judul }}", "Title")
-    _para(doc, "{{ unit }}{% if instansi %} – {{ instansi }}{% endif %}", size=12, color="616161")
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(11)
+    for name, size in (("Heading 1", 12), ("Heading 2", 11)):  # an official letter: black headings
+        doc.styles[name].font.color.rgb = RGBColor(0, 0, 0)
+        doc.styles[name].font.size = Pt(size)
+    sec = doc.sections[0]
+    sec.left_margin, sec.right_margin = Cm(2.5), Cm(2.0)
+    _kop_header(sec)
+    _page_footer(sec)
 
-    doc.add_heading("Identitas", 1)
-    t = _table(doc, ["Uraian", "Keterangan"], [4.5, 12.5])
-    _row(t, ["Unit kerja", "{{ unit }}"])
-    _set_cell(t.add_row().cells[0], "{%tr if instansi %}")
-    _row(t, ["Instansi", "{{ instansi }}"])
-    _set_cell(t.add_row().cells[0], "{%tr endif %}")
-    _row(t, ["Berkas LKE", "{{ file }}{% if sheet %} (sheet {{ sheet }}){% endif %}"])
-    _row(t, ["Format LKE", "{{ layout_label }}"])
-    _row(t, ["Rubrik", "{{ rubrik }}"])
-    _row(t, ["Tanggal laporan", "{{ tanggal|tanggal }}"])
-    _finish(t)
+    # heading block: Nomor / Sifat / Lampiran / Hal
+    _plain_table(doc, [2.6, 0.5, 13.4], [["Nomor", ":", "{{ surat.nomor }}"], ["Sifat", ":", "{{ surat.sifat }}"],
+                                        ["Lampiran", ":", "{{ surat.lampiran }}"], ["Hal", ":", "{{ surat.hal }}"]])
+    _para(doc, "")
+    _para(doc, "Yth. {{ surat.kepada }}")
+    _para(doc, "di tempat")
+    _para(doc, "")
+    _para(doc, "{{ pembukaan }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     doc.add_heading("I. Kesimpulan", 1)
     _para(doc, "{{ kesimpulan }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     t = _table(doc, ["Predikat", "Status"], [6.0, 6.0])
     _loop_rows(t, "for v in predikat", ["{{ v.label }}", _status_cell_tag("v.layak") + "{{ v.status }}"])
     _finish(t)
-    _para(doc, "Kelengkapan: {{ kelengkapan.dijawab }} dari {{ kelengkapan.diharapkan }} butir bernilai terjawab "
-               "({{ kelengkapan.persen|persen }}). Temuan pemeriksaan: {{ jumlah_masalah.error }} kesalahan, "
-               "{{ jumlah_masalah.warning }} peringatan.", size=9, color="616161")
+    _para(doc, "Kelengkapan jawaban: {{ kelengkapan.dijawab }} dari {{ kelengkapan.diharapkan }} butir bernilai "
+               "terjawab, atau {{ kelengkapan.persen|persen }}. Temuan pemeriksaan: {{ jumlah_masalah.error }} "
+               "kesalahan dan {{ jumlah_masalah.warning }} peringatan.", size=9.5)
 
     doc.add_heading("II. Nilai LKE", 1)
-    t = _table(doc, ["Komponen", "Bobot", "Nilai", "% bobot", "Nilai di workbook"], [7.6, 2.0, 2.0, 2.2, 3.2],
-               numeric={1, 2, 3, 4})
+    t = _table(doc, ["Komponen", "Bobot", "Nilai", "% bobot"], [9.8, 2.2, 2.2, 2.3], numeric={1, 2, 3})
     _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.bobot|angka }}",
-                                    "{{ r.nilai|angka }}", "{{ r.persen|persen }}", "{{ r.workbook|angka }}"])
+                                    "{{ r.nilai|angka }}", "{{ r.persen|persen }}"])
     _finish(t)
-    _tag(doc, "{%p if nilai_workbook %}")
-    _para(doc, "Kolom \u201cNilai di workbook\u201d adalah nilai yang tersimpan di berkas; "
-               "kolom \u201cNilai\u201d adalah "
-               "hasil hitung ulang lketool dari jawaban. Perbedaan keduanya dijelaskan pada bagian Temuan.",
-          size=9, color="616161")
-    _tag(doc, "{%p else %}")
-    _para(doc, "Berkas tidak menyimpan nilai hasil rumus, sehingga kolom \u201cNilai di workbook\u201d kosong.",
-          size=9, color="616161")
-    _tag(doc, "{%p endif %}")
 
     doc.add_heading("III. Pemenuhan Syarat Predikat", 1)
     _tag(doc, "{%p for v in predikat %}")
     doc.add_heading("{{ v.label }}: {{ v.status }}", 2)
-    t = _table(doc, ["Syarat", "Nilai", "Minimal", "Status", "Keterangan"], [5.6, 1.8, 1.8, 2.6, 5.2],
+    t = _table(doc, ["Syarat", "Nilai", "Minimal", "Status", "Keterangan"], [5.6, 1.8, 1.8, 2.4, 4.9],
                numeric={1, 2})
     _loop_rows(t, "for c in v.kriteria", ["{{ c.label }}", "{{ c.nilai_teks }}", "{{ c.minimum_teks }}",
                                           _status_cell_tag("c.terpenuhi") + "{{ c.status }}",
                                           "{{ c.keterangan }}{% if c.survei %}; {{ c.survei }}{% endif %}"])
     _finish(t)
     _tag(doc, "{%p if v.prasyarat %}")
-    _para(doc, "Prasyarat: {{ v.prasyarat }}.", size=9, color="616161")
+    _para(doc, "Prasyarat: {{ v.prasyarat }}.", size=9.5)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
 
     doc.add_heading("IV. Profil Capaian per Area", 1)
     _para(doc, "{{ grafik_png }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "Gambar: capaian tiap area pengungkit (nilai dibagi bobot area) dan batas minimal WBK/WBBM.",
-          size=8.5, italic=True, color="616161", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "Gambar 1. Capaian tiap area pengungkit, yaitu nilai area dibagi bobotnya, dan batas minimal "
+               "WBK dan WBBM.", size=9, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _tag(doc, "{%p for a in areas %}")
     doc.add_heading("{{ a.nomor }}. {{ a.nama }} – {{ a.persen|persen }}", 2)
     _para(doc, "{{ a.narasi }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -244,36 +294,29 @@ def build_report(path: Path) -> Path:
 
     doc.add_heading("V. Jawaban Tanpa Bukti Dukung", 1)
     _tag(doc, "{%p if tanpa_bukti %}")
-    _para(doc, "{{ tanpa_bukti|length }} jawaban belum dilengkapi tautan atau path bukti dukung:")
-    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Jawaban", "Catatan unit"], [2.0, 1.3, 5.9, 1.9, 5.9])
-    _loop_rows(t, "for b in tanpa_bukti", ["{{ b.butir }}", "{{ b.sel }}", "{{ b.teks }}", "{{ b.jawaban }}",
-                                           "{{ b.catatan }}"])
+    _para(doc, "{{ tanpa_bukti|length }} jawaban belum dilengkapi tautan atau lokasi bukti dukung:")
+    t = _table(doc, ["Butir", "Pertanyaan", "Jawaban", "Catatan unit"], [2.0, 7.2, 2.0, 5.3])
+    _loop_rows(t, "for b in tanpa_bukti", ["{{ b.butir }}", "{{ b.teks }}", "{{ b.jawaban }}", "{{ b.catatan }}"])
     _finish(t)
     _tag(doc, "{%p else %}")
     _para(doc, "Semua jawaban telah dilengkapi bukti dukung.")
     _tag(doc, "{%p endif %}")
 
-    doc.add_heading("VI. Temuan Lain", 1)
-    _tag(doc, "{%p if masalah %}")
-    _tag(doc, "{%p for g in masalah %}")
-    doc.add_heading("{{ g.judul }} ({{ g.tingkat|lower }}, {{ g.jumlah }})", 2)
-    _para(doc, "Kode {{ g.kode }}{% if g.sel %}; sel {{ g.sel }}{% endif %}{% if g.butir %}; butir {{ g.butir }}"
-               "{% endif %}.", size=9, color="616161")
-    _tag(doc, "{%p for d in g.rincian %}")
-    _para(doc, "{% if d.sel %}{{ d.sel }}: {% endif %}{{ d.pesan }}", "List Bullet", size=9)
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p if g.lainnya %}")
-    _para(doc, "… dan {{ g.lainnya }} temuan lain dengan kode yang sama.", "List Bullet", size=9)
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p endfor %}")
+    doc.add_heading("VI. Temuan Pemeriksaan LKE", 1)
+    _tag(doc, "{%p if temuan %}")
+    _para(doc, "Pemeriksaan kelengkapan dan keabsahan isian LKE menemukan hal berikut; rinciannya tercantum "
+               "pada Lampiran II.")
+    t = _table(doc, ["Temuan", "Tingkat", "Jumlah", "Butir"], [5.0, 2.4, 1.9, 7.2], numeric={2})
+    _loop_rows(t, "for g in temuan", ["{{ g.judul }}", "{{ g.tingkat }}", "{{ g.jumlah }}", "{{ g.butir }}"])
+    _finish(t)
     _tag(doc, "{%p else %}")
-    _para(doc, "Tidak ada temuan lain.")
+    _para(doc, "Pemeriksaan kelengkapan dan keabsahan isian LKE tidak menemukan kesalahan.")
     _tag(doc, "{%p endif %}")
 
     doc.add_heading("VII. Rekomendasi", 1)
     _tag(doc, "{%p if rekomendasi %}")
     _para(doc, "Indikator dengan capaian di bawah {{ batas_lemah|persen(0) }} dari bobotnya:")
-    t = _table(doc, ["Indikator", "Area", "Capaian", "Rekomendasi"], [4.2, 3.2, 1.8, 7.8], numeric={2})
+    t = _table(doc, ["Indikator", "Area", "Capaian", "Rekomendasi"], [4.2, 3.2, 2.0, 7.1], numeric={2})
     _loop_rows(t, "for r in rekomendasi", ["{{ r.indikator }} {{ r.nama }}", "{{ r.area }}",
                                            "{{ r.persen|persen }}", "{{ r.teks }}"])
     _finish(t)
@@ -284,35 +327,101 @@ def build_report(path: Path) -> Path:
 
     _tag(doc, "{%p if ada_tpi %}")
     doc.add_heading("VIII. Perbandingan dengan Penilaian TPI", 1)
-    _para(doc, "Nilai total menurut jawaban TPI: {{ tpi_nilai.total|angka }} (unit: {{ nilai.total|angka }}, "
-               "selisih {{ (tpi_nilai.total - nilai.total)|selisih }}). {% for v in tpi_predikat %}{{ v.label }} "
-               "menurut TPI: {{ v.status|lower }}. {% endfor %}")
-    t = _table(doc, ["Komponen", "Nilai unit", "Nilai TPI"], [9.0, 3.0, 3.0], numeric={1, 2})
+    _para(doc, "Nilai total menurut jawaban TPI adalah {{ tpi_nilai.total|angka }}, sedangkan menurut jawaban unit "
+               "{{ nilai.total|angka }}, dengan selisih {{ (tpi_nilai.total - nilai.total)|selisih }}. "
+               "{% for v in tpi_predikat %}{{ v.label }} menurut TPI: {{ v.status|lower }}. {% endfor %}")
+    t = _table(doc, ["Komponen", "Nilai unit", "Nilai TPI"], [10.5, 3.0, 3.0], numeric={1, 2})
     _loop_rows(t, "for r in skor", ["{{ '\u00a0' * (3 * r.tingkat) }}{{ r.komponen }}", "{{ r.nilai|angka }}",
                                     "{{ r.tpi|angka }}"])
     _finish(t)
     _tag(doc, "{%p if tpi_selisih %}")
     _para(doc, "Butir yang jawabannya berbeda ({{ tpi_selisih|length }}):")
-    t = _table(doc, ["Butir", "Sel", "Pertanyaan", "Unit", "TPI", "Catatan TPI"], [2.0, 1.3, 6.5, 1.4, 1.4, 4.4])
-    _loop_rows(t, "for d in tpi_selisih", ["{{ d.butir }}", "{{ d.sel }}", "{{ d.teks }}", "{{ d.unit }}",
-                                           "{{ d.tpi }}", "{{ d.catatan_tpi }}"])
+    t = _table(doc, ["Butir", "Pertanyaan", "Unit", "TPI", "Catatan TPI"], [2.0, 7.4, 1.3, 1.3, 4.5])
+    _loop_rows(t, "for d in tpi_selisih", ["{{ d.butir }}", "{{ d.teks }}", "{{ d.unit }}", "{{ d.tpi }}",
+                                           "{{ d.catatan_tpi }}"])
     _finish(t)
     _tag(doc, "{%p else %}")
     _para(doc, "Jawaban unit dan TPI sama pada semua butir yang dinilai TPI.")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endif %}")
 
-    doc.add_heading("Lampiran: Capaian per Indikator", 1)
+    _para(doc, "")
+    closing = _para(doc, "{{ penutup }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    # The signature block: indented paragraphs kept on one page with the closing (a table
+    # may be split across pages by LibreOffice, leaving the name alone on a page).
+    block = [closing, _para(doc, "")]
+    for text in ("{{ surat.tempat }}, {{ surat.tanggal }}", "{{ surat.jabatan }},", "", "", "",
+                 "{{ surat.penandatangan }}", "NIP {{ surat.nip }}"):
+        p = _para(doc, text)
+        p.paragraph_format.left_indent = Cm(9.0)
+        p.paragraph_format.space_after = Pt(0)
+        block.append(p)
+    name = block[-2].runs[0]
+    name.bold, name.underline = True, True
+    for p in block[:-1]:
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
+
+    _page_break(doc)
+    _para(doc, "Lampiran I", bold=True)
+    _para(doc, "Nomor {{ surat.nomor }}, tanggal {{ surat.tanggal }}", size=9.5)
+    doc.add_heading("Capaian per Indikator", 1)
     t = _table(doc, ["Kode", "Indikator", "Area", "Bobot", "Nilai", "Capaian", "Dijawab"],
-               [1.9, 5.6, 3.4, 1.4, 1.4, 1.7, 1.6], numeric={3, 4, 5, 6})
+               [1.9, 4.4, 3.0, 1.6, 1.6, 1.9, 2.1], numeric={3, 4, 5, 6})
     _loop_rows(t, "for i in indikator", ["{{ i.id }}", "{{ i.nama }}", "{{ i.area_nama }}", "{{ i.bobot|angka }}",
                                          "{{ i.nilai|angka }}", "{{ i.persen|persen }}",
                                          "{{ i.dijawab }}/{{ i.butir }}"])
     _finish(t)
-    _para(doc, "Draf laporan dibuat otomatis oleh lketool {{ versi }} ({{ rubrik_edisi }}) pada "
-               "{{ tanggal|tanggal }} dari berkas {{ file }}. Periksa, lengkapi, dan sesuaikan sebelum "
-               "ditandatangani.", size=8.5, italic=True, color="616161")
-    _footer(doc, "Draf LHE lketool – {{ unit }}")
+
+    _page_break(doc)
+    _para(doc, "Lampiran II", bold=True)
+    _para(doc, "Nomor {{ surat.nomor }}, tanggal {{ surat.tanggal }}", size=9.5)
+    doc.add_heading("Lampiran: Catatan Teknis Pemeriksaan", 1)
+    _para(doc, "Catatan ini menjelaskan sumber data dan cara pemeriksaan, untuk keperluan tim evaluasi dan unit "
+               "kerja. Catatan ini bukan bagian dari kesimpulan evaluasi.", size=9.5, italic=True)
+    doc.add_heading("Sumber data", 2)
+    t = _table(doc, ["Uraian", "Keterangan"], [4.5, 12.0])
+    _row(t, ["Berkas LKE", "{{ teknis.berkas }}{% if teknis.sheet %}, sheet {{ teknis.sheet }}{% endif %}"])
+    _row(t, ["Format LKE", "{{ layout_label }}"])
+    _row(t, ["Rubrik penilaian", "{{ rubrik }}"])
+    _row(t, ["Nama unit", "{{ teknis.sumber_nama_unit }}"])
+    _row(t, ["Alat pemeriksa", "lketool {{ versi }}, rubrik {{ rubrik_edisi }}, {{ tanggal|tanggal }}"])
+    _finish(t)
+    doc.add_heading("Nilai yang tersimpan di berkas", 2)
+    _tag(doc, "{%p if teknis.perbandingan %}")
+    _para(doc, "Nilai pada laporan dihitung ulang dari jawaban unit menurut rubrik. Tabel berikut membandingkannya "
+               "dengan nilai hasil rumus yang tersimpan di berkas LKE; selisih menunjukkan rumus yang diubah, "
+               "ditimpa, atau belum dihitung ulang.")
+    t = _table(doc, ["Komponen", "Hitung ulang", "Tersimpan di berkas", "Selisih"], [8.3, 2.6, 3.2, 2.4],
+               numeric={1, 2, 3})
+    _loop_rows(t, "for r in teknis.perbandingan", ["{{ r.komponen }}", "{{ r.nilai|angka }}",
+                                                   "{{ r.workbook|angka }}", "{{ r.selisih|selisih }}"])
+    _finish(t)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Berkas tidak menyimpan nilai hasil rumus, sehingga tidak ada yang dibandingkan.")
+    _tag(doc, "{%p endif %}")
+    doc.add_heading("Rincian temuan pemeriksaan", 2)
+    _tag(doc, "{%p if masalah %}")
+    _tag(doc, "{%p for g in masalah %}")
+    _para(doc, "{{ g.judul }}: {{ g.tingkat|lower }}, {{ g.jumlah }} temuan; kode {{ g.kode }}"
+               "{% if g.sel %}; sel {{ g.sel }}{% endif %}.", bold=True, size=9.5)
+    _tag(doc, "{%p for d in g.rincian %}")
+    _para(doc, "{% if d.sel %}{{ d.sel }}: {% endif %}{{ d.pesan }}", "List Bullet", size=9)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if g.lainnya %}")
+    _para(doc, "… dan {{ g.lainnya }} temuan lain dengan kode yang sama.", "List Bullet", size=9)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p else %}")
+    _para(doc, "Tidak ada temuan.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if tanpa_bukti %}")
+    doc.add_heading("Letak sel jawaban tanpa bukti dukung", 2)
+    _para(doc, "{% for b in tanpa_bukti %}{{ b.butir }} sel {{ b.sel }}{% if not loop.last %}; {% endif %}"
+               "{% endfor %}.", size=9)
+    _tag(doc, "{%p endif %}")
+    doc.core_properties.author = ""
+    doc.core_properties.comments = "Template LHE; variabel: lihat docs/report.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
@@ -338,7 +447,7 @@ def build_summary(path: Path) -> Path:
 
     doc.add_heading("II. Nilai per Unit", 1)
     t = _table(doc, ["No", "Unit kerja", "Total", "Pengungkit", "Hasil", "WBK", "WBBM", "Kesalahan"],
-               [0.9, 6.2, 1.6, 1.9, 1.5, 1.4, 1.5, 2.0], numeric={0, 2, 3, 4, 7})
+               [0.9, 4.8, 1.6, 2.6, 1.5, 1.4, 1.7, 2.3], numeric={0, 2, 3, 4, 7})
     _loop_rows(t, "for u in units", ["{{ u.no }}", "{{ u.unit }}", "{{ u.total|angka }}",
                                      "{{ u.pengungkit|angka }}", "{{ u.hasil|angka }}",
                                      _status_cell_tag("u.wbk") + "{{ u.wbk|ya_tidak }}",
@@ -388,7 +497,7 @@ def build_summary(path: Path) -> Path:
     _tag(doc, "{%p endif %}")
     _para(doc, "Draf ringkasan dibuat otomatis oleh lketool {{ versi }} pada {{ tanggal|tanggal }}. Periksa dan "
                "sesuaikan sebelum digunakan.", size=8.5, italic=True, color="616161")
-    _footer(doc, "Ringkasan LHE lketool")
+    _page_footer(doc.sections[0])
     doc.save(path)
     return path
 

@@ -159,18 +159,11 @@ def emit(text: str) -> None:
 
 def root_counts(r) -> dict[str, int]:
     """Root problems (what must be fixed) and derived values (which follow by themselves)."""
-    roots = [p for p in r.problems if not p.caused_by and p.severity != INFO]
-    return {"root_problems": len(roots), "root_errors": sum(p.severity == ERROR for p in roots),
-            "root_warnings": sum(p.severity == WARNING for p in roots),
-            "derived_values": sum(1 for p in r.problems if p.caused_by)}
+    return r.root_counts
 
 
 def dump_json(results, lang: str, scores: bool) -> str:
-    out = []
-    for r in results:
-        d = r.to_dict(lang, scores=scores)
-        d["root_counts"] = root_counts(r)
-        out.append(d)
+    out = [r.to_dict(lang, scores=scores) for r in results]
     return json.dumps({"results": out}, ensure_ascii=False, indent=2, default=str)
 
 

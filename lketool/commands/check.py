@@ -21,9 +21,12 @@ from lketool.commands import _common as c
 @c.RUBRIC
 @click.option("--annotate", "annotate", type=click.Path(path_type=Path), default=None, metavar="OUT.xlsx",
               help="Tulis salinan workbook dengan sel bermasalah diwarnai dan diberi komentar (satu berkas masukan).")
+@click.option("--annotate-dir", "annotate_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="FOLDER", help="Tulis salinan bertanda setiap berkas masukan ke FOLDER (NAMA-diperiksa.xlsx).")
 @click.option("--online", is_flag=True, help="Buka juga setiap tautan bukti dukung (butuh internet).")
 @click.option("--allow-private", is_flag=True, hidden=True, help="Izinkan tautan ke alamat lokal/privat (uji).")
-def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, annotate, online, allow_private):
+def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, annotate, annotate_dir, online,
+            allow_private):
     """Periksa LKE: jawaban tidak sah atau kosong, bukti dukung, rumus yang ditimpa,
     nilai workbook yang berbeda dari hitung ulang. Setiap temuan disebut dengan sheet
     dan selnya; nilai yang hanya mengikuti temuan lain (nilai turunan) dikelompokkan
@@ -42,10 +45,53 @@ def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, an
                                     progress=None if quiet else Progress(total, lang))
         if checked.offline:  # one line, not a DNS failure per link
             click.echo(offline_message(checked.values(), lang), err=True)
+    failed = False
     if annotate is not None:
         if len(results) != 1:
-            raise click.UsageError("--annotate hanya untuk satu berkas masukan")
+            raise click.UsageError("--annotate hanya untuk satu berkas masukan; untuk banyak berkas: --annotate-dir")
         if results[0].error is None:
-            from lketool.annotate import annotate_workbook
-            annotate_workbook(results[0], annotate, lang=lang)
-    c.output_and_exit(results, fmt, lang, scores=False, output=output, quiet=quiet)
+            failed = _annotate([(results[0], annotate)], lang)
+    if annotate_dir is not None:
+        failed = _annotate_many(results, annotate_dir, lang) or failed
+    try:
+        c.output_and_exit(results, fmt, lang, scores=False, output=output, quiet=quiet)
+    except SystemExit:
+        if failed:  # an annotated copy could not be written: exit 2, after the check results
+            raise SystemExit(2) from None
+        raise
+
+
+def _annotate(jobs, lang: str) -> bool:
+    """Write each annotated copy; a copy that cannot be written is one line on stderr
+    naming the file (nothing is left behind: copies are written atomically).  True when
+    one failed (the command then exits 2)."""
+    from lketool.annotate import AnnotateError, annotate_workbook
+    from lketool.i18n import click_gettext
+
+    failed = False
+    for res, out in jobs:
+        try:
+            annotate_workbook(res, out, lang=lang)
+        except AnnotateError as exc:
+            click.echo(click_gettext("Error: {message}").format(message=str(exc)), err=True)
+            failed = True
+    return failed
+
+
+def _annotate_many(results, folder: Path, lang: str) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.UsageError(f"--annotate-dir {folder}: folder tidak dapat dibuat ({exc.strerror or exc})")
+    jobs, taken = [], set()
+    for res in results:
+        if res.error is not None:
+            continue
+        src = Path(res.file)
+        name, n = f"{src.stem}-diperiksa{src.suffix.lower() if src.suffix.lower() == '.xlsm' else '.xlsx'}", 2
+        while name.lower() in taken:
+            name = f"{src.stem}-diperiksa-{n}.xlsx"
+            n += 1
+        taken.add(name.lower())
+        jobs.append((res, folder / name))
+    return _annotate(jobs, lang)

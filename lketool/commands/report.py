@@ -79,6 +79,9 @@ class _Progress:
     "Setiap berkas LKE menjadi satu laporan bernama dari nama unitnya; OUTDIR/manifest.json "
     "mendaftar semua laporan (dipakai `lketool mail`). Dengan --summary juga ditulis satu "
     "ringkasan seluruh unit (ringkasan.docx/.html) untuk pimpinan.\n\n"
+    "Laporan Word/PDF berbentuk surat dinas: kop (--kop), Nomor/Sifat/Lampiran/Hal, Yth., "
+    "tanda tangan; isi dengan opsi di bawah atau satu berkas --settings. Bagian yang kosong "
+    "tampil sebagai titik-titik untuk diisi tangan.\n\n"
     "\b\nContoh:\n  lketool report lke/ -o laporan --format docx,html,pdf --summary --instansi \"Kab. Contoh\""))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -99,24 +102,63 @@ class _Progress:
 @_c.JOBS
 @click.option("--strict", is_flag=True, help="Butir yang belum dijawab dihitung 0 (bukan dilewati).")
 @click.option("--per-half", is_flag=True, help="Syarat capaian per area diperiksa terpisah untuk pemenuhan dan reform.")
+@click.option("--unit", "unit", default=None, metavar="NAMA",
+              help="Nama unit yang benar (satu berkas masukan), bila nama di LKE kosong atau salah.")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="BERKAS", help="CSV/XLSX berkas -> nama unit (kolom file/berkas dan unit/nama_unit).")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="BERKAS", help="Pengaturan surat (.toml/.json/.yaml): nomor, sifat, hal, kepada, penandatangan, "
+                                     "jabatan, nip, tempat, tanggal, kop, instansi.")
+@click.option("--nomor", default=None, metavar="TEKS", help="Nomor surat.")
+@click.option("--sifat", default=None, metavar="TEKS", help="Sifat surat (mis. Biasa, Segera).")
+@click.option("--hal", default=None, metavar="TEKS", help="Hal surat (bawaan: Laporan Hasil Evaluasi Zona Integritas UNIT).")
+@click.option("--kepada", default=None, metavar="TEKS", help="Yth. penerima surat (mis. Kepala Dinas ...).")
+@click.option("--penandatangan", default=None, metavar="TEKS", help="Nama penanda tangan.")
+@click.option("--jabatan", default=None, metavar="TEKS", help="Jabatan penanda tangan (mis. Ketua TPI).")
+@click.option("--nip", default=None, metavar="TEKS", help="NIP penanda tangan.")
+@click.option("--tempat", default=None, metavar="TEKS", help="Tempat penandatanganan (kota).")
+@click.option("--tanggal", default=None, metavar="TEKS", help="Tanggal surat (TTTT-BB-HH atau teks; bawaan: --date).")
+@click.option("--kop", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="GAMBAR",
+              help="Gambar kop surat (PNG/JPEG) di kepala halaman pertama.")
 @click.option("--rubric", "edition", default=None, metavar="EDISI",
               help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
-            strict, per_half, edition, quiet):
+            strict, per_half, unit, units_file, settings_file, nomor, sifat, hal, kepada, penandatangan, jabatan,
+            nip, tempat, tanggal, kop, edition, quiet):
     from lketool.api import iter_workbooks
     from lketool.report.batch import ReportOptions, generate_reports
     from lketool.report.recommend import RecommendationError
     from lketool.report.templates import TemplateNotFound
 
+    from lketool.report.letter import LetterSettingsError, load_kop, load_settings
+    from lketool.units import UnitsFileError, load_units
+
     fmts = _parse_formats(formats)
     day = _parse_date(report_date)
-    if not iter_workbooks(paths):
+    inputs = iter_workbooks(paths)
+    if not inputs:
         click.echo("Tidak ada berkas LKE (.xlsx/.xlsm) pada jalur yang diberikan.", err=True)
         sys.exit(2)
-    opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi, report_date=day,
-                         templates=tuple(templates), recommendations=recommendations, overwrite=overwrite,
-                         jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, rubric=edition)
+    if unit is not None and len(inputs) != 1:
+        click.echo("--unit hanya untuk satu berkas masukan; untuk banyak berkas gunakan --units BERKAS.", err=True)
+        sys.exit(2)
+    given = {"nomor": nomor, "sifat": sifat, "hal": hal, "kepada": kepada, "penandatangan": penandatangan,
+             "jabatan": jabatan, "nip": nip, "tempat": tempat, "tanggal": tanggal}
+    try:
+        settings = load_settings(settings_file) if settings_file else {}
+        letter = {k: v for k, v in settings.items() if k not in ("kop", "instansi")}
+        letter.update({k: v for k, v in given.items() if v is not None})
+        kop_path = kop or settings.get("kop")
+        kop_bytes = load_kop(kop_path) if kop_path else None
+        units = load_units(units_file) if units_file else {}
+    except (LetterSettingsError, UnitsFileError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
+                         report_date=day, templates=tuple(templates), recommendations=recommendations,
+                         overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
+                         kop=kop_bytes, unit=unit, units=units, rubric=edition)
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)

@@ -41,8 +41,15 @@ def command(layout: str, output: Path, unit: str | None, recalc: bool) -> None:
     if recalc:
         from lketool.libreoffice import LibreOfficeError, recalc as lo_recalc
 
+        from lketool.template import refreeze
+
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=False)
+        panes = {ws.title: ws.freeze_panes for ws in wb.worksheets if ws.freeze_panes}
         try:
             lo_recalc(path, path)
+            refreeze(path, panes)  # LibreOffice drops the frozen header rows
         except LibreOfficeError as exc:
             click.echo(t("cli.template.no-recalc", path=path, error=exc.message(get_lang())), err=True)
             sys.exit(2)

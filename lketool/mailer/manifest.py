@@ -70,6 +70,12 @@ def load_manifest(outdir: Path) -> Manifest:
         raise MailConfigError(f"{path} tidak berisi daftar 'reports'.")
 
     reports = [_report(item, i, path) for i, item in enumerate(data["reports"], start=1)]
+    if not reports:
+        # Mailing nothing and exiting 0 would look like success.
+        raise MailConfigError(
+            f"{path} tidak mendaftar satu laporan pun (semua berkas gagal atau tidak ditulis). "
+            "Jalankan `lketool report` lagi dan periksa pesan GAGAL-nya."
+        )
     failures = data.get("failures") or []
     if not isinstance(failures, list):
         failures = []

@@ -46,6 +46,10 @@ class ReportOptions:
     strict: bool = False
     per_half: bool = False
     rubric: str | None = None  # edition name; None: the default edition
+    letter: dict[str, Any] = field(default_factory=dict)  # nomor, sifat, hal, kepada, ... (see context.LETTER_FIELDS)
+    kop: bytes | None = None  # letterhead image (PNG/JPEG)
+    unit: str | None = None  # --unit: the unit name of a single input
+    units: dict[str, str] = field(default_factory=dict)  # --units: file name -> unit name (lketool.units)
 
 
 @dataclass
@@ -108,8 +112,11 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
                          per_half=options["per_half"])
         if res.error is not None:
             return "fail", res.error.message("id")
+        from lketool.units import unit_for
+
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
-                            recommendations=options["recommendations"])
+                            recommendations=options["recommendations"], letter=options["letter"],
+                            kop=options["kop"], unit_name=options["unit"] or unit_for(path, options["units"]))
         ctx["_meta"] = {"total": res.scores.total, "wbk": bool(res.eligibility["wbk"]["eligible"]),
                         "wbbm": bool(res.eligibility["wbbm"]["eligible"]),
                         "errors": res.counts.get("error", 0), "warnings": res.counts.get("warning", 0)}
@@ -166,7 +173,9 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     if not formats:
         raise ValueError("no output format")
     load_rubric(opts.rubric or DEFAULT_EDITION)  # an unknown or broken edition: ValueError before any work
-    outdir = Path(outdir)
+    # Absolute from here on: LibreOffice and the staging folder report absolute paths,
+    # and a relative OUTDIR must name the same files in every step.
+    outdir = Path(os.path.abspath(outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     notify = progress or (lambda *a: None)
     templates = resolve_templates(list(opts.templates))
@@ -184,7 +193,8 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     recs = load_recommendations(rec_path)
     day = opts.report_date or _dt.date.today()
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
-                   "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs}
+                   "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
+                   "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units)}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):
@@ -288,7 +298,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
     for o in items:
         src = (outdir if "docx" in formats else staging) / f"{o.key}.docx"
         if src.is_file():
-            sources[src] = o
+            sources[src.resolve()] = o
     if not sources:
         return
     notify("pdf", 0, 1, f"{len(sources)} dokumen")
@@ -296,6 +306,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
         # LibreOffice writes NAME.pdf beside NAME.docx; convert in staging so a half-written
         # PDF never appears in OUTDIR, then move.
         staged = {}
+        staging = staging.resolve()
         for src in sources:
             if src.parent != staging:
                 copy = staging / src.name
@@ -308,7 +319,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
         result.notes.append(str(exc))
         return
     for copy, got in converted.items():
-        o = sources[staged[Path(copy)]]
+        o = sources[staged[Path(copy).resolve()]]
         if isinstance(got, Path):
             dst = outdir / f"{o.key}.pdf"
             os.replace(got, dst)
@@ -380,22 +391,65 @@ def _run(fn, arglist: list[tuple], jobs: int, tick: Callable[[int, int, int], No
 
 # ---------------------------------------------------------------- manifest
 
-def manifest_dict(result: BatchResult, generated_at: _dt.datetime | None = None) -> dict[str, Any]:
-    """The manifest (format in docs/report.md; read by ``lketool mail``)."""
+def manifest_dict(result: BatchResult, generated_at: _dt.datetime | None = None,
+                  previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest (format in docs/report.md; read by ``lketool mail``).
+
+    ``previous`` is the manifest already in OUTDIR: its reports that this run did not
+    (re)write and whose files are still on disk are kept, so a refused or failed run
+    never makes ``lketool mail`` lose a report that exists."""
+    reports = [o.manifest_entry() for o in result.outcomes if o.ok]
+    reports += _still_on_disk(previous, result.outdir, reports)
     d: dict[str, Any] = {
         "generated_at": (generated_at or _dt.datetime.now()).isoformat(timespec="seconds"),
         "lketool_version": __version__,
-        "reports": [o.manifest_entry() for o in result.outcomes if o.ok],
+        "reports": reports,
         "failures": [{"source_file": o.source_file, "error": o.error} for o in result.outcomes if not o.ok],
     }
     if result.summary is not None:
         d["summary"] = {"outputs": dict(result.summary.outputs), "error": result.summary.error}
+        old = (previous or {}).get("summary")
+        if not result.summary.ok and isinstance(old, dict) and isinstance(old.get("outputs"), dict):
+            kept = _existing_outputs(old["outputs"], result.outdir)
+            if kept:
+                d["summary"]["outputs"] = kept
     if result.notes:
         d["notes"] = list(result.notes)
     return d
 
 
+def _existing_outputs(outputs: dict, outdir: Path) -> dict[str, str]:
+    return {str(k): str(v) for k, v in outputs.items()
+            if isinstance(v, str) and v and Path(v).name == v and (outdir / v).is_file()}
+
+
+def _still_on_disk(previous: dict[str, Any] | None, outdir: Path, current: list[dict]) -> list[dict]:
+    """Entries of the previous manifest not replaced by ``current`` whose files still exist."""
+    if not isinstance(previous, dict) or not isinstance(previous.get("reports"), list):
+        return []
+    keys = {r["key"] for r in current}
+    taken = {f for r in current for f in r["outputs"].values()}
+    kept = []
+    for r in previous["reports"]:
+        if not isinstance(r, dict) or r.get("key") in keys or not isinstance(r.get("outputs"), dict):
+            continue
+        outputs = {k: v for k, v in _existing_outputs(r["outputs"], outdir).items() if v not in taken}
+        if outputs:
+            kept.append({**r, "outputs": outputs})
+    return kept
+
+
+def _read_previous(outdir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none yet, or unreadable: nothing to keep
+    return data if isinstance(data, dict) else None
+
+
 def write_manifest(result: BatchResult) -> Path:
-    """Write ``OUTDIR/manifest.json`` atomically (UTF-8, unit names as written)."""
-    data = json.dumps(manifest_dict(result), ensure_ascii=False, indent=2) + "\n"
+    """Write ``OUTDIR/manifest.json`` atomically (UTF-8, unit names as written), keeping
+    the previous manifest's reports that are still on disk (see :func:`manifest_dict`)."""
+    d = manifest_dict(result, previous=_read_previous(result.outdir))
+    data = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     return atomic_write_bytes(result.outdir / MANIFEST, data.encode("utf-8"))

@@ -32,14 +32,23 @@ TITLE = "Laporan Hasil Evaluasi Zona Integritas"
 
 def build_context(result, *, instansi: str | None = None, report_date: _dt.date | str | None = None,
                   recommendations: Mapping[str, str] | None = None, strong_from: float = STRONG_FROM,
-                  weak_below: float = WEAK_BELOW, chart: bool = True) -> dict[str, Any]:
+                  weak_below: float = WEAK_BELOW, chart: bool = True, unit_name: str | None = None,
+                  letter: Mapping[str, Any] | None = None, kop: bytes | None = None,
+                  chart_png: bool = False) -> dict[str, Any]:
     """The template context of one unit's report (see ``docs/report.md`` for every key).
 
     ``result`` is a :class:`lketool.api.FileResult` with scores (a file that could not be
     read has no report: raise ``ValueError``).  ``report_date`` fixes the date shown
     (default today), ``recommendations`` maps indicator ids to texts with a ``default``
     key (see :func:`lketool.report.recommend.load_recommendations`).  ``chart=False``
-    leaves ``grafik_svg``/``grafik_png`` empty (faster, for tests of text only)."""
+    leaves ``grafik_svg``/``grafik_png`` empty (faster, for tests of text only).
+
+    ``unit_name`` replaces the unit name read from the workbook (``--unit``/``--units``);
+    ``letter`` fills the letter parts (keys of :data:`LETTER_FIELDS`; a missing one stays
+    visibly blank for hand filling); ``kop`` is the letterhead image (PNG/JPEG bytes).
+    The PNG chart for Word is drawn by :func:`lketool.report.render_docx.render_docx` from
+    ``grafik`` (so building a context, and an HTML report, never imports matplotlib);
+    ``chart_png=True`` draws it here into ``grafik_png``."""
     if result.error is not None or result.scores is None:
         raise ValueError(f"{result.file}: tidak ada nilai untuk dilaporkan"
                          + (f" ({result.error.message('id')})" if result.error else ""))
@@ -49,7 +58,10 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
     recs = dict(recommendations) if recommendations is not None else load_recommendations()
     day = _date(report_date)
     thresholds = _area_thresholds(result.eligibility)
-    unit = (result.unit or "").strip() or Path(result.file).stem
+    given = _clean_unit(unit_name)
+    read = _clean_unit(result.unit)
+    unit = given or read or Path(result.file).stem
+    unit_source = "pengguna" if given else "lke" if read and not _from_file_name(read, result.file) else "berkas"
 
     problems_by_item = _evidence_by_area(result)
     leaf = [r for r in result.indicator_rows() if not _has_children(rb, r["id"])]
@@ -78,14 +90,20 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         "kelengkapan": {"dijawab": sc.answered, "diharapkan": sc.expected,
                         "persen": sc.answered / sc.expected if sc.expected else 0.0},
         "predikat": verdicts,
-        "kesimpulan": _conclusion(unit, sc, verdicts),
+        "kesimpulan": _conclusion(unit, sc, verdict_sentences(result)),
+        "surat": _letter(letter, unit, day),
+        "pembukaan": _opening(unit, instansi),
+        "penutup": CLOSING,
+        "kop": kop or b"",
+        "temuan": _findings_summary(groups),
+        "teknis": _technical(result, unit, unit_source, read),
         "areas": areas,
         "hasil_narasi": _hasil_paragraph(result),
         "indikator": [_indicator_row(r, rb, strong_from, weak_below) for r in leaf],
         "tanpa_bukti": no_evidence,
         "masalah": groups,
         "jumlah_masalah": dict(result.counts),
-        "rekomendasi": [{"indikator": r["id"], "nama": r["name"], "area": _area_label(rb, r),
+        "rekomendasi": [{"indikator": r["id"], "nama": formal(r["name"]), "area": _area_label(rb, r),
                          "persen": r["share"], "teks": recs.get(r["id"]) or default_rec}
                         for r in sorted(weak, key=lambda r: (r["share"], r["id"]))],
         "batas_kuat": strong_from,
@@ -96,6 +114,7 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         "tpi_selisih": _tpi_differences(result),
         "grafik_svg": "",
         "grafik_png": b"",
+        "grafik": None,
     }
     if chart:
         from markupsafe import Markup
@@ -107,11 +126,35 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
         thr = [("WBK", thresholds["wbk"]), ("WBBM", thresholds["wbbm"])]
         # The SVG is built here from escaped parts, so it is safe to mark as such.
         ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, f"Profil capaian per area - {unit}"))
-        ctx["grafik_png"] = ch.render_png(bars, thr)
+        ctx["grafik"] = ch.chart_data(bars, thr)
+        if chart_png:
+            ctx["grafik_png"] = ch.render_png(bars, thr)
     return ctx
 
 
 # ---------------------------------------------------------------- pieces
+
+_FORMAL = (("Anti Korupsi", "Antikorupsi"), ("anti korupsi", "antikorupsi"), ("Anti korupsi", "Antikorupsi"),
+           ("Survey", "Survei"), ("survey", "survei"))
+
+
+def formal(text: str) -> str:
+    """Formal Indonesian spelling for labels taken from the rubric (``antikorupsi``,
+    ``survei``), as an official letter writes them."""
+    for a, b in _FORMAL:
+        text = text.replace(a, b)
+    return text
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "\u2026"
+
 
 def _date(value) -> _dt.date:
     if value is None:
@@ -207,7 +250,7 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
             sv = c.get("survey_value")
             survey = (f"nilai survei {angka(sv)} (minimal {angka(c['survey_min'])})" if sv is not None
                       else f"nilai survei belum diisi (minimal {angka(c['survey_min'])})")
-        label = c["label"]
+        label = formal(c["label"])
         if c["id"].startswith("area:") and rb is not None:
             label = "Capaian area " + title_case(rb.area_name(c["id"].split(":")[1])) + label_suffix(c["id"])
         crits.append({"id": c["id"], "label": label, "nilai": c["value"], "minimum": c["minimum"],
@@ -219,27 +262,120 @@ def _verdict(key: str, v: dict, rb=None) -> dict[str, Any]:
     return {"kode": key, "label": v["label"], "layak": bool(v["eligible"]),
             "status": "Memenuhi syarat" if v["eligible"] else "Belum memenuhi syarat",
             "kriteria": crits, "tidak_terpenuhi": [c["label"] for c in crits if not c["terpenuhi"]],
-            "prasyarat": pre["label"] if pre else ""}
+            "prasyarat": formal(pre["label"]) if pre else ""}
 
 
-def _conclusion(unit: str, sc, verdicts: list[dict]) -> str:
-    by = {v["kode"]: v for v in verdicts}
+def verdict_sentences(result) -> list[str]:
+    """The verdict sentences of ``result``: the ONE place the report takes its WBK/WBBM
+    wording from (the lead points this at :mod:`lketool.verdict` once it lands)."""
+    by = {k: _verdict(k, v, result.rubric) for k, v in (result.eligibility or {}).items()}
     wbk, wbbm = by.get("wbk"), by.get("wbbm")
-    parts = [f"Berdasarkan hitung ulang lketool, {unit} memperoleh nilai total {angka(sc.total)} "
-             f"(pengungkit {angka(sc.pengungkit)}, hasil {angka(sc.hasil)})."]
-    if wbk and wbbm:
-        if wbbm["layak"]:
-            parts.append("Nilai ini memenuhi seluruh syarat minimal Menuju WBK dan Menuju WBBM "
-                         "(untuk WBBM, unit juga harus sudah berpredikat Menuju WBK).")
-        elif wbk["layak"]:
-            parts.append(f"Nilai ini memenuhi syarat minimal Menuju WBK, tetapi belum Menuju WBBM: "
-                         f"{len(wbbm['tidak_terpenuhi'])} syarat belum terpenuhi "
-                         f"({_join(wbbm['tidak_terpenuhi'], True)}).")
-        else:
-            parts.append(f"Nilai ini belum memenuhi syarat minimal Menuju WBK: "
-                         f"{len(wbk['tidak_terpenuhi'])} syarat belum terpenuhi "
-                         f"({_join(wbk['tidak_terpenuhi'], True)}).")
-    return " ".join(parts)
+    if not (wbk and wbbm):
+        return []
+    if wbbm["layak"]:
+        return ["Nilai ini memenuhi seluruh syarat minimal Menuju WBK dan Menuju WBBM; untuk WBBM, unit "
+                "juga harus sudah berpredikat Menuju WBK."]
+    if wbk["layak"]:
+        return [f"Nilai ini memenuhi syarat minimal Menuju WBK, tetapi belum Menuju WBBM: "
+                f"{len(wbbm['tidak_terpenuhi'])} syarat belum terpenuhi, yaitu "
+                f"{_join(wbbm['tidak_terpenuhi'], True)}."]
+    return [f"Nilai ini belum memenuhi syarat minimal Menuju WBK: {len(wbk['tidak_terpenuhi'])} syarat "
+            f"belum terpenuhi, yaitu {_join(wbk['tidak_terpenuhi'], True)}."]
+
+
+def _conclusion(unit: str, sc, sentences: list[str]) -> str:
+    parts = [f"Berdasarkan hasil evaluasi, {unit} memperoleh nilai total {angka(sc.total)}, terdiri atas "
+             f"komponen pengungkit {angka(sc.pengungkit)} dan komponen hasil {angka(sc.hasil)}."]
+    return " ".join(parts + list(sentences))
+
+
+# ---------------------------------------------------------------- the letter
+
+BLANK = "…" * 12  # left visibly blank for hand filling
+LETTER_FIELDS = ("nomor", "sifat", "lampiran", "hal", "kepada", "penandatangan", "jabatan", "nip", "tempat",
+                 "tanggal")
+CLOSING = ("Demikian laporan hasil evaluasi ini kami sampaikan. Atas perhatian dan kerja sama Saudara, "
+           "kami ucapkan terima kasih.")
+
+
+def _clean_unit(name) -> str:
+    """A unit name fit for a document: control characters and Excel's ``_x0000_``
+    escapes removed, white space collapsed."""
+    import re
+
+    if not name:
+        return ""
+    s = re.sub(r"_x[0-9A-Fa-f]{4}_", " ", str(name))
+    s = re.sub(r"[\x00-\x1f\x7f]", " ", s)
+    return " ".join(s.split())
+
+
+def _from_file_name(unit: str, file) -> bool:
+    """True when the reader found no unit name in the sheet and took it from the file name."""
+    from lketool.layouts.detect import unit_from_filename
+
+    return unit == _clean_unit(unit_from_filename(Path(file)))
+
+
+def _letter(letter: Mapping[str, Any] | None, unit: str, day: _dt.date) -> dict[str, str]:
+    """The letter parts: given values, sensible defaults, and a visible blank for the rest."""
+    from lketool.report.filters import tanggal as fmt_date
+
+    given = {k: " ".join(str(v).split()) for k, v in (letter or {}).items()
+             if k in LETTER_FIELDS and v is not None and str(v).strip()}
+    out = {k: given.get(k, BLANK) for k in LETTER_FIELDS}
+    out["hal"] = given.get("hal") or f"Laporan Hasil Evaluasi Zona Integritas {unit}"
+    out["lampiran"] = given.get("lampiran") or "2 (dua) berkas"
+    t = given.get("tanggal")
+    if t:
+        try:
+            out["tanggal"] = fmt_date(_dt.date.fromisoformat(t))
+        except ValueError:
+            out["tanggal"] = t
+    else:
+        out["tanggal"] = fmt_date(day)
+    return out
+
+
+def _opening(unit: str, instansi: str | None) -> str:
+    where = f" pada {instansi.strip()}" if instansi and instansi.strip() else ""
+    return (f"Berdasarkan hasil evaluasi atas Lembar Kerja Evaluasi Zona Integritas {unit}{where}, bersama ini "
+            "kami sampaikan Laporan Hasil Evaluasi pembangunan Zona Integritas menuju Wilayah Bebas dari "
+            "Korupsi (WBK) dan Wilayah Birokrasi Bersih dan Melayani (WBBM) sebagai berikut.")
+
+
+# Problems about the tool's own recomputation, not about the unit's answers: these are
+# told in the technical appendix only.
+TECHNICAL_CODES = frozenset({"score-mismatch"})
+
+
+def _findings_summary(groups: list[dict]) -> list[dict[str, Any]]:
+    """The findings for the letter body: Indonesian title, severity, count and items; no
+    codes, no cells."""
+    return [{"judul": g["judul"], "tingkat": g["tingkat"], "jumlah": g["jumlah"], "butir": g["butir"] or "–"}
+            for g in groups if g["kode"] not in TECHNICAL_CODES]
+
+
+def _technical(result, unit: str, unit_source: str, read: str) -> dict[str, Any]:
+    """What the technical appendix tells: the file, its layout, the rubric, where the unit
+    name came from, and the workbook's stored values against the recomputed ones."""
+    name = Path(result.file).name
+    if unit_source == "berkas":
+        source = (f"Nama unit tidak terisi pada LKE; nama \u201c{unit}\u201d diambil dari nama berkas {name}. "
+                  "Berikan nama yang benar dengan opsi --unit atau --units.")
+    elif unit_source == "pengguna":
+        source = (f"Nama unit \u201c{unit}\u201d diberikan oleh pemeriksa"
+                  + (f"; pada LKE tertulis \u201c{read}\u201d." if read and read != unit else "."))
+    else:
+        source = "Nama unit diambil dari LKE."
+    wb = result.workbook_scores or {}
+    rows = [r for r in _score_rows(result) if r["workbook"] is not None]
+    compare = [{"komponen": r["komponen"], "nilai": r["nilai"], "workbook": r["workbook"],
+                "selisih": (r["workbook"] - r["nilai"]) if isinstance(r["workbook"], (int, float)) else None}
+               for r in rows]
+    return {"berkas": name, "sheet": result.sheet or "", "sumber_nama_unit": source,
+            "nama_dari_berkas": unit_source == "berkas", "perbandingan": compare,
+            "ada_nilai_workbook": bool(wb)}
 
 
 def _join(names: list[str], lower_first: bool = False) -> str:
@@ -276,7 +412,7 @@ def _indicator_of(rb, entry_id: str):
 
 def _indicator_row(r: dict, rb, strong_from: float, weak_below: float) -> dict[str, Any]:
     status = "kuat" if r["share"] >= strong_from else "lemah" if r["share"] < weak_below else "cukup"
-    return {"id": r["id"], "nama": r["name"], "area": r["area"] or "", "area_nama": _area_label(rb, r),
+    return {"id": r["id"], "nama": formal(r["name"]), "area": r["area"] or "", "area_nama": _area_label(rb, r),
             "bagian": r["half"], "bobot": r["weight"], "nilai": r["score"], "persen": r["share"],
             "dijawab": r["answered"], "butir": r["expected"], "tpi": r["tpi_score"],
             "tpi_persen": (r["tpi_score"] / r["weight"]) if r["tpi_score"] is not None and r["weight"] else None,
@@ -288,7 +424,7 @@ def _area_label(rb, r: dict) -> str:
 
 
 def _named(rows: list[dict]) -> str:
-    return _join([f"{r['name']} ({persen(r['share'])})" for r in rows])
+    return _join([f"{formal(r['name'])} ({persen(r['share'])})" for r in rows])
 
 
 def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) -> list[dict[str, Any]]:
@@ -314,9 +450,9 @@ def _areas(result, leaf, thresholds, evidence_by_area, strong_from, weak_below) 
             "id": a.id, "nomor": a.number, "nama": a.title, "bobot": weight, "nilai": value,
             "persen": share, "pemenuhan": p, "pemenuhan_bobot": wp, "reform": r_, "reform_bobot": wr,
             "tpi_nilai": tpi_value, "tpi_persen": (tpi_value / weight) if tpi_value is not None else None,
-            "kuat": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in strong],
-            "lemah": [{"id": r["id"], "nama": r["name"], "persen": r["share"]} for r in weak],
-            "belum_dijawab": [{"id": r["id"], "nama": r["name"]} for r in blank],
+            "kuat": [{"id": r["id"], "nama": formal(r["name"]), "persen": r["share"]} for r in strong],
+            "lemah": [{"id": r["id"], "nama": formal(r["name"]), "persen": r["share"]} for r in weak],
+            "belum_dijawab": [{"id": r["id"], "nama": formal(r["name"])} for r in blank],
             "dijawab": answered, "butir": expected, "tanpa_bukti": evidence_by_area.get(a.id, 0),
             "narasi": _area_paragraph(a.title, value, weight, p, wp, r_, wr, share, thresholds,
                                       inds, strong, middle, weak, blank, answered, expected,
@@ -350,7 +486,7 @@ def _area_paragraph(name, value, weight, p, wp, r_, wr, share, thr, inds, strong
         s.append(f"Indikator yang lemah (di bawah {persen(weak_below, 0)}) dan perlu mendapat perhatian: "
                  f"{_named(weak)}.")
     if blank:
-        s.append(f"Indikator yang belum dijawab sama sekali: {_join([r['name'] for r in blank])}.")
+        s.append(f"Indikator yang belum dijawab sama sekali: {_join([formal(r['name']) for r in blank])}.")
     if not weak and not blank and len(strong) < n:
         s.append(f"Tidak ada indikator di bawah {persen(weak_below, 0)}; indikator lainnya berada di antara "
                  f"{persen(weak_below, 0)} dan {persen(strong_from, 0)}: {_named(middle)}.")
@@ -425,7 +561,7 @@ def _no_evidence(result) -> list[dict[str, Any]]:
         note = " ".join((r.get("note") or _note_of(result, obj)).split())
         out.append({"butir": item, "teks": (r.get("text") or getattr(obj, "text", "") or "").strip(),
                     "sel": p.location.cell or "", "jawaban": answer,
-                    "catatan": note if len(note) <= 300 else note[:297].rstrip() + "..."})
+                    "catatan": shorten(note, 300)})
     return out
 
 
@@ -439,6 +575,19 @@ def _note_of(result, obj) -> str:
             return e.note
     e = result.mapped.entries.get(obj.id)
     return (e.note or "") if e is not None else ""
+
+
+def _full_message(p, rb) -> str:
+    """The problem's message with the item's whole question text (checks keep a short
+    excerpt in the message; an official report never cuts a question mid-word)."""
+    import dataclasses
+
+    if "text" in p.params and p.location.item:
+        obj = rb.items.get(p.location.item) or rb.inputs.get(p.location.item)
+        full = " ".join(str(getattr(obj, "text", "") or "").split())
+        if full:
+            p = dataclasses.replace(p, params={**p.params, "text": full})
+    return p.message("id")
 
 
 def _problem_groups(result) -> list[dict[str, Any]]:
@@ -458,6 +607,6 @@ def _problem_groups(result) -> list[dict[str, Any]]:
         out.append({"kode": code, "judul": kind.title_id, "tingkat": SEVERITY_LABELS.get(ps[0].severity, ""),
                     "jumlah": len(ps), "sel": ", ".join(dict.fromkeys(cells)), "butir": ", ".join(items),
                     "rincian": [{"sel": p.location.cell or "", "butir": p.location.item or "",
-                                 "pesan": p.message("id")} for p in ps[:MAX_DETAILS]],
+                                 "pesan": _full_message(p, result.rubric)} for p in ps[:MAX_DETAILS]],
                     "lainnya": max(len(ps) - MAX_DETAILS, 0)})
     return out

@@ -20,7 +20,7 @@ def _eligible(ctx: Mapping[str, Any], code: str) -> bool:
 
 def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable[Mapping[str, Any]] = (), *,
                           instansi: str | None = None, report_date: _dt.date | str | None = None,
-                          weak_below: float = WEAK_BELOW, chart: bool = True) -> dict[str, Any]:
+                          weak_below: float = WEAK_BELOW, chart: bool = True, chart_png: bool = False) -> dict[str, Any]:
     """The summary context.  ``units`` are per-unit report contexts (each may carry a
     ``key``, its output name, and ``link``, the file name of its HTML report), in the order
     to list them; ``failures`` are
@@ -68,7 +68,7 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
         "jumlah_wbk": n_wbk, "jumlah_wbbm": n_wbbm, "jumlah_gagal": len(gagal),
         "units": rows, "areas": areas, "indikator_lemah": weak_rows, "batas_lemah": weak_below,
         "gagal": gagal, "narasi": _narrative(rows, areas, weak_rows, gagal, n_wbk, n_wbbm),
-        "grafik_svg": "", "grafik_png": b"",
+        "grafik_svg": "", "grafik_png": b"", "grafik": None,
     }
     if chart and areas:
         from markupsafe import Markup
@@ -78,7 +78,9 @@ def build_summary_context(units: Iterable[Mapping[str, Any]], failures: Iterable
         thr = [("WBK", wbk_min), ("WBBM", _wbbm_min(units))]
         bars = ch.area_bars([{"id": a["id"], "name": a["nama"], "share": a["rata_rata"]} for a in areas])
         ctx["grafik_svg"] = Markup(ch.render_svg(bars, thr, "Rata-rata capaian per area"))
-        ctx["grafik_png"] = ch.render_png(bars, thr)
+        ctx["grafik"] = ch.chart_data(bars, thr)  # the Word renderer draws the PNG from it
+        if chart_png:
+            ctx["grafik_png"] = ch.render_png(bars, thr)
     return ctx
 
 
