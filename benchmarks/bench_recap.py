@@ -1,7 +1,8 @@
 """Benchmark ``lketool recap`` over 1,000 realistic workbooks.
 
     python benchmarks/bench_recap.py            # N=1000, --jobs 2
-    python benchmarks/bench_recap.py --n 2000 --jobs 4 --keep /tmp/lke-bench
+    python benchmarks/bench_recap.py --n 5000 --keep /tmp/lke-bench   # the 1 %-changed goal at 5,000
+    python benchmarks/bench_recap.py --memory-n 10000                 # main-process memory at 10,000
 
 Workbooks: the LibreOffice-saved samples in ``samples/`` (and the real workbook in
 ``../shared`` when present) are the bases; each generated copy gets its own unit name
@@ -12,8 +13,11 @@ recalculation, so some copies also carry score-mismatch findings).
 Each measured run is a fresh Python process (so peak memory is its own): the first run
 with an empty cache, a second run over the same files (all cached, so the recap kept
 from the first run is copied), the same with the kept recap removed (results from the
-cache, recap written again), a third after 10 files changed, and first runs over
-250 / 500 / 1000 files to show memory stays flat.
+cache, recap written again), a third after 1 % of the files changed (``--changed``), and
+first runs over N/4, N/2 and N files to show memory stays flat.  ``--jobs`` scaling: the
+first run over N is also made with one worker process, and the two compared.
+``--memory-n M`` adds a first run over M files (copies of the N under other names) for
+the main process's peak memory; 10,000 takes several minutes, hence not the default.
 Peak RSS is ``resource.getrusage`` of the run itself and of its worker processes.
 Not a test: run it by hand and copy the figures into docs/recap.md."""
 from __future__ import annotations
@@ -107,10 +111,25 @@ def child(args) -> None:
 
     from lketool.recap import recap
 
+    import lketool.recap as recap_mod
+
+    write_cpu = [0.0]
+    real_write = recap_mod._write
+
+    def timed_write(*a, **k):
+        c = time.process_time()
+        try:
+            return real_write(*a, **k)
+        finally:
+            write_cpu[0] += time.process_time() - c
+
+    recap_mod._write = timed_write
     t0 = time.perf_counter()
+    c0 = time.process_time()
     outcome = recap([Path(p) for p in args.paths], Path(args.out), jobs=args.jobs,
                     cache_dir=Path(args.cache))
     wall = time.perf_counter() - t0
+    main_cpu = time.process_time() - c0
     # Workers are children of the forkserver: stop it so their usage is reaped into ours.
     fs = getattr(multiprocessing.forkserver, "_forkserver", None)
     if fs is not None and hasattr(fs, "_stop"):
@@ -125,11 +144,27 @@ def child(args) -> None:
         # CPU seconds of this process and its workers: unlike wall time, not inflated when
         # other programs share the cores.
         "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "main_cpu": main_cpu, "write_cpu": write_cpu[0],
         "output_mb": Path(args.out).stat().st_size / 2**20,
     }))
 
 
-def measure(paths: list[Path], out: Path, cache: Path, jobs: int) -> dict:
+def spread(files: list[Path], dest: Path, m: int) -> list[Path]:
+    """``m`` files under ``dest``: the ``files`` copied under other names as often as needed."""
+    if dest.is_dir() and len(list(dest.rglob("*.xlsx"))) == m:
+        return [dest]
+    shutil.rmtree(dest, ignore_errors=True)
+    for i in range(m):
+        src = files[i % len(files)]
+        d = dest / f"set{i // len(files)}"
+        d.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, d / f"{i:05d}_{src.name}")
+    return [dest]
+
+
+def measure(paths: list[Path], out: Path, cache: Path, jobs: int, fresh: bool = False) -> dict:
+    if fresh:
+        shutil.rmtree(cache, ignore_errors=True)
     cmd = [sys.executable, __file__, "--child", "--out", str(out), "--cache", str(cache), "--jobs", str(jobs),
            *map(str, paths)]
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -157,7 +192,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--changed", type=int, default=10)
+    ap.add_argument("--changed", type=int, default=None, help="files changed for the third run (default 1 %% of N)")
+    ap.add_argument("--memory-n", type=int, default=0, help="also a first run over this many files, for memory")
     ap.add_argument("--keep", type=Path, help="generate into (and reuse) this folder instead of a temp one")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -167,6 +203,7 @@ def main() -> None:
     if args.child:
         return child(args)
 
+    args.changed = args.changed or max(1, args.n // 100)
     work = args.keep or Path(tempfile.mkdtemp(prefix="lke-bench-"))
     data = work / "lke"
     try:
@@ -198,14 +235,28 @@ def main() -> None:
         change(files, args.changed)
         third = measure(parts, work / "Rekap4.xlsx", full_cache, args.jobs)
 
+        # --jobs scaling: the same first run over N with a single worker process
+        one_cache = work / "cache-j1"
+        shutil.rmtree(one_cache, ignore_errors=True)
+        serial = measure(parts, work / "Rekap-j1.xlsx", one_cache, 1)
+        shutil.rmtree(one_cache, ignore_errors=True)
+        big = None
+        if args.memory_n:
+            big = measure(spread(files, work / "lke-big", args.memory_n), work / "Rekap-big.xlsx",
+                          work / "cache-big", args.jobs, fresh=True)
+
         first = rows[-1][1]
         wps = first["files"] / first["wall"]
         print()
         print(f"{'run':<28}{'files':>6}{'read':>6}{'wall s':>8}{'collect s':>10}{'write s':>9}"
               f"{'wb/s':>8}{'CPU s':>7}{'wb/CPU-s':>9}{'RSS MB':>8}{'workers MB':>11}{'load':>6}")
-        for label, r in [(f"first, N={r['files']}", r) for _, r in rows] + \
-                        [("second (nothing changed)", second), ("all cached, recap rewritten", rewrite),
-                         (f"third ({args.changed} changed)", third)]:
+        runs = [(f"first, N={r['files']}", r) for _, r in rows] + \
+               [(f"first, N={serial['files']}, --jobs 1", serial),
+                ("second (nothing changed)", second), ("all cached, recap rewritten", rewrite),
+                (f"third ({args.changed} changed)", third)]
+        if big:
+            runs.append((f"first, N={big['files']} (memory)", big))
+        for label, r in runs:
             print(f"{label:<28}{r['files']:>6}{r['checked']:>6}{r['wall']:>8.2f}{r['collect']:>10.2f}"
                   f"{r['write']:>9.2f}{r['files'] / r['wall']:>8.1f}{r['cpu']:>7.1f}{r['files'] / r['cpu']:>9.1f}"
                   f"{r['rss_self_mb']:>8.0f}"
@@ -219,6 +270,16 @@ def main() -> None:
               f"{first['collect'] / second['collect']:.0f}x faster")
         print(f"all cached but the recap rewritten: {first['wall'] / rewrite['wall']:.1f}x; "
               f"{args.changed} changed: {first['wall'] / third['wall']:.1f}x")
+        print(f"--jobs scaling over N={first['files']}: --jobs {args.jobs} {serial['wall'] / first['wall']:.2f}x "
+              f"faster than --jobs 1 ({serial['wall']:.1f} s -> {first['wall']:.1f} s; goal >= 1.7 on a quiet "
+              f"machine, load {first['load']:.1f}); serial part (the main process, --jobs {args.jobs}): "
+              f"{first['main_cpu']:.1f} of {first['cpu']:.1f} CPU-s "
+              f"({100 * first['main_cpu'] / first['cpu']:.0f} %, of which writing the recap {first['write_cpu']:.1f})")
+        print(f"{args.changed} of {third['files']} changed ({100 * args.changed / third['files']:.0f} %): "
+              f"{third['wall']:.2f} s = {third['wall'] / second['wall']:.1f}x the unchanged run ({second['wall']:.2f} s; "
+              f"goal <= 3x at 5,000 files)")
+        if big:
+            print(f"main-process peak memory over {big['files']} files: {big['rss_self_mb']:.0f} MB (goal < 100 MB)")
         print(f"recap file: {first['output_mb']:.1f} MB, {first['units']} units")
     finally:
         if args.keep is None:

@@ -10,12 +10,21 @@ _STOP = frozenset("yang dan di ke dari dalam untuk atau dengan pada jumlah atas 
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def norm(text) -> str:
     """Lower case, ASCII-folded, single-spaced, no leading bullet or marker."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"\s+", " ", s).strip()
+    return _norm(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=16384)
+def _norm(text: str) -> str:
+    # cached: every workbook of a batch repeats the template's labels
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = _SPACE.sub(" ", s).strip()
     return s.lstrip("-•* ").strip()
 
 

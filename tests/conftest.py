@@ -55,6 +55,13 @@ def _indonesian_by_default(monkeypatch):
     monkeypatch.setenv("LKETOOL_LANG", "id")
 
 
+@pytest.fixture(autouse=True)
+def _private_user_cache(tmp_path_factory, monkeypatch):
+    """Caches that default to the user's cache folder (recap, links) go to a temporary
+    one, never the real ~/.cache of whoever runs the tests."""
+    monkeypatch.setenv("LKETOOL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
+
+
 @pytest.fixture
 def real_workbook() -> Path:
     return need_shared(REAL_WORKBOOK)

@@ -90,6 +90,9 @@ def recap_run(folder, tmp_path_factory):
     return out, outcome, results, files
 
 
+HEADER = 4  # Ringkasan: the title block takes rows 1-3
+
+
 def _table(ws, header_row=1):
     rows = list(ws.iter_rows(values_only=True))
     head = list(rows[header_row - 1])
@@ -111,20 +114,21 @@ def test_sheets_and_failures(recap_run):
     assert sorted(f["File"] for f in fails) == sorted(str(p) for p in files["broken"])
     for f in fails:
         err = check_file(f["File"]).error
-        assert (f["Kode"], f["Alasan"]) == (err.code, err.message("id"))
+        name = Path(f["File"]).name
+        assert f["Kode"] == err.code and name not in f["Alasan"], "the file is named once, in its own column"
+        assert err.message("id") == f"{name}: {f['Alasan'][0].lower()}{f['Alasan'][1:]}"
     assert {f["Kode"] for f in fails} == {"file-corrupt", "file-not-xlsx", "workbook-empty"}
     listed = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     for p in files["ignored"]:
         assert not any(p.name in v for v in listed), f"{p.name} must be skipped"
-    assert [p.name for p in out.parent.iterdir()] == ["Rekap.xlsx"] or \
-        sorted(p.name for p in out.parent.iterdir()) == [".lketool-cache", "Rekap.xlsx"]
+    assert [p.name for p in out.parent.iterdir()] == ["Rekap.xlsx"]
 
 
 def test_ringkasan_values_match_check_file(recap_run):
     out, _, results, _ = recap_run
     wb = openpyxl.load_workbook(out)
     ws = wb["Ringkasan"]
-    head, body = _table(ws)
+    head, body = _table(ws, HEADER)
     assert len(body) == len(results)
     totals = [r["Total"] for r in body]
     assert totals == sorted(totals, reverse=True)
@@ -152,14 +156,14 @@ def test_ringkasan_values_match_check_file(recap_run):
         for pred, col in (("wbk", "Kriteria WBK belum terpenuhi"), ("wbbm", "Kriteria WBBM belum terpenuhi")):
             missed = res.eligibility[pred]["missed"] + res.eligibility[pred]["blocking"]
             text = r[col] or ""
-            assert len([p for p in text.split("; ") if p]) == len(missed)
+            assert len([p for p in text.split("\n") if p]) == len(missed)  # one criterion per line
             if "total" in missed:
                 assert text.startswith("Total ") and "< " in text
     # number formats show 2 decimals; header frozen; autofilter over the table
-    row2 = {c.column_letter: c for c in ws[2]}
-    assert row2["E"].number_format == "0.00" and row2["K"].number_format == "0.00%"
-    assert ws.freeze_panes == "C2"
-    assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(head)).column_letter}{len(body) + 1}"
+    row1 = {c.column_letter: c for c in ws[HEADER + 1]}
+    assert row1["E"].number_format == "0.00" and row1["K"].number_format == "0.00%"
+    assert ws.freeze_panes == f"C{HEADER + 1}"
+    assert ws.auto_filter.ref == f"A{HEADER}:{ws.cell(HEADER, len(head)).column_letter}{len(body) + HEADER}"
 
 
 def test_total_row_and_conditional_formats(recap_run):
@@ -167,21 +171,27 @@ def test_total_row_and_conditional_formats(recap_run):
     ws = openpyxl.load_workbook(out)["Ringkasan"]
     vals = openpyxl.load_workbook(out, data_only=True)["Ringkasan"]
     n = len(results)
-    total_row = n + 3
-    assert vals.cell(total_row, 2).value.startswith("Rata-rata")
-    assert ws.cell(total_row, 5).value == f"=SUBTOTAL(101,E2:E{n + 1})"
+    first, last = HEADER + 1, HEADER + n
+    total_row = last + 2
+    assert vals.cell(total_row, 2).value.startswith("Rata-rata") and "tampil" in vals.cell(total_row, 2).value
+    assert ws.cell(total_row, 5).value == f"=SUBTOTAL(101,E{first}:E{last})"
     mean = sum(r.scores.total for r in results.values()) / n
     assert vals.cell(total_row, 5).value == pytest.approx(mean, rel=1e-12)
     wbk_count = sum(verdict_for(r)["wbk"]["status"] == "memenuhi" for r in results.values())
-    head = [c.value for c in ws[1]]
-    assert vals.cell(total_row, head.index("Layak WBK") + 1).value == wbk_count
+    head = [c.value for c in ws[HEADER]]
+    col = head.index("Layak WBK") + 1
+    assert vals.cell(total_row, col).value == wbk_count
+    # the label says "visible rows": the count follows the filter too, like the averages
+    letter = ws.cell(HEADER, col).column_letter
+    formula = ws.cell(total_row, col).value
+    assert formula.startswith("=SUMPRODUCT(SUBTOTAL(103,OFFSET(") and f"{letter}{first}:{letter}{last}" in formula
     # total column coloured against the thresholds from the rubric's predicates
     wbk, wbbm = thresholds(RB)["total"]
     rules = {}
     for rng in ws.conditional_formatting:
         for rule in rng.rules:
             rules.setdefault(str(rng.sqref), []).append((rule.operator, [_num(f) for f in rule.formula]))
-    total_rules = rules[f"E2:E{n + 1}"]
+    total_rules = rules[f"E{first}:E{last}"]
     assert ("greaterThanOrEqual", [wbbm]) in total_rules
     assert ("lessThan", [wbk]) in total_rules
     assert ("between", [wbk, wbbm]) in total_rules
@@ -258,16 +268,23 @@ def test_unit_text_is_never_a_formula(recap_run):
 
 
 def test_charts_are_native(recap_run):
-    out, _, _, _ = recap_run
+    out, _, results, _ = recap_run
     with zipfile.ZipFile(out) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
     bar = next(c for c in charts if "<c:barChart>" in c)
-    assert "<c:lineChart>" in bar and "Grafik!$B$2" in bar  # totals with threshold lines
+    # sorted horizontal bars, one series per band of the WBK/WBBM minimums of the total
+    assert '<c:barDir val="bar"/>' in bar and bar.count("<c:ser>") == 3 and "Grafik!$A$2" in bar
     assert any("<c:radarChart>" in c for c in charts)
     ws = openpyxl.load_workbook(out, read_only=True)["Grafik"]
-    rows = list(ws.iter_rows(min_row=2, max_row=2, values_only=True))
-    assert rows[0][2:4] == tuple(float(x) for x in thresholds(RB)["total"])
+    rows = list(ws.iter_rows(min_row=1, max_row=len(results) + 1, values_only=True))
+    wbk, wbbm = thresholds(RB)["total"]
+    assert "85" in rows[0][2] and "75" in rows[0][3]
+    totals = [r[1] for r in rows[1:]]
+    assert totals == sorted(totals, reverse=True)
+    for r in rows[1:]:
+        band = 2 if r[1] >= wbbm else 3 if r[1] >= wbk else 4
+        assert r[band] == r[1] and [r[c] for c in (2, 3, 4) if c != band] == [None, None]
 
 
 def test_json_and_csv_carry_the_same_data(folder, recap_run, tmp_path):
@@ -302,7 +319,8 @@ def test_lang_en(folder, tmp_path):
     recap([root / "good"], out, options=RecapOptions(lang="en"), jobs=1, use_cache=False)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Summary" and "Findings" in wb.sheetnames
-    head = [c.value for c in wb["Summary"][1]]
+    assert wb["Summary"]["A1"].value.startswith("Zona Integritas Evaluation Recap")
+    head = [c.value for c in wb["Summary"][HEADER]]
     assert "WBK eligible" in head
     assert not (tmp_path / ".lketool-cache").exists(), "--no-cache writes no cache"
 

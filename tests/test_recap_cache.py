@@ -13,7 +13,7 @@ import pytest
 import lketool.recap.collect as collect_mod
 from lketool.api import check_file
 from lketool.recap import RecapOptions, recap
-from lketool.recap.cache import KEEP_OUTPUTS, OUTPUTS_DIRNAME, ResultCache
+from lketool.recap.cache import KEEP_OUTPUTS, OUTPUTS_DIRNAME, ResultCache, cache_key, data_digest, user_cache_dir
 from lketool.recap.collect import _check_chunk, _run_pool, collect
 from lketool.rubric import load_rubric
 from lketool.template import write_template
@@ -58,7 +58,7 @@ def counted(monkeypatch):
 def _ringkasan(path: Path) -> list[tuple]:
     ws = openpyxl.load_workbook(path)["Ringkasan"]
     rows = []
-    for r in ws.iter_rows(min_row=2, values_only=True):
+    for r in ws.iter_rows(min_row=5, values_only=True):
         if r[0] is None:
             break
         rows.append(r)
@@ -70,7 +70,8 @@ def test_second_run_reads_only_changed_files(folder, tmp_path, counted):
     first = recap([folder], out, jobs=1)
     assert sorted(counted) == ["rusak.xlsx", "unit_0.xlsx", "unit_1.xlsx", "unit_2.xlsx"]
     assert (first.stats.checked, first.stats.cached) == (4, 0)
-    assert (tmp_path / ".lketool-cache").is_dir(), "default cache folder sits beside the output"
+    assert not (tmp_path / ".lketool-cache").exists(), "nothing is written beside the output"
+    assert first.cache_dir == user_cache_dir() and any(user_cache_dir().rglob("*.json"))
     table1 = _ringkasan(out)
 
     counted.clear()
@@ -287,3 +288,48 @@ def test_pruning_keeps_the_recap_used_last(folder, tmp_path):
     assert recap([folder], tmp_path / "a.xlsx", jobs=1, cache_dir=cache).reused  # ...used now
     recap([folder], tmp_path / "z.csv", fmt="csv", jobs=1, cache_dir=cache, options=RecapOptions(lang="en"))
     assert again.exists(), "a recap just used is not the one pruned"
+
+
+def test_cache_key_includes_rubric_and_layout_data(tmp_path, monkeypatch):
+    """A changed rubric or layout data file changes every key (same edition name and version)."""
+    import lketool.layouts as layouts_pkg
+    import lketool.rubric as rubric_mod
+
+    opts = RecapOptions().key_fields("a.xlsx")
+    before = cache_key("0" * 64, opts)
+    data = tmp_path / "rubric"
+    data.mkdir()
+    src = rubric_mod.DATA_DIR / f"{RecapOptions().rubric}.json"
+    edited = json.loads(src.read_text(encoding="utf-8"))
+    edited["title"] = edited.get("title", "") + " (edited)"
+    (data / src.name).write_text(json.dumps(edited), encoding="utf-8")
+    monkeypatch.setattr(rubric_mod, "DATA_DIR", data)
+    data_digest.cache_clear()
+    try:
+        assert cache_key("0" * 64, opts) != before
+        monkeypatch.undo()
+        monkeypatch.setenv("LKETOOL_CACHE_DIR", str(tmp_path))
+        data_digest.cache_clear()
+        assert cache_key("0" * 64, opts) == before
+        layout_dir = tmp_path / "layouts"
+        layout_dir.mkdir()
+        (layout_dir / "__init__.py").write_text("")
+        for f in Path(layouts_pkg.__file__).parent.glob("*.json"):
+            (layout_dir / f.name).write_text(f.read_text(encoding="utf-8") + " ", encoding="utf-8")
+        monkeypatch.setattr(layouts_pkg, "__file__", str(layout_dir / "__init__.py"))
+        data_digest.cache_clear()
+        assert cache_key("0" * 64, opts) != before
+    finally:
+        data_digest.cache_clear()
+
+
+def test_user_cache_dir_follows_platform_conventions(monkeypatch, tmp_path):
+    monkeypatch.delenv("LKETOOL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert user_cache_dir() == tmp_path / "xdg" / "lketool" / "recap"
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert user_cache_dir() == tmp_path / "local" / "lketool" / "recap"
+    monkeypatch.setenv("LKETOOL_CACHE_DIR", str(tmp_path / "mine"))
+    assert user_cache_dir() == tmp_path / "mine" / "recap"

@@ -38,7 +38,7 @@ def test_exit_codes(good, tmp_path):
     r = run(good, "-o", tmp_path / "Rekap.xlsx", "-j", "1")
     assert r.exit_code == 0, r.output
     assert "2 unit, 0 file gagal dibaca" in r.stdout
-    assert openpyxl.load_workbook(tmp_path / "Rekap.xlsx")["Ringkasan"]["B2"].value in ("Dinas Satu", "Dinas Dua")
+    assert openpyxl.load_workbook(tmp_path / "Rekap.xlsx")["Ringkasan"]["B5"].value in ("Dinas Satu", "Dinas Dua")
 
     bad = tmp_path / "rusak.xlsx"
     bad.write_bytes(b"not a zip")

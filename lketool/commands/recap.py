@@ -22,9 +22,10 @@ FORMATS = ("xlsx", "json", "csv")
         "(peringkat unit, nilai, kelayakan WBK/WBBM dan kriteria yang belum terpenuhi), "
         "Area dan Indikator (peta warna), Unit vs TPI, Beda TPI, Temuan, Gagal dibaca "
         "dan Grafik.\n\n"
-        "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di "
-        "folder .lketool-cache di samping file rekap); bila tidak ada yang berubah sama "
-        "sekali, rekap sebelumnya disalin. File LKE tidak pernah diubah.\n\n"
+        "File yang tidak berubah sejak rekap sebelumnya tidak dibaca ulang (cache di folder "
+        "cache pengguna, mis. %LOCALAPPDATA%\\lketool\\recap di Windows atau ~/.cache/lketool/recap; "
+        "lihat --cache-dir); bila tidak ada yang berubah sama sekali, rekap sebelumnya disalin. "
+        "File LKE tidak pernah diubah.\n\n"
         "Contoh: lketool recap LKE_2025/ -o Rekap.xlsx\n\n"
         "Kode keluar: 0 semua terbaca, 1 ada file yang gagal dibaca, 2 kesalahan pemakaian."
     ),
@@ -37,7 +38,8 @@ FORMATS = ("xlsx", "json", "csv")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Jumlah proses paralel (default: semua inti prosesor).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder cache (default: .lketool-cache di samping file hasil).")
+              help="Folder cache (default: folder cache pengguna, mis. %LOCALAPPDATA%\\lketool\\recap; "
+                   "boleh dihapus kapan saja).")
 @click.option("--no-cache", is_flag=True, default=False, help="Baca ulang semua file; cache tidak dipakai.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Bahasa isi rekap.")
@@ -47,14 +49,18 @@ FORMATS = ("xlsx", "json", "csv")
               help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
 @click.option("--rubric", "edition", default=None, metavar="EDISI",
               help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
+@click.option("--instansi", default=None, metavar="NAMA",
+              help="Nama instansi untuk judul rekap dan kepala setiap halaman cetak "
+                   "(mis. \"Inspektorat Kota Contoh\").")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="Tanpa progres dan ringkasan.")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
             jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
-            per_half: bool, edition: str | None, quiet: bool) -> None:
+            per_half: bool, edition: str | None, instansi: str | None, quiet: bool) -> None:
     from lketool.recap import NoWorkbooks, RecapOptions, recap
     from lketool.recap.labels import t
     from lketool.recap.progress import Progress
+    from lketool.recap.tables import failure_message
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -85,7 +91,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,
-                            use_cache=not no_cache, progress=progress)
+                            use_cache=not no_cache, progress=progress, instansi=instansi)
     except KeyboardInterrupt:
         click.echo("\n" + t("cli.cancelled", lang), err=True)
         ctx.exit(130)
@@ -114,8 +120,10 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
               seconds=seconds))
         if outcome.reused:
             say(t("cli.reused", lang))
+        if outcome.cache_dir is not None:
+            say(t("cli.cache", lang, path=outcome.cache_dir))
         for f in outcome.failures[:10]:
-            say(t("cli.failed", lang, file=f["file"], message=f["message"]))
+            say(t("cli.failed", lang, file=f["file"], message=failure_message(f)))
         if len(outcome.failures) > 10:
             say(t("cli.more_failed", lang, n=len(outcome.failures) - 10, sheet=t("sheet.failures", lang)))
     ctx.exit(1 if outcome.failures else 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from lketool.evidence import find_urls, looks_like_path
 from lketool.layouts import LAMPIRAN_III, Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
@@ -41,6 +42,15 @@ class Row:
     @property
     def label(self) -> str:
         return self.text or self.name
+
+    @cached_property
+    def toks(self) -> frozenset[str]:
+        """Content words of :attr:`label` (computed once per row, used against every item)."""
+        return tokens(self.label)
+
+    @cached_property
+    def name_toks(self) -> frozenset[str]:
+        return tokens(self.name or self.text)
 
 
 def find_header(grid: SheetGrid, max_rows: int = 40) -> tuple[int | None, dict[str, int]]:
@@ -116,23 +126,38 @@ def _num(v) -> float | None:
     return None
 
 
+def _cell_text(row: list, col: int) -> str:
+    """:meth:`SheetGrid.text` on an already fetched row (the hot loop of :func:`_rows`)."""
+    if 1 <= col <= len(row):
+        v = row[col - 1]
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+    return ""
+
+
 def _rows(grid: SheetGrid, start: int, cols: dict[str, int]) -> list[Row]:
     first, text_col = cols["first"], cols["text"]
+    wcol, tcol, acol = cols["weight"], cols["type"], cols["answer"]
     out = []
     for r in range(start, grid.nrows + 1):
-        vals = [grid.text(r, c) for c in range(first, text_col)]
+        cells = grid.rows[r - 1]
         markers, name = [], ""
-        for v in vals:
+        for c in range(first, text_col):
+            v = _cell_text(cells, c)
             if not v:
                 continue
             if not name and _MARKER.match(v.strip()):
                 markers.append(v.strip())
             elif not name:
                 name = v
-        out.append(Row(r=r, markers=markers, name=name, text=grid.text(r, text_col),
-                       weight=_num(grid.value(r, cols["weight"])),
-                       type_label=norm_type_label(grid.value(r, cols["type"])),
-                       answer=grid.value(r, cols["answer"])))
+        n = len(cells)
+        out.append(Row(r=r, markers=markers, name=name, text=_cell_text(cells, text_col),
+                       weight=_num(cells[wcol - 1] if 1 <= wcol <= n else ""),
+                       type_label=norm_type_label(cells[tcol - 1] if 1 <= tcol <= n else ""),
+                       answer=cells[acol - 1] if 1 <= acol <= n else ""))
     return out
 
 
@@ -159,8 +184,9 @@ def map_sheet(grid: SheetGrid, rubric: Rubric) -> MappedSheet | None:
     if sections["hasil"]:
         inds = [i for s in ("bersih_akuntabel", "pelayanan_prima") for i in rubric.subcomponent(s).indicators]
         _map_hasil(inds, sections["hasil"], mapped, cols, used)
+    row_links = _links_by_row(grid)
     for e in mapped.entries.values():
-        _fill_entry(grid, e, cols, link_cols)
+        _fill_entry(grid, e, cols, link_cols, row_links)
     # rubric items that no row matched
     for eid in rubric.entry_ids():
         if eid not in mapped.entries:
@@ -243,26 +269,83 @@ def _assign(pairs: list[tuple[float, object, int]], min_score: float = MATCH_MIN
     return out
 
 
+def _rubric_tokens(rubric: Rubric) -> dict:
+    """Token sets of every indicator name (with aliases) and item text of ``rubric``, and
+    each item's normalised type label, computed once per rubric object (per process: the
+    rubric is loaded once) instead of once per workbook."""
+    cache = rubric.__dict__.get("_lampiran_iii_tokens")
+    if cache is None:
+        cache = {"ind": {i.id: [tokens(n) for n in (i.name, *i.aliases)] for i in rubric.indicators.values()},
+                 "item": {it.id: (tokens(it.text), norm_type_label(rubric.type_label(it.type).lower()))
+                          for it in rubric.items.values()}}
+        rubric.__dict__["_lampiran_iii_tokens"] = cache
+    return cache
+
+
+def _exact_pairs(keys: list[tuple[object, list[frozenset]]], rows: list[Row], toks_of, full_bonus) -> dict[object, int]:
+    """Rubric keys whose label has exactly the words of exactly one row (and no other key
+    has those words), where that pair also earns every bonus.
+
+    Such a pair scores 1 + the largest bonus, while any other pair of that key or that row
+    has a similarity below 1 (different word sets) and at most the same bonus, so the
+    greedy best-first :func:`_assign` would take it before anything that competes with it.
+    Settling these pairs first and running the fuzzy match on the rest therefore gives the
+    same assignment, with far fewer similarity computations on template-like sheets."""
+    rows_by_toks: dict[frozenset, list[Row]] = {}
+    for row in rows:
+        t = toks_of(row)
+        if t:
+            rows_by_toks.setdefault(t, []).append(row)
+    keys_by_toks: dict[frozenset, int] = {}
+    for _, sets in keys:
+        for t in set(sets):
+            keys_by_toks[t] = keys_by_toks.get(t, 0) + 1
+    out = {}
+    for key, sets in keys:
+        hits = [row for t in set(sets) if t for row in rows_by_toks.get(t, ())]
+        if len(hits) != 1 or any(keys_by_toks.get(t) != 1 for t in set(sets) if t in rows_by_toks):
+            continue
+        row = hits[0]
+        if full_bonus(key, row):
+            out[key] = row.r
+    return out
+
+
 def _map_indicators(indicators: list[Indicator], span: list[Row], rubric: Rubric, mapped: MappedSheet,
                     cols, used: set[int]) -> None:
     grid, scol = mapped.grid, cols["score"]
+    rtoks = _rubric_tokens(rubric)
     flat = []
     for ind in indicators:
         flat.append(ind)
         flat.extend(ind.children)
     # aggregate rows carry a weight; some also repeat '%' in the type column (PW ii, iii)
     agg_rows = [r for r in span if r.weight is not None and r.type_label in ("", "%")]
+    by_id = {ind.id: ind for ind in flat}
+
+    def marker_ok(row: Row, ind: Indicator) -> bool:
+        return bool(row.markers and _ROMAN.match(row.markers[-1])
+                    and row.markers[-1].rstrip(".").lower() == ind.marker.rstrip(".").lower())
+
+    ind_rows = _exact_pairs([(ind.id, rtoks["ind"][ind.id]) for ind in flat], agg_rows,
+                            lambda row: row.name_toks,
+                            lambda iid, row: marker_ok(row, by_id[iid]) and row.weight == by_id[iid].weight)
+    taken = set(ind_rows.values())
+    rest = [row for row in agg_rows if row.r not in taken]
     pairs = []
     for ind in flat:
-        names = [ind.name, *ind.aliases]
-        for row in agg_rows:
-            s = max(similarity(n, row.name or row.text) for n in names)
-            if row.markers and _ROMAN.match(row.markers[-1]) and row.markers[-1].rstrip(".").lower() == ind.marker.rstrip(".").lower():
+        if ind.id in ind_rows:
+            continue
+        names = rtoks["ind"][ind.id]
+        for row in rest:
+            rt = row.name_toks
+            s = max(similarity(n, rt) for n in names)
+            if marker_ok(row, ind):
                 s += 0.15
             if row.weight == ind.weight:
                 s += 0.1
             pairs.append((s, ind.id, row.r))
-    ind_rows = _assign(pairs, 0.35)
+    ind_rows.update(_assign(pairs, 0.35))
     by_row = {r.r: r for r in span}
     for ind in flat:
         if ind.id in ind_rows:
@@ -278,21 +361,32 @@ def _map_indicators(indicators: list[Indicator], span: list[Row], rubric: Rubric
         ind_span[iid] = (r, nxt)
     items = [it for ind in flat for it in ind.items]
     cand = [r for r in span if r.r not in used and (r.type_label or r.text) and r.type_label != "jumlah"]
+
+    def item_full_bonus(iid, row: Row) -> bool:
+        it = rubric.items[iid]
+        lo, hi = ind_span.get(it.indicator_id, (0, 10 ** 9))
+        return row.type_label == rtoks["item"][iid][1] and lo < row.r < hi
+
+    found = _exact_pairs([(it.id, [rtoks["item"][it.id][0]]) for it in items], cand, lambda row: row.toks,
+                         item_full_bonus)
+    taken = set(found.values())
+    rest = [row for row in cand if row.r not in taken]
     pairs = []
     for it in items:
-        label = rubric.type_label(it.type).lower()
-        toks = tokens(it.text)
+        if it.id in found:
+            continue
+        toks, type_label = rtoks["item"][it.id]
         lo, hi = ind_span.get(it.indicator_id, (0, 10 ** 9))
-        for row in cand:
-            s = similarity(toks, row.label)
-            if row.type_label == norm_type_label(label):
+        for row in rest:
+            s = similarity(toks, row.toks)
+            if row.type_label == type_label:
                 s += 0.15
             elif it.type == "pct" or row.type_label == "%":
                 s -= 0.3  # a % row only ever holds a % item
             if lo < row.r < hi:
                 s += 0.1
             pairs.append((s, it.id, row.r))
-    found = _assign(pairs)
+    found.update(_assign(pairs))
     for it in items:
         if it.id not in found:
             continue
@@ -382,27 +476,41 @@ def _evidence_columns(grid: SheetGrid, cols, rows: list[Row]) -> dict[int, bool]
         candidates.add(cols["evidence"])
     candidates |= {c for (_, c) in grid.hyperlinks if c not in known}
     out = {}
-    body = [r.r for r in rows]
+    body = [(r.r, grid.rows[r.r - 1]) for r in rows]
+    links_at = grid.hyperlinks
     for c in sorted(candidates):
-        filled = [r for r in body if grid.text(r, c) or (r, c) in grid.hyperlinks]
+        filled = [(r, text) for r, cells in body
+                  for text in (_cell_text(cells, c),) if text or (r, c) in links_at]
         if not filled:
             continue
-        links = sum(1 for r in filled if (r, c) in grid.hyperlinks or find_urls(grid.text(r, c))
-                    or looks_like_path(grid.text(r, c)))
+        links = sum(1 for r, text in filled if (r, c) in links_at or find_urls(text) or looks_like_path(text))
         # a column of mostly links is where links belong; otherwise it describes the documents
         out[c] = links * 2 >= len(filled) or ("evidence" in cols and c == cols["evidence"] and links > 0)
     return out
 
 
-def _fill_entry(grid: SheetGrid, e: Entry, cols, link_cols: dict[int, bool]) -> None:
+def _links_by_row(grid: SheetGrid) -> dict[int, list[tuple[int, str]]]:
+    """Cell hyperlinks grouped by row, in the sheet's order."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), href in grid.hyperlinks.items():
+        out.setdefault(r, []).append((c, href))
+    return out
+
+
+def _fill_entry(grid: SheetGrid, e: Entry, cols, link_cols: dict[int, bool],
+                row_links: dict[int, list[tuple[int, str]]] | None = None) -> None:
+    cells = grid.rows[e.row - 1] if 1 <= e.row <= grid.nrows else []
     if "note" in cols:
-        e.note = grid.text(e.row, cols["note"])
+        e.note = _cell_text(cells, cols["note"])
     if "tpi_note" in cols:
-        e.tpi_note = grid.text(e.row, cols["tpi_note"])
+        e.tpi_note = _cell_text(cells, cols["tpi_note"])
+    if row_links is None:
+        row_links = _links_by_row(grid)
+    here = dict(row_links.get(e.row, ()))
     seen = set()
     for c, is_link in link_cols.items():
-        text = grid.text(e.row, c)
-        href = grid.hyperlinks.get((e.row, c))
+        text = _cell_text(cells, c)
+        href = here.get(c)
         if not text and not href:
             continue
         links = find_urls(text) or ([text] if looks_like_path(text) else [])
@@ -416,6 +524,6 @@ def _fill_entry(grid: SheetGrid, e: Entry, cols, link_cols: dict[int, bool]) -> 
             continue
         e.evidence.append(EvidenceCell(e.row, c, text, links, is_link))
     # a hyperlink placed on any other cell of the row (e.g. on the note) is evidence too
-    for (r, c), href in grid.hyperlinks.items():
-        if r == e.row and c not in seen and c not in link_cols:
-            e.evidence.append(EvidenceCell(r, c, grid.text(r, c), [href], True))
+    for c, href in row_links.get(e.row, ()):
+        if c not in seen and c not in link_cols:
+            e.evidence.append(EvidenceCell(e.row, c, _cell_text(cells, c), [href], True))

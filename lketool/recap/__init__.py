@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from lketool.recap.cache import DEFAULT_DIRNAME, OutputStore, ResultCache, output_fingerprint
+from lketool.recap.cache import OutputStore, ResultCache, output_fingerprint, user_cache_dir
 from lketool.recap import collect as _collect_mod
 from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions
 
@@ -44,17 +44,22 @@ class RecapOutcome:
     reused: bool = False  # nothing changed: the previous run's recap was copied
 
 
-def default_cache_dir(output: str | Path | None) -> Path:
-    """``.lketool-cache`` beside the output file (or in the current folder for stdout)."""
-    if output is None or str(output) == "-":
-        return Path.cwd() / DEFAULT_DIRNAME
-    return Path(output).resolve().parent / DEFAULT_DIRNAME
+def default_cache_dir(output: str | Path | None = None) -> Path:
+    """The recap cache folder when none is given: in the user's cache directory
+    (:func:`lketool.recap.cache.user_cache_dir`), the same for every output, so that
+    nothing is written beside the recap or among the inputs.  ``output`` is accepted for
+    compatibility and ignored."""
+    return user_cache_dir()
 
 
 def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = "xlsx",
           options: RecapOptions | None = None, jobs: int | None = None, cache_dir: str | Path | None = None,
-          use_cache: bool = True, progress: ProgressFn | None = None) -> RecapOutcome:
+          use_cache: bool = True, progress: ProgressFn | None = None, instansi: str | None = None,
+          date: str | None = None) -> RecapOutcome:
     """Check every workbook under ``paths`` and write the recap to ``output``.
+
+    ``instansi`` (the inspectorate's agency) and ``date`` (default: today, written out
+    in the recap's language) go into the xlsx title block and every page header.
 
     ``fmt`` is "xlsx", "json" or "csv"; for JSON/CSV ``output`` None or "-" means standard
     output.  The output file is never among the inputs.  A file that cannot be read is a
@@ -76,7 +81,8 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
             raise NoWorkbooks(", ".join(str(p) for p in paths))
         started = time.perf_counter()
         kept = OutputStore(cdir) if use_cache and to_file else None
-        fingerprint = _fingerprint(coll, fmt) if kept else None
+        title = {"instansi": (instansi or "").strip(), "date": date or _today(options.lang)}
+        fingerprint = _fingerprint(coll, fmt, title) if kept else None
         suffix = "." + fmt
         previous = kept.find(fingerprint, suffix) if fingerprint else None
         reused = previous is not None and _copy(previous, output)
@@ -84,7 +90,7 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
             if progress:
                 progress("write", len(coll.units), len(coll.units))
         else:
-            _write(coll, output, fmt, progress)
+            _write(coll, output, fmt, progress, title)
             if fingerprint:
                 kept.keep(fingerprint, suffix, Path(output))
         return RecapOutcome(output=Path(output) if to_file else None, format=fmt, units=len(coll.units),
@@ -93,10 +99,26 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
                             cache_dir=cdir if use_cache else None, reused=reused)
 
 
-def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None) -> None:
+def _today(lang: str) -> str:
+    """Today as '30 November 2026' (Indonesian month names) or '30 November 2026'."""
+    import datetime
+
+    d = datetime.date.today()
+    months = (_MONTHS_ID if lang != "en" else _MONTHS_EN)
+    return f"{d.day} {months[d.month - 1]} {d.year}"
+
+
+_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
+
+
+def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None, title: dict | None = None) -> None:
     if fmt == "xlsx":
         from lketool.recap.workbook import write_workbook
-        write_workbook(coll, output, progress=progress)
+        title = title or {}
+        write_workbook(coll, output, progress=progress, instansi=title.get("instansi"), date=title.get("date"))
     elif fmt == "json":
         from lketool.recap.export import write_json
         write_json(coll, output, progress=progress)
@@ -105,7 +127,7 @@ def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None) -> N
         write_csv(coll, output, progress=progress)
 
 
-def _fingerprint(coll: Collection, fmt: str) -> str | None:
+def _fingerprint(coll: Collection, fmt: str, title: dict | None = None) -> str | None:
     """What the recap is made of: every unit's file (as shown) and cache key, in input
     order, the failures and the options.  None when a result is not in the cache (it
     could not be stored), as then there is nothing safe to compare."""
@@ -115,8 +137,9 @@ def _fingerprint(coll: Collection, fmt: str) -> str | None:
             return None
         units.append([row["file"], row["_key"]])
     failures = [[f["file"], f["code"], f["message"]] for f in coll.failures]
+    # The title block (instansi, date) is part of an xlsx: a recap kept yesterday is not today's.
     return output_fingerprint({"format": fmt, "options": vars(coll.options), "units": units,
-                               "failures": failures})
+                               "failures": failures, "title": title if fmt == "xlsx" else None})
 
 
 def _copy(kept: Path, output) -> bool:

@@ -1,9 +1,14 @@
 """The recap's result cache: one small JSON file per workbook content.
 
 An entry is keyed by the SHA-256 of the workbook's bytes together with the lketool
-version, the rubric edition and the options that change a result (strict, per-half,
-language), so a file that did not change is not read again, and upgrading lketool or
-changing an option recomputes everything.  Entries are written to a temporary file and
+version, the rubric edition, a digest of the rubric and layout data files actually used
+(``lketool/rubric/data/<edition>.json``, ``lketool/layouts/*.json``) and the options
+that change a result (strict, per-half, language), so a file that did not change is not
+read again, and upgrading lketool, editing the rubric data or changing an option
+recomputes everything.
+
+The folder lives in the user's cache directory (:func:`user_cache_dir`), never beside
+the recap or among the inputs, unless ``--cache-dir`` says otherwise.  Entries are written to a temporary file and
 renamed, so a reader never sees half an entry; an entry that does not parse or does not
 match its key is treated as missing and recomputed.  The folder may be deleted at any
 time."""
@@ -13,7 +18,8 @@ import contextlib
 import hashlib
 import json
 import os
-from functools import partial
+import sys
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -47,9 +53,49 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def user_cache_dir() -> Path:
+    """Where recap caches live by default: ``%LOCALAPPDATA%\\lketool\\recap`` on Windows,
+    ``$XDG_CACHE_HOME/lketool/recap`` or ``~/.cache/lketool/recap`` elsewhere
+    (``LKETOOL_CACHE_DIR`` overrides the ``lketool`` folder, as for the link cache)."""
+    override = os.environ.get("LKETOOL_CACHE_DIR")
+    if override:
+        return Path(override).expanduser() / "recap"
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        root = Path(base) if base else Path.home() / "AppData" / "Local"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "lketool" / "recap"
+
+
+@lru_cache(maxsize=None)
+def data_digest(edition: str) -> str:
+    """SHA-256 over the data a result is computed from: the rubric edition's JSON and
+    every layout JSON.  A changed weight or label in those files changes every key,
+    even when the version number was not bumped."""
+    import lketool.layouts as layouts_pkg
+    from lketool.rubric import DATA_DIR
+
+    h = hashlib.sha256()
+    files = [DATA_DIR / f"{edition}.json", *sorted(Path(layouts_pkg.__file__).parent.glob("*.json"))]
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"missing")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 def cache_key(digest: str, options: Mapping[str, Any]) -> str:
-    """The entry key for a file digest under ``options`` (plus version and format)."""
-    meta = json.dumps({"format": CACHE_FORMAT, "lketool": __version__, "options": dict(options)},
+    """The entry key for a file digest under ``options`` (plus version, format and the
+    digest of the rubric and layout data of ``options["rubric"]``)."""
+    from lketool.rubric import DEFAULT_EDITION
+
+    data = data_digest(str(options.get("rubric") or DEFAULT_EDITION))
+    meta = json.dumps({"format": CACHE_FORMAT, "lketool": __version__, "data": data, "options": dict(options)},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{digest}\n{meta}".encode()).hexdigest()
 
@@ -123,6 +169,58 @@ class ResultCache:
         text = "\n".join([dump({"format": CACHE_FORMAT, "key": key, "summary": summary}), dump(body),
                           dump(list(result.get("problems") or []))]) + "\n"
         return _write_atomic(self.path_for(key), text)
+
+
+class StatIndex:
+    """Which content digest each input file had when it was last read, keyed by path
+    and trusted while its size and modification time (ns) are unchanged - as make and
+    rsync decide - so a run over thousands of unchanged files stats them instead of
+    hashing every byte again.  A file modified within two seconds before the index was
+    written is hashed again (its time stamp cannot tell a second change apart).  One
+    JSON file in the cache folder; unreadable means empty."""
+
+    NAME = "files.index"  # JSON; not named *.json so it is never taken for a result entry
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache_dir: str | Path):
+        self.path = Path(cache_dir) / self.NAME
+        self.entries: dict[str, list] = {}
+        self.written_ns = 0
+        self.fresh: dict[str, list] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == 1 and isinstance(data.get("files"), dict):
+                self.entries, self.written_ns = data["files"], int(data.get("written_ns", 0))
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass
+
+    def digest(self, file: str) -> str:
+        """The SHA-256 of ``file``: from the index when its stat is unchanged, else read."""
+        st = os.stat(file)
+        path = os.path.abspath(file)
+        e = self.entries.get(path)
+        if (e and len(e) == 3 and e[0] == st.st_size and e[1] == st.st_mtime_ns
+                and st.st_mtime_ns < self.written_ns - self.RACY_NS):
+            self.fresh[path] = e
+            return e[2]
+        d = file_digest(file)
+        self.fresh[path] = [st.st_size, st.st_mtime_ns, d]
+        return d
+
+    MAX_ENTRIES = 200_000
+
+    def save(self) -> bool:
+        """Write the index: earlier entries plus those seen in this run (only this run's
+        when it grew past :data:`MAX_ENTRIES`).  Nothing is written when nothing changed."""
+        import time
+
+        if all(self.entries.get(k) == v for k, v in self.fresh.items()):
+            return True
+        merged = {**self.entries, **self.fresh}
+        if len(merged) > self.MAX_ENTRIES:
+            merged = dict(self.fresh)
+        text = json.dumps({"format": 1, "written_ns": time.time_ns(), "files": merged}, separators=(",", ":"))
+        return _write_atomic(self.path, text)
 
 
 def code_digest() -> str:

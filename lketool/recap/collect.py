@@ -15,12 +15,13 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lketool.api import check_file, iter_workbooks
-from lketool.recap.cache import ResultCache, cache_key, file_digest
+from lketool.recap.cache import ResultCache, StatIndex, cache_key, file_digest
 from lketool.recap.labels import t
 from lketool.recap.tables import failure_row, summary_row
 from lketool.rubric import DEFAULT_EDITION
@@ -131,8 +132,9 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
         coll.stats.files = len(files)
         found: dict[int, tuple[str, dict | None, dict | None]] = {}
         todo: list[tuple[int, str]] = []
+        index = StatIndex(store.directory) if use_cache and tmp is None else None
         for i, f in enumerate(files):
-            hit = _cached(store, f, options) if use_cache else None
+            hit = _cached(store, f, options, index) if use_cache else None
             if hit is None:
                 todo.append((i, f))
             else:
@@ -142,11 +144,15 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             progress("check", len(found), len(files))
 
         def take(i: int, out: tuple) -> None:
-            found[i] = out
+            key, result, row = out
+            # compact at once: thousands of decoded rows must never be alive together
+            found[i] = (key, result, row if row.get("_failure") else _compact(row))
             coll.stats.checked += 1
             if progress:
                 progress("check", len(found), len(files))
 
+        if index is not None:
+            index.save()
         if jobs == 1 or len(todo) < SERIAL_BELOW:
             # In this process (cheaper than a pool for a few files), each read fenced by a
             # marker: if the process dies on a file (a crash in native code), the marker
@@ -171,7 +177,7 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             if row_or_failure.get("_failure"):
                 coll.failures.append({k: v for k, v in row_or_failure.items() if k != "_failure"})
                 continue
-            row = row_or_failure
+            row = row_or_failure  # already compact (take, _cached)
             row["_key"] = key
             if result is not None:  # not in the store (it could not be written): keep it here
                 coll._memory[i] = result
@@ -183,6 +189,83 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
         raise
     coll.stats.seconds = time.perf_counter() - started
     return coll
+
+
+class CompactRow(MutableMapping):
+    """A summary row as the main process keeps it until the recap is written: a dict to
+    every reader (``row["total"]``, ``row.get``, ``{**row}``, equality), stored as a
+    shared key layout, one float array for the numbers and a tuple for the rest - about
+    a third of the memory of the decoded dict, so 10,000 units stay well under 100 MB.
+    Keys added later (``rank``, ``_key``) live in a small side dict."""
+
+    __slots__ = ("_layout", "_nums", "_vals", "_extra")
+    _layouts: dict[tuple, tuple[tuple[str, ...], dict[str, tuple[bool, int]]]] = {}
+
+    def __init__(self, row: dict[str, Any]):
+        from array import array
+
+        shape = tuple((k, type(v) is float) for k, v in row.items())
+        layout = CompactRow._layouts.get(shape)
+        if layout is None:
+            keys = tuple(sys.intern(k) for k, _ in shape)
+            where, n_num, n_val = {}, 0, 0
+            for k, is_num in zip(keys, (f for _, f in shape)):
+                where[k] = (is_num, n_num if is_num else n_val)
+                n_num, n_val = n_num + is_num, n_val + (not is_num)
+            layout = CompactRow._layouts.setdefault(shape, (keys, where))
+        self._layout = layout
+        self._nums = array("d", [v for v in row.values() if type(v) is float])  # exact: the same doubles
+        self._vals = tuple(_shared(k, v) for k, v in row.items() if type(v) is not float)
+        self._extra: dict[str, Any] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        extra = self._extra
+        if extra is not None and key in extra:
+            return extra[key]
+        is_num, i = self._layout[1][key]
+        return self._nums[i] if is_num else self._vals[i]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if self._extra is None:
+            self._extra = {}
+        self._extra[sys.intern(key)] = value
+
+    def __delitem__(self, key: str) -> None:
+        if self._extra is None or key not in self._extra or key in self._layout[1]:
+            raise KeyError(key)
+        del self._extra[key]
+
+    def __iter__(self):
+        yield from self._layout[0]
+        if self._extra:
+            yield from (k for k in self._extra if k not in self._layout[1])
+
+    def __len__(self) -> int:
+        extra = self._extra or {}
+        return len(self._layout[0]) + sum(1 for k in extra if k not in self._layout[1])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._layout[1] or (self._extra is not None and key in self._extra)
+
+    def __repr__(self) -> str:
+        return f"CompactRow({dict(self)!r})"
+
+
+def _shared(key: str, v: Any) -> Any:
+    from array import array
+
+    if isinstance(v, list) and key.startswith("missed_"):
+        return tuple(tuple(sys.intern(x) if isinstance(x, str) else x for x in c) for c in v)
+    if key == "indicator_shares" and isinstance(v, list) and all(type(x) is float for x in v):
+        return array("d", v)
+    if key == "layout" and isinstance(v, str):
+        return sys.intern(v)
+    return v
+
+
+def _compact(row: dict[str, Any]) -> CompactRow:
+    """The compact form of a decoded summary row (see :class:`CompactRow`)."""
+    return CompactRow(row)
 
 
 def _unique_files(paths: Iterable[str | Path], exclude: Iterable[str | Path]) -> list[str]:
@@ -204,17 +287,18 @@ def _resolved(p: str | Path) -> str:
         return os.path.normcase(os.path.abspath(p))
 
 
-def _cached(store: ResultCache, file: str, options: RecapOptions):
+def _cached(store: ResultCache, file: str, options: RecapOptions, index: StatIndex | None = None):
     """(key, None, summary row or failure) from the cache, or None to read the file."""
     try:
-        key = cache_key(file_digest(file), options.key_fields(Path(file).name))
+        digest = index.digest(file) if index is not None else file_digest(file)
+        key = cache_key(digest, options.key_fields(Path(file).name))
     except OSError:
         return None  # check_file will say why it cannot be opened
     row = store.summary(key)
     if row is None or not isinstance(row.get("file"), str):
         return None
     row["file"] = file  # the same bytes may have been cached from another folder
-    return key, None, row
+    return key, None, row if row.get("_failure") else _compact(row)
 
 
 _PENDING = "pending"
@@ -345,14 +429,21 @@ def _run_pool(todo: list[tuple[int, str]], options: RecapOptions, store_dir: str
             except BrokenProcessPool:  # a worker died while we were still handing out work
                 careful.extend(c)
         for fut in as_completed(futs):
+            # Forget the future once handled: it holds its whole result (the decoded rows
+            # of its chunk), and thousands of those kept alive were most of the main
+            # process's memory.
+            chunk = futs.pop(fut)
             try:
                 outs = fut.result()
             except Exception:  # a worker died (crash, out of memory): find the culprit below
-                careful.extend(futs[fut])
+                careful.extend(chunk)
                 continue
+            finally:
+                del fut
             done += 1
             for i, out in outs:
                 take(i, out)
+            del outs
     except BaseException:
         ex.shutdown(wait=False, cancel_futures=True)
         raise

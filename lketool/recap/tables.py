@@ -92,6 +92,19 @@ def failure_row(result: dict[str, Any]) -> dict[str, str]:
     return {"file": result["file"], "code": err["code"], "message": err["message"]}
 
 
+def failure_message(failure: dict[str, str]) -> str:
+    """A failure's reason without the file name it starts with ("x.xlsx: berkas rusak
+    ..." -> "berkas rusak ..."), for places that show the file beside it already."""
+    from pathlib import PurePath
+
+    msg = failure.get("message") or ""
+    for name in {PurePath(failure.get("file") or "").name, PurePath(str(failure.get("file") or "").replace("\\", "/")).name}:
+        if name and msg.startswith(name + ": "):
+            rest = msg[len(name) + 2:]
+            return rest[:1].upper() + rest[1:]
+    return msg
+
+
 def rank_units(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows sorted by total (highest first) with a ``rank`` (equal totals share a rank)."""
     out = sorted(rows, key=lambda r: (-r["total"], r["unit"].casefold(), r["file"]))

@@ -1,7 +1,10 @@
 """The recap workbook, written with xlsxwriter in constant-memory mode.
 
-Sheets: Ringkasan (one row per unit, ranked), Area and Indikator (heat maps), Unit vs
-TPI and Beda TPI, Temuan (every finding), Gagal dibaca, Grafik (native charts).
+Sheets: Ringkasan (a title block, then one row per unit, ranked), Area and Indikator
+(heat maps), Unit vs TPI and Beda TPI, Temuan (every finding), Gagal dibaca, Grafik
+(native charts).  Every sheet prints as a document: landscape A4, one page wide, the
+header row repeated on each page, the instansi and date in the page header and
+"Halaman X dari Y" in the footer.
 Numbers are written at full precision (every digit of the double, see
 :class:`_ExactWorksheet`) and shown with two decimals by number formats.
 Text from the units goes through ``write_string``, so it can never become a formula.
@@ -16,9 +19,10 @@ from lketool.recap.collect import Collection, ProgressFn
 from lketool.recap.labels import t
 from lketool.cells import EXCEL_MAX_ROWS, cell_text, sheet_name
 from lketool.recap.tables import (
-    Column, answer_text, area_columns, cell_value, finding_rows, indicator_values, rank_units,
+    Column, answer_text, area_columns, cell_value, failure_message, finding_rows, indicator_values, rank_units,
     summary_columns, thresholds,
 )
+from lketool.display import minimum as show_limit
 from lketool.rubric import Rubric, load_rubric
 from lketool.verdict import MET, NOT_MET, word
 
@@ -26,11 +30,24 @@ GREEN = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 AMBER = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 NUM_FORMATS = {"points": "0.00", "share": "0.00%", "int": "0"}
+# Ringkasan on paper: numbers in narrow columns under wrapped headers, and the detail
+# columns (file format, area points, completeness) grouped and collapsed - one click on
+# the outline's "+" shows them; they are not printed.
+SUMMARY_WIDTHS = {"points": 8.5, "share": 8.5, "int": 8.5, "yesno": 8.5, "missed": 36}
+SUMMARY_DETAIL = ("layout", "completeness")
 MAX_LISTED_DIFFS = 30
+SUMMARY_HEADER_ROW = 3  # 0-based: the title block takes rows 1-3 of Ringkasan
+CHART_ALL_UNITS = 40  # above this many units the totals chart shows the top and bottom halves of it
+LINE_HEIGHT = 15.0  # points per line of wrapped Calibri 11
 
 
 def _exact_worksheet_class():
+    import re
+
+    from xlsxwriter.utility import xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import Worksheet
+
+    needs_care = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
     class _ExactWorksheet(Worksheet):
         """xlsxwriter writes numbers with 16 significant digits ('%.16G'), which changes
@@ -38,7 +55,13 @@ def _exact_worksheet_class():
         20.3433630952381).  Scores must equal lketool's (and the official formulas')
         exactly, so numbers are written with Python's shortest exact repr (at most 17
         digits), as Excel itself does.  Subclassing the worksheet is xlsxwriter's own
-        extension point (Workbook.worksheet_class)."""
+        extension point (Workbook.worksheet_class).
+
+        Plain numbers and strings also take a shorter path to XML than xlsxwriter's
+        general cell writer (the recap writes hundreds of thousands of them); anything
+        unusual - control characters, '_xHHHH_' look-alikes, leading or trailing
+        spaces, other cell types - goes through xlsxwriter's own code, so the XML is the
+        same byte for byte (tests/test_recap_print.py compares both)."""
 
         def _xml_number_element(self, number, attributes=[]):  # noqa: B006 (xlsxwriter's signature)
             # r is a cell reference and s a format index: nothing to escape
@@ -46,17 +69,162 @@ def _exact_worksheet_class():
             v = number if type(number) in (int, float) else float(number)
             self.fh.write(f"<c{attr}><v>{v!r}</v></c>")
 
+        def _write_cell(self, row, col, cell):
+            kind = type(cell).__name__
+            if kind not in ("Number", "String") or not self.constant_memory:
+                return super()._write_cell(row, col, cell)
+            if kind == "String":
+                text = cell.string
+                if (not isinstance(text, str) or needs_care.search(text) is not None
+                        or text[:1].isspace() or text[-1:].isspace() or text.startswith("<r>")):
+                    return super()._write_cell(row, col, cell)
+            fmt = cell.format
+            if fmt:
+                style = f' s="{fmt._get_xf_index()}"'
+            elif row in self.row_info and self.row_info[row].row_format:
+                style = f' s="{self.row_info[row].row_format._get_xf_index()}"'
+            elif col in self.col_info and self.col_info[col].column_format is not None:
+                style = f' s="{self.col_info[col].column_format._get_xf_index()}"'
+            else:
+                style = ""
+            ref = xl_rowcol_to_cell_fast(row, col)
+            if kind == "Number":
+                v = cell.number if type(cell.number) in (int, float) else float(cell.number)
+                self.fh.write(f'<c r="{ref}"{style}><v>{v!r}</v></c>')
+                return None
+            if "&" in text or "<" in text or ">" in text:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            self.fh.write(f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>')
+            return None
+
+        def fast_row(self, row, cells, height=None):
+            """Write one whole row of ``cells`` - ``(col, value, format)`` in column order,
+            value a str, int, float or None (blank) - straight to the sheet XML, as
+            xlsxwriter's constant-memory writer would, without its per-cell bookkeeping.
+            Rows it cannot write exactly so (strings that need escaping beyond &<>, a row
+            already holding cells) go through the ordinary ``write_*`` calls."""
+            if self._fast_row_unsafe(row, cells):
+                return self._slow_row(row, cells, height)
+            if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+                return self._slow_row(row, cells, height)
+            if row > self.previous_row:
+                self._write_single_row(row)  # flush the pending row; ``row`` becomes the current one
+            if height is not None:
+                self.set_row(row, height)
+                self._write_row(row, None, self.row_info.pop(row))
+            else:
+                self._write_row(row, None)
+            out = []
+            for col, v, fmt in cells:
+                ref = xl_rowcol_to_cell_fast(row, col)
+                if fmt:
+                    style = f' s="{fmt._get_xf_index()}"'
+                elif col in self.col_info and self.col_info[col].column_format is not None:
+                    style = f' s="{self.col_info[col].column_format._get_xf_index()}"'
+                else:
+                    style = ""
+                if v is None:
+                    out.append(f'<c r="{ref}"{style}/>')
+                elif type(v) is str:
+                    if "&" in v or "<" in v or ">" in v:
+                        v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{v}</t></is></c>')
+                else:
+                    out.append(f'<c r="{ref}"{style}><v>{v if type(v) in (int, float) else float(v)!r}</v></c>')
+            out.append("</row>")
+            self.fh.write("".join(out))
+            return None
+
+        def _fast_row_unsafe(self, row, cells) -> bool:
+            if not self.constant_memory or not cells or row < self.previous_row or self.table.get(row):
+                return True
+            if row in self.row_info or row in self.comments:
+                return True
+            for _, v, fmt in cells:
+                if type(v) is str:
+                    if not v or needs_care.search(v) is not None or v[:1].isspace() or v[-1:].isspace() \
+                            or v.startswith("<r>") or len(v) > 16000:
+                        return True
+                elif v is None:
+                    if fmt is None:
+                        return True
+                elif type(v) not in (int, float):
+                    return True
+            return False
+
+        def _slow_row(self, row, cells, height):
+            if height is not None:
+                self.set_row(row, height)
+            for col, v, fmt in cells:
+                if v is None:
+                    self.write_blank(row, col, None, fmt)
+                elif isinstance(v, str):
+                    self.write_string(row, col, v, fmt)
+                else:
+                    self.write_number(row, col, v, fmt)
+
     return _ExactWorksheet
 
 
+def _plain_worksheet_class():
+    """The same exact-number worksheet without the fast cell path (tests compare the two)."""
+    fast = _exact_worksheet_class()
+
+    class _Plain(fast):
+        def _write_cell(self, row, col, cell):
+            from xlsxwriter.worksheet import Worksheet
+            return Worksheet._write_cell(self, row, col, cell)
+
+        def fast_row(self, row, cells, height=None):
+            return self._slow_row(row, cells, height)
+
+    return _Plain
+
+
 def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | None = None,
-                   progress: ProgressFn | None = None) -> Path:
-    """Write the recap of ``coll`` to ``output`` (.xlsx) atomically; returns the path."""
+                   progress: ProgressFn | None = None, instansi: str | None = None,
+                   date: str | None = None) -> Path:
+    """Write the recap of ``coll`` to ``output`` (.xlsx) atomically; returns the path.
+    ``instansi`` and ``date`` (text, e.g. "30 November 2026") go into the title block of
+    Ringkasan and the page header of every sheet."""
     output = Path(output)
     rubric = rubric or load_rubric(coll.options.rubric)
     with atomic_path(output) as tmp:
-        _Writer(coll, tmp, rubric, progress).write()
+        _Writer(coll, tmp, rubric, progress, instansi=(instansi or "").strip(), date=date or "").write()
     return output
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (word
+    wrap, explicit line breaks kept; a little narrower than the column, as fonts are)."""
+    per_line = max(4, int(width * 1.05) - 2)
+    lines = 0
+    for part in str(text).split("\n"):
+        n, used = 1, 0
+        for word in part.split(" "):
+            w = len(word)
+            if used and used + 1 + w > per_line:
+                n, used = n + 1, 0
+            used += (1 if used else 0) + w
+            while used > per_line:  # a word longer than the line
+                n, used = n + 1, used - per_line
+        lines += n
+    return max(1, lines)
+
+
+def _print_width(col: Column) -> float:
+    """The width of a Ringkasan column (narrower than on the other sheets, for paper),
+    never narrower than the longest word of its header, which would break mid-word."""
+    longest = max((len(w) for w in col.header.split()), default=0)
+    return max(SUMMARY_WIDTHS.get(col.kind, min(col.width, 28)), longest * 1.1 + 1.5)
+
+
+def _header_footer_text(text: str, limit: int = 70) -> str:
+    # '&' starts a header/footer code in Excel; the whole header must stay under 255 chars
+    text = text if len(text) <= limit else text[:limit - 1] + "\u2026"
+    text = text.replace("&", "&&")
+    # after a font-size code (&8) a leading digit would be read as part of the size
+    return " " + text if text[:1].isdigit() else text
 
 
 class _Sheet:
@@ -67,40 +235,51 @@ class _Sheet:
         self.ws = writer.wb.add_worksheet(sheet_name(t(key, writer.lang), writer.sheet_names))
         self.columns = columns or []
         self.row = 0
+        self.header_row = 0
+        writer.page_setup(self.ws, t(key, writer.lang))
 
-    def header(self, columns: list[Column] | None = None, height: float | None = None) -> None:
+    def header(self, columns: list[Column] | None = None, height: float | None = None,
+               fmt: Any = None) -> None:
         if columns is not None:
             self.columns = columns
         if height:
             self.ws.set_row(self.row, height)
         for c, col in enumerate(self.columns):
             self.ws.set_column(c, c, col.width)
-            self.ws.write_string(self.row, c, cell_text(col.header), self.w.fmt["header"])
+            self.ws.write_string(self.row, c, cell_text(col.header),
+                                 fmt if fmt is not None and c >= 2 else self.w.fmt["header"])
         self.ws.freeze_panes(self.row + 1, min(2, len(self.columns)))
+        self.ws.repeat_rows(self.row)  # printed at the top of every page
+        self.header_row = self.row
         self.row += 1
 
-    def put(self, values: list[Any], formats: list[Any] | None = None) -> None:
+    def put(self, values: list[Any], formats: list[Any] | None = None, height: float | None = None) -> None:
         """One row; each value is written by its Python type (text always as text)."""
-        ws, r = self.ws, self.row
+        cells = []
         for c, v in enumerate(values):
             fmt = formats[c] if formats else None
             if v is None or v == "":
                 if fmt is not None:
-                    ws.write_blank(r, c, None, fmt)
+                    cells.append((c, None, fmt))
             elif isinstance(v, bool):
-                ws.write_string(r, c, t("yes" if v else "no", self.w.lang), fmt)
+                cells.append((c, t("yes" if v else "no", self.w.lang), fmt))
             elif isinstance(v, (int, float)):
-                ws.write_number(r, c, v, fmt)
+                cells.append((c, v, fmt))
             else:
-                ws.write_string(r, c, cell_text(v), fmt)
+                cells.append((c, cell_text(v), fmt))
+        if cells:
+            self.ws.fast_row(self.row, cells, height)
+        elif height is not None:
+            self.ws.set_row(self.row, height)
         self.row += 1
 
     def note(self, text: str) -> None:
         self.ws.write_string(self.row, 0, cell_text(text), self.w.fmt["note"])
         self.row += 1
 
-    def filter(self, first_row: int = 0) -> None:
+    def filter(self, first_row: int | None = None) -> None:
         """Autofilter over the header and the data rows written so far."""
+        first_row = self.header_row if first_row is None else first_row
         if self.columns:
             self.ws.autofilter(first_row, 0, max(first_row, self.row - 1), len(self.columns) - 1)
 
@@ -109,10 +288,12 @@ class _Sheet:
 
 
 class _Writer:
-    def __init__(self, coll: Collection, path: Path, rubric: Rubric, progress: ProgressFn | None):
+    def __init__(self, coll: Collection, path: Path, rubric: Rubric, progress: ProgressFn | None, *,
+                 instansi: str = "", date: str = ""):
         import xlsxwriter
 
         self.coll, self.rubric, self.progress = coll, rubric, progress
+        self.instansi, self.date = instansi, date
         self.lang = coll.options.lang
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -125,15 +306,38 @@ class _Writer:
         self.fmt = {
             "header": f({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"}),
             "note": f({"italic": True, "font_color": "#595959"}),
+            "title": f({"bold": True, "font_size": 14}),
+            "subtitle": f({"font_color": "#404040"}),
+            "warn": f({"bold": True, "font_color": "#9C5700"}),
+            "dup": f({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+            "dup_wrap": f({"bg_color": "#FFEB9C", "font_color": "#9C5700", "text_wrap": True, "valign": "top"}),
+            "header_ind": f({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                             "valign": "bottom", "rotation": 90, "font_size": 9}),
             "wrap": f({"text_wrap": True, "valign": "top"}),
+            "top": f({"valign": "top"}),
             "green": f(GREEN), "amber": f(AMBER), "red": f(RED),
+            "yesno": f({"align": "center", "valign": "top"}),
         }
         for kind, num in NUM_FORMATS.items():
-            self.fmt[kind] = f({"num_format": num})
+            self.fmt[kind] = f({"num_format": num, "valign": "top"})
             self.fmt[f"{kind}_total"] = f({"num_format": num, "bold": True, "top": 1})
         self.fmt["text_total"] = f({"bold": True, "top": 1})
         self.units = rank_units(list(coll.units))
         self.limits = thresholds(rubric)
+        self.duplicates = _duplicate_units(self.units)
+
+    def page_setup(self, ws, title: str) -> None:
+        """Print setup shared by every sheet: landscape A4, one page wide (as many pages
+        tall as needed), small margins, instansi / title / date in the header and the
+        page number in the footer."""
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6, )
+        ws.set_header(f"&L&8{_header_footer_text(self.instansi)}"
+                      f"&C&8{_header_footer_text(t('title.recap', self.lang) + ': ' + title)}"
+                      f"&R&8{_header_footer_text(self.date, 40)}", {"margin": 0.3})
+        ws.set_footer(f"&R&8{t('page.n_of', self.lang)}", {"margin": 0.3})
 
     # ------------------------------------------------------------------ driver
     def write(self) -> None:
@@ -142,7 +346,8 @@ class _Writer:
         area = _Sheet(self, "sheet.areas", area_columns(self.rubric, lang))
         inds = list(self.rubric.walk_indicators())
         ind_cols = [Column("rank", t("col.rank", lang), "int", 9), Column("unit", t("col.unit", lang), "text", 34)]
-        ind_cols += [Column(i.id, f"{i.id} {i.name}", "share", 12) for i in inds]
+        # the long names are printed vertically (rotated headers), two lines per narrow column
+        ind_cols += [Column(i.id, f"{i.id} {i.name}", "share", 7) for i in inds]
         indi = _Sheet(self, "sheet.indicators", ind_cols)
         tpi = _Sheet(self, "sheet.tpi", self._tpi_columns())
         diff = _Sheet(self, "sheet.tpi_items", self._diff_columns())
@@ -152,9 +357,12 @@ class _Writer:
                                                Column("message", t("col.reason", lang), "text", 90)])
         chart = _Sheet(self, "sheet.charts")
 
+        self._title_block(summ)
         summ.header(height=45)
+        self._summary_widths(summ)
         area.header(height=30)
-        indi.header(height=90)
+        longest = max((len(c.header) for c in ind_cols[2:]), default=10)
+        indi.header(height=min(409, 6.2 * min(longest, 60) + 10), fmt=self.fmt["header_ind"])
         tpi.header(height=30)
         diff.header()
         find.header()
@@ -208,19 +416,26 @@ class _Writer:
         more = 0
         sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
         ws = find.ws
+        wrap, top = self.fmt["wrap"], self.fmt["top"]
+        file_w, msg_w = find.columns[0].width, find.columns[5].width
         for row in self.coll.units:
             file = cell_text(row["file"])
+            file_lines = wrapped_lines(file, file_w)
             for p in finding_rows(self.coll.problems(row)):
                 if find.full():
                     more += 1
                     continue
                 r = find.row
-                ws.write_string(r, 0, file)
+                message = p.get("message") or ""
+                # wrapped file and message, the row as tall as the longer: printed, nothing is cut
+                lines = max(file_lines, wrapped_lines(message, msg_w))
+                cells = [(0, file, wrap)]
                 for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
-                             (4, sev_text.get(p["severity"], p["severity"])), (5, p.get("message")),
+                             (4, sev_text.get(p["severity"], p["severity"])), (5, message),
                              (6, p.get("item"))):
                     if v:
-                        ws.write_string(r, c, cell_text(v))
+                        cells.append((c, cell_text(v), wrap if c == 5 else top))
+                ws.fast_row(r, cells, LINE_HEIGHT * lines + 2 if lines > 1 else None)
                 find.row += 1
         if find.row > 1:
             find.filter()
@@ -237,7 +452,7 @@ class _Writer:
             find.note(t("truncated.rows", lang, n=more))
 
         for fl in self.coll.failures:
-            fail.put([fl["file"], fl["code"], fl["message"]])
+            fail.put([fl["file"], fl["code"], failure_message(fl)])
         if self.coll.failures:
             fail.filter()
         else:
@@ -253,7 +468,39 @@ class _Writer:
     def _summary_row(self, sheet: _Sheet, row: dict) -> None:
         cols = sheet.columns
         values = [cell_value(row, c, self.lang) for c in cols]
-        sheet.put(values, [self.fmt["wrap"] if c.kind in ("missed", "verdict") else self._fmt(c) for c in cols])
+        lines = 1
+        for k, c in enumerate(cols):
+            if c.kind == "missed" and values[k]:
+                values[k] = values[k].replace("; ", "\n")  # one criterion per line
+            if c.kind in ("missed", "verdict") or c.key in ("unit", "file"):
+                # the row tall enough for every line of its wrapped cells: nothing overlaps
+                lines = max(lines, wrapped_lines(values[k] or "", _print_width(c)))
+        fmts = [self.fmt["wrap"] if c.kind in ("missed", "verdict") or c.key in ("unit", "file") else self._fmt(c)
+                for c in cols]
+        if row["unit"].casefold() in self.duplicates:
+            fmts = [self.fmt["dup_wrap"] if c.key == "unit" else f for c, f in zip(cols, fmts)]
+        sheet.put(values, fmts, LINE_HEIGHT * lines + 2 if lines > 1 else None)
+
+    def _summary_widths(self, sheet: _Sheet) -> None:
+        for c, col in enumerate(sheet.columns):
+            width = _print_width(col)
+            detail = col.key in SUMMARY_DETAIL or col.key.endswith("_value")
+            sheet.ws.set_column(c, c, width, None, {"level": 1, "hidden": True} if detail else {})
+        sheet.ws.outline_settings(True, False, True, False)  # outline symbols above/left of the details
+
+    def _title_block(self, sheet: _Sheet) -> None:
+        """Rows 1-3 of Ringkasan: the title with instansi and date, what the recap
+        covers, and a warning when a unit name appears in more than one file."""
+        lang, ws = self.lang, sheet.ws
+        title = " \u2014 ".join(x for x in (t("title.recap", lang), self.instansi, self.date) if x)
+        ws.set_row(0, 24)
+        ws.write_string(0, 0, cell_text(title), self.fmt["title"])
+        ws.write_string(1, 0, cell_text(t("title.covers", lang, units=len(self.units),
+                                          failed=len(self.coll.failures), rubric=self.rubric.title)),
+                        self.fmt["subtitle"])
+        if self.duplicates:
+            ws.write_string(2, 0, cell_text(t("dup.warning", lang, n=len(self.duplicates))), self.fmt["warn"])
+        sheet.row = SUMMARY_HEADER_ROW
 
     def _summary_footer(self, sheet: _Sheet) -> None:
         lang, cols, n = self.lang, sheet.columns, len(self.units)
@@ -262,10 +509,12 @@ class _Writer:
             return
         sheet.filter()
         ws = sheet.ws
+        h = sheet.header_row
+        first, last = h + 1, h + n  # the data rows (0-based)
         for c, col in enumerate(cols):
             if col.criterion and col.criterion in self.limits:
                 wbk, wbbm = self.limits[col.criterion]
-                rng = (1, c, n, c)
+                rng = (first, c, last, c)
                 ws.conditional_format(*rng, {"type": "cell", "criteria": ">=", "value": wbbm,
                                              "format": self.fmt["green"]})
                 ws.conditional_format(*rng, {"type": "cell", "criteria": "between", "minimum": wbk,
@@ -274,27 +523,29 @@ class _Writer:
                                              "format": self.fmt["red"]})
             elif col.kind == "verdict":
                 met, missed = word(MET, lang), word(NOT_MET, lang)
-                ws.conditional_format(1, c, n, c, {"type": "text", "criteria": "begins with",
-                                                   "value": met, "format": self.fmt["green"]})
-                ws.conditional_format(1, c, n, c, {"type": "text", "criteria": "begins with",
-                                                   "value": missed, "format": self.fmt["red"]})
+                ws.conditional_format(first, c, last, c, {"type": "text", "criteria": "begins with",
+                                                          "value": met, "format": self.fmt["green"]})
+                ws.conditional_format(first, c, last, c, {"type": "text", "criteria": "begins with",
+                                                          "value": missed, "format": self.fmt["red"]})
             elif col.kind == "yesno":
-                ws.conditional_format(1, c, n, c, {"type": "cell", "criteria": "==",
-                                                   "value": f'"{t("yes", lang)}"', "format": self.fmt["green"]})
-                ws.conditional_format(1, c, n, c, {"type": "cell", "criteria": "==",
-                                                   "value": f'"{t("no", lang)}"', "format": self.fmt["red"]})
-        # One blank row, then averages/counts that follow the autofilter (SUBTOTAL), each
-        # with its value for the whole table cached so readers without Excel see it too.
-        r = n + 2
-        from xlsxwriter.utility import xl_range
+                ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==",
+                                                          "value": f'"{t("yes", lang)}"', "format": self.fmt["green"]})
+                ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==",
+                                                          "value": f'"{t("no", lang)}"', "format": self.fmt["red"]})
+        # One blank row, then averages/counts of the rows the autofilter leaves visible
+        # (SUBTOTAL, and SUBTOTAL inside SUMPRODUCT for the "Ya" counts), as the label
+        # says; each cached with its value for the whole table so readers without Excel
+        # see it too.
+        r = last + 2
+        from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
         for c, col in enumerate(cols):
-            rng = xl_range(1, c, n, c)
+            rng = xl_range(first, c, last, c)
             vals = [u.get(col.key) for u in self.units]
             if col.key == "unit":
                 ws.write_string(r, c, t("row.total", lang), self.fmt["text_total"])
             elif col.key == "rank":
-                ws.write_formula(r, c, f"=SUBTOTAL(103,{xl_range(1, 1, n, 1)})", self.fmt["int_total"], n)
+                ws.write_formula(r, c, f"=SUBTOTAL(103,{xl_range(first, 1, last, 1)})", self.fmt["int_total"], n)
             elif col.kind in ("points", "share"):
                 nums = [v for v in vals if isinstance(v, (int, float))]
                 avg = sum(nums) / len(nums) if nums else 0
@@ -302,14 +553,27 @@ class _Writer:
             elif col.kind == "int":
                 ws.write_formula(r, c, f"=SUBTOTAL(109,{rng})", self.fmt["int_total"], sum(vals))
             elif col.kind == "verdict":
-                ws.write_formula(r, c, f'=COUNTIF({rng},"{word(MET, lang)}*")', self.fmt["int_total"],
-                                 sum(1 for v in vals if v and v[0] == MET))
+                top = xl_rowcol_to_cell(first, c, row_abs=True, col_abs=True)
+                visible = f"SUBTOTAL(103,OFFSET({top},ROW({rng})-ROW({top}),0))"
+                met = word(MET, lang).replace('"', '""')
+                ws.write_formula(r, c, f'=SUMPRODUCT({visible},--(LEFT({rng},LEN("{met}"))="{met}"))',
+                                 self.fmt["int_total"], sum(1 for v in vals if v and v[0] == MET))
             elif col.kind == "yesno":
-                ws.write_formula(r, c, f'=COUNTIF({rng},"{t("yes", lang)}")', self.fmt["int_total"],
-                                 sum(1 for v in vals if v))
+                top = xl_rowcol_to_cell(first, c, row_abs=True, col_abs=True)
+                visible = f"SUBTOTAL(103,OFFSET({top},ROW({rng})-ROW({top}),0))"
+                ws.write_formula(r, c, f'=SUMPRODUCT({visible},--({rng}="{t("yes", lang)}"))',
+                                 self.fmt["int_total"], sum(1 for v in vals if v))
             else:
                 ws.write_blank(r, c, None, self.fmt["text_total"])
         sheet.row = r + 1
+        if self.duplicates:
+            sheet.row += 1
+            ws.write_string(sheet.row, 1, t("dup.title", lang), self.fmt["warn"])
+            sheet.row += 1
+            for key, rows in self.duplicates.items():
+                ws.write_string(sheet.row, 1, cell_text(rows[0]["unit"]), self.fmt["dup"])
+                ws.write_string(sheet.row, 2, cell_text("; ".join(u["file"] for u in rows)))
+                sheet.row += 1
 
     def _heat(self, sheet: _Sheet, first_col: int, last_col: int) -> None:
         n = len(self.units)
@@ -318,7 +582,8 @@ class _Writer:
             return
         sheet.filter()
         mid = self.limits.get("area", (0.6, 0.75))[0]
-        sheet.ws.conditional_format(1, first_col, n, last_col, {
+        h = sheet.header_row
+        sheet.ws.conditional_format(h + 1, first_col, h + n, last_col, {
             "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
             "mid_type": "num", "mid_value": mid, "mid_color": "#FFEB84",
             "max_type": "num", "max_value": 1, "max_color": "#63BE7B"})
@@ -369,6 +634,9 @@ class _Writer:
 
     # ------------------------------------------------------------------ Grafik
     def _charts(self, sheet: _Sheet) -> None:
+        """Totals as sorted horizontal bars coloured by the WBK/WBBM minimums of the total
+        (all units up to :data:`CHART_ALL_UNITS`, else the top and bottom halves of that
+        many, with a note), and the area profile as a radar."""
         lang, units, ws = self.lang, self.units, sheet.ws
         n = len(units)
         if n == 0:
@@ -378,59 +646,81 @@ class _Writer:
         wbk_area, wbbm_area = self.limits.get("area", (0.6, 0.75))
         areas = self.rubric.areas("pemenuhan")
         avg = {a.id: sum(u[f"area_{a.id}_share"] for u in units) / n for a in areas}
-        head = [t("col.unit", lang), t("col.total", lang), t("col.wbk_min", lang), t("col.wbbm_min", lang), "",
+        shown = units
+        if n > CHART_ALL_UNITS:
+            k = CHART_ALL_UNITS // 2
+            shown = units[:k] + units[-k:]
+        lims = {"wbk": show_limit(wbk_total, lang), "wbbm": show_limit(wbbm_total, lang)}
+        bands = [t("chart.band_wbbm", lang, **lims), t("chart.band_wbk", lang, **lims), t("chart.band_low", lang, **lims)]
+        head = [t("col.unit", lang), t("col.total", lang), *bands, "",
                 t("col.area", lang), t("col.average", lang), t("col.wbk_min", lang), t("col.wbbm_min", lang)]
+        ws.set_row(0, 45)
         for c, h in enumerate(head):
             if h:
-                ws.write_string(0, c, h, self.fmt["header"])
+                ws.write_string(0, c, cell_text(h), self.fmt["header"])
         ws.set_column(0, 0, 30)
-        ws.set_column(5, 5, 38)
-        for k, u in enumerate(units, start=1):
-            ws.write_string(k, 0, cell_text(u["unit"]))
-            ws.write_number(k, 1, u["total"], self.fmt["points"])
-            ws.write_number(k, 2, wbk_total)
-            ws.write_number(k, 3, wbbm_total)
+        ws.set_column(2, 4, 11)
+        ws.set_column(6, 6, 38)
+        for k, u in enumerate(shown, start=1):
+            total = u["total"]
+            ws.write_string(k, 0, cell_text(f"{u['rank']}. {u['unit']}"))
+            ws.write_number(k, 1, total, self.fmt["points"])
+            band = 2 if total >= wbbm_total else 3 if total >= wbk_total else 4
+            ws.write_number(k, band, total, self.fmt["points"])
             if k <= len(areas):
                 self._area_data_row(ws, k, areas[k - 1], avg, wbk_area, wbbm_area)
-        for k in range(n + 1, len(areas) + 1):  # fewer units than areas
+        for k in range(len(shown) + 1, len(areas) + 1):  # fewer units than areas
             self._area_data_row(ws, k, areas[k - 1], avg, wbk_area, wbbm_area)
+        m = len(shown)
+        if n > m:
+            ws.write_string(max(m, len(areas)) + 2, 0, t("chart.top_bottom", lang, k=m // 2, n=n), self.fmt["note"])
 
         name = sheet.ws.name
-        bar = self.wb.add_chart({"type": "column"})
-        bar.add_series({"name": t("col.total", lang), "categories": [name, 1, 0, n, 0],
-                        "values": [name, 1, 1, n, 1], "fill": {"color": "#4472C4"}, "gap": 50})
-        line = self.wb.add_chart({"type": "line"})
-        for col, color in ((2, "#ED7D31"), (3, "#70AD47")):
-            line.add_series({"name": [name, 0, col], "categories": [name, 1, 0, n, 0],
-                             "values": [name, 1, col, n, col], "line": {"color": color, "width": 2,
-                                                                         "dash_type": "dash"},
-                             "marker": {"type": "none"}})
-        bar.combine(line)
-        bar.set_title({"name": t("chart.totals", lang)})
-        bar.set_y_axis({"name": t("chart.score", lang), "min": 0, "max": 100})
-        bar.set_legend({"position": "bottom"})
-        bar.set_size({"width": min(max(720, 24 * n), 4000), "height": 420})
-        ws.insert_chart(1, 10, bar)
+        bar = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for col, color in ((2, "#63BE7B"), (3, "#FFC000"), (4, "#F8696B")):
+            bar.add_series({"name": [name, 0, col], "categories": [name, 1, 0, m, 0],
+                            "values": [name, 1, col, m, col], "fill": {"color": color},
+                            "border": {"none": True}, "gap": 40,
+                            "data_labels": {"value": True, "num_format": "0.00", "position": "inside_end",
+                                            "font": {"size": 8}}})
+        title = t("chart.totals", lang) + (t("chart.top_bottom_title", lang, k=m // 2, n=n) if n > m else "")
+        bar.set_title({"name": title, "name_font": {"size": 12}})
+        # in a bar chart xlsxwriter's x axis is the (horizontal) value axis
+        bar.set_x_axis({"name": t("chart.score", lang), "min": 0, "max": 100, "major_unit": 10,
+                        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        bar.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        bar.set_legend({"position": "top"})
+        height = min(max(300, 22 * m + 140), 1100)
+        bar.set_size({"width": 760, "height": height})
+        ws.insert_chart(1, 11, bar)
 
-        m = len(areas)
+        am = len(areas)
         radar = self.wb.add_chart({"type": "radar", "subtype": "marker"})
-        for col, color in ((6, "#4472C4"), (7, "#ED7D31"), (8, "#70AD47")):
-            radar.add_series({"name": [name, 0, col], "categories": [name, 1, 5, m, 5],
-                              "values": [name, 1, col, m, col], "line": {"color": color, "width": 2}})
+        for col, color in ((7, "#4472C4"), (8, "#ED7D31"), (9, "#70AD47")):
+            radar.add_series({"name": [name, 0, col], "categories": [name, 1, 6, am, 6],
+                              "values": [name, 1, col, am, col], "line": {"color": color, "width": 2}})
         radar.set_title({"name": t("chart.areas", lang)})
         radar.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
         radar.set_legend({"position": "bottom"})
         radar.set_size({"width": 720, "height": 480})
-        ws.insert_chart(24, 10, radar)
+        ws.insert_chart(2 + height // 20 + 1, 11, radar)  # below the bars: the page stays narrow
 
     def _area_data_row(self, ws, k: int, a, avg: dict, wbk: float, wbbm: float) -> None:
-        ws.write_string(k, 5, cell_text(f"{a.id} {a.name}"))
-        ws.write_number(k, 6, avg[a.id], self.fmt["share"])
-        ws.write_number(k, 7, wbk, self.fmt["share"])
-        ws.write_number(k, 8, wbbm, self.fmt["share"])
+        ws.write_string(k, 6, cell_text(f"{a.id} {a.name}"))
+        ws.write_number(k, 7, avg[a.id], self.fmt["share"])
+        ws.write_number(k, 8, wbk, self.fmt["share"])
+        ws.write_number(k, 9, wbbm, self.fmt["share"])
 
 
 _SEVERITIES = {"severity.error", "severity.warning", "severity.info"}
+
+
+def _duplicate_units(units: list[dict]) -> dict[str, list[dict]]:
+    """Unit names (case-folded) that more than one file carries -> their rows."""
+    by_name: dict[str, list[dict]] = {}
+    for u in units:
+        by_name.setdefault(u["unit"].casefold(), []).append(u)
+    return {k: v for k, v in by_name.items() if len(v) > 1}
 
 
 def _short(v: Any) -> str:
