@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from lketool.commands import _common as _c
+
 FORMATS = ("xlsx", "json", "csv")
 
 
@@ -49,6 +51,7 @@ FORMATS = ("xlsx", "json", "csv")
               help="Syarat capaian area diperiksa terpisah untuk Pemenuhan dan Reform.")
 @click.option("--rubric", "edition", default=None, metavar="EDISI",
               help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
+@_c.verdict_options
 @click.option("--instansi", default=None, metavar="NAMA",
               help="Nama instansi untuk judul rekap dan kepala setiap halaman cetak "
                    "(mis. \"Inspektorat Kota Contoh\").")
@@ -87,7 +90,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         load_rubric(edition or DEFAULT_EDITION)
     except ValueError as exc:
         _fail(ctx, str(exc), lang)
-    options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION)
+    options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION,
+                           **_c.declarations())
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,

@@ -41,11 +41,14 @@ class RecapOptions:
     per_half: bool = False
     lang: str = "id"
     rubric: str = DEFAULT_EDITION
+    has_wbk: bool | None = None  # --sudah-wbk/--belum-wbk (lketool.verdict)
+    declared: tuple[str, ...] = ()  # --terpenuhi
 
     def key_fields(self, name: str) -> dict[str, Any]:
-        # The file name takes part because a unit name may come from it.
+        # The file name takes part because a unit name may come from it; the declarations
+        # change the verdict, so they take part too.
         return {"strict": self.strict, "per_half": self.per_half, "lang": self.lang, "rubric": self.rubric,
-                "name": name}
+                "has_wbk": self.has_wbk, "declared": sorted(self.declared), "name": name}
 
 
 @dataclass
@@ -381,8 +384,8 @@ def _check_one(file: str, options: RecapOptions, store_dir: str | None):
     except OSError:
         pass  # not cached; check_file explains why the file cannot be opened
     try:
-        d = check_file(file, rubric=options.rubric, strict=options.strict,
-                       per_half=options.per_half).to_dict(options.lang)
+        d = check_file(file, rubric=options.rubric, strict=options.strict, per_half=options.per_half,
+                       has_wbk=options.has_wbk, declared=options.declared).to_dict(options.lang)
         row = _row_of(d)
     except Exception as exc:  # one broken file never stops the batch
         err = f"{type(exc).__name__}: {exc}"
