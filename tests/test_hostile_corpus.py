@@ -30,12 +30,6 @@ FULL = os.environ.get("LKETOOL_FULL_CORPUS") == "1" or os.environ.get("CI") == "
 MAX_RSS_MB = 300
 COMMANDS = ("check", "score-csv", "annotate", "export", "diff")
 INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
-# Items owned by other helpers (issue 15 items 2, 3, 5): expected to fail on this branch
-# alone and to pass once their branches are merged; then remove these markers.
-OTHERS_ANNOTATE = pytest.mark.xfail(reason="issue 15 items 2/5: lketool/annotate.py (documents helper)",
-                                    strict=False)
-def OTHERS_CSV(f):  # the one CSV writer (lketool.csvout) has landed: no longer expected to fail
-    return f
 
 
 def _digest(p: Path) -> str:
@@ -113,7 +107,6 @@ def test_no_traceback_and_plain_exit_codes(corpus, cmd):
         assert rec["exit"] in (0, 1, 2), (cmd, rec["label"], rec["exit"], rec["output"][-500:])
 
 
-@OTHERS_ANNOTATE
 def test_annotate_no_traceback(corpus):
     # check --annotate belongs to the documents helper (lketool/annotate.py); kept apart
     # so that a failure here points at it.
@@ -178,7 +171,6 @@ def test_json_outputs_parse_and_name_every_file(corpus):
             assert not re.search(r"BadZipFile|XmlError|CalamineError|zlib|&\w+;|Traceback", msg), msg
 
 
-@OTHERS_ANNOTATE
 def test_annotated_copies_hold_no_formula_from_input(corpus):
     # documents helper's item (annotate writes unit text as text)
     bad = []
@@ -191,7 +183,6 @@ def test_annotated_copies_hold_no_formula_from_input(corpus):
     assert not bad, bad
 
 
-@OTHERS_CSV
 def test_csv_outputs_hold_no_injectable_cell(corpus):
     # findings helper's item (one CSV writer with the recap's rule)
     bad = []
