@@ -60,3 +60,24 @@ def test_verdict_words_exist_once():
             if any(WORDS.search(m.group(2)) and " " in m.group(2).strip() for m in LITERAL.finditer(line)):
                 stray.append(f"{path.relative_to(PKG)}:{n}: {line.strip()}")
     assert stray == []
+
+
+def test_every_renderer_takes_its_score_rows_from_the_view():
+    """Terminal table, CSV and JSON show exactly lketool.view's rows, under its labels."""
+    import csv
+    import io
+
+    from lketool.cli import main
+    from lketool.view import score_rows
+
+    sample = SAMPLE.with_name("05-portalrb-samsat-kabupaten-sampel.xlsx")
+    res = check_file(sample)
+    rows = score_rows(res, "en")
+    term = CliRunner().invoke(main, ["score", str(sample), "--lang", "en"], env={"COLUMNS": "160"}).output
+    for r in rows:
+        assert r["label"] in term, r["label"]
+    out = CliRunner().invoke(main, ["score", str(sample), "--lang", "en", "--format", "csv"]).output
+    head = next(csv.reader(io.StringIO(out)))
+    assert [r["label"] for r in rows] == head[3:3 + len(rows)]
+    d = json.loads(CliRunner().invoke(main, ["score", str(sample), "--lang", "en", "--format", "json"]).output)
+    assert [r["label"] for r in d["results"][0]["score_rows"]] == [r["label"] for r in rows]

@@ -97,14 +97,15 @@ def test_indonesian_dialect_and_english_dialect():
     r = run("score", str(S02), "--format", "csv")
     rows = _csv(r.stdout_bytes, "id")
     head, row = rows[0], rows[1]
-    assert head[:4] == ["Berkas", "Unit", "Tata letak", "Total"]
-    total = row[head.index("Total")]
+    # the score columns are lketool.view's rows, under its labels
+    assert head[:4] == ["Berkas", "Unit", "Tata letak", "Nilai total"]
+    total = row[head.index("Nilai total")]
     assert "," in total and "." not in total  # decimal comma, full precision
     assert row[head.index("WBK")] and not _is_number(row[head.index("WBK")], "id")  # the verdict word
     assert row[head.index("Sementara")] in ("ya", "tidak")
     r = run("score", str(S02), "--format", "csv", "--lang", "en")
     rows = _csv(r.stdout_bytes, "en")
-    assert rows[0][:4] == ["File", "Unit", "Layout", "Total"]
+    assert rows[0][:4] == ["File", "Unit", "Layout", "Total score"]
     assert float(rows[1][3]) == pytest.approx(float(total.replace(",", ".")), abs=0)
 
 
@@ -126,15 +127,15 @@ def test_indonesian_csv_opens_with_numbers_as_numbers(hostile, tmp_path):
                     str(csv_file)], check=True, capture_output=True, timeout=120)
     ws = openpyxl.load_workbook(tmp_path / "nilai.xlsx").active
     head = [c.value for c in ws[1]]
-    assert head[:4] == ["Berkas", "Unit", "Tata letak", "Total"]
+    assert head[:4] == ["Berkas", "Unit", "Tata letak", "Nilai total"]
     from lketool.api import check_file
 
     want = check_file(S02).scores
     for row in ws.iter_rows(min_row=2, values_only=False):
         cells = {h: c for h, c in zip(head, row)}
-        for key in ("Total", "Pengungkit", "Pemenuhan", "Area MP", "Terjawab"):
+        for key in ("Nilai total", "Pengungkit", "Pemenuhan", "Manajemen Perubahan", "Terjawab"):
             assert cells[key].data_type == "n", (key, cells[key].value)
-        assert cells["Total"].value == pytest.approx(want.total, rel=1e-12)
+        assert cells["Nilai total"].value == pytest.approx(want.total, rel=1e-12)
         assert all(c.data_type != "f" for c in row)
     units = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
     assert any(u and u.endswith(HOSTILE_UNIT) for u in units)
@@ -173,7 +174,7 @@ def test_score_xlsx_one_row_per_file(tmp_path):
     ws = openpyxl.load_workbook(out)["Scores"]
     head = [c.value for c in ws[1]]
     assert ws.max_row == 1 + 5 and ws.freeze_panes == "A2" and ws.auto_filter.ref
-    totals = [row[head.index("Total")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    totals = [row[head.index("Total score")] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(t, float) for t in totals)
     assert {row[head.index("Provisional")] for row in ws.iter_rows(min_row=2, values_only=True)} <= {True, False}
     assert all(isinstance(row[head.index("WBK")], str) for row in ws.iter_rows(min_row=2, values_only=True))
@@ -311,6 +312,6 @@ def test_options_are_the_same_across_commands():
 def test_score_quiet_and_whole_area_titles():
     r = run("score", str(S02), "-q")
     lines = r.output.splitlines()
-    assert lines[1].strip().startswith("Total") and len(lines) == 4  # header, total, WBK, WBBM
+    assert lines[1].strip().startswith("Nilai total") and len(lines) == 4  # header, total, WBK, WBBM
     full = run("score", str(S02), env={"COLUMNS": "120"}).output
     assert "Penataan Sistem Manajemen SDM Aparatur" in full  # was cut at 26 characters

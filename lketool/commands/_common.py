@@ -110,28 +110,43 @@ def exit_code(results) -> int:
     return 1 if any(r.has_errors for r in results) else 0
 
 
+def _render_json(results, lang, scores, output, quiet):
+    write_text(dump_json(results, lang, scores=scores) + "\n", output)
+
+
+def _render_csv(results, lang, scores, output, quiet):
+    columns, rows = score_rows_table(results, lang) if scores else finding_rows(results, lang)
+    csvout.write(columns, rows, lang, output)
+
+
+def _render_xlsx(results, lang, scores, output, quiet):
+    from lketool.commands._xlsx import write_results
+
+    write_results(results, output, lang, scores=scores)
+
+
+def _render_table(results, lang, scores, output, quiet):
+    text = (scores_table if scores else problems_table)(results, lang, quiet=quiet)
+    if output is None:
+        emit(text)
+    else:
+        write_text(click.unstyle(text) + "\n", output)
+
+
+# The output formats of check and score, by --format name (as datasette keeps its renderers):
+# each takes (results, lang, scores, output, quiet) and only formats the library's view.
+RENDERERS = {"table": _render_table, "json": _render_json, "csv": _render_csv, "xlsx": _render_xlsx}
+NEEDS_FILE = {"xlsx"}
+
+
 def output_and_exit(results, fmt: str, lang: str, *, scores: bool, output: Path | None = None,
                     quiet: bool = False) -> None:
-    """Print or write ``results`` as JSON, CSV, xlsx or the terminal table (the problems
-    for ``check``, the scores for ``score``) and exit with :func:`exit_code`."""
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx butuh -o BERKAS.xlsx")
+    """Print or write ``results`` with the renderer of ``fmt`` (:data:`RENDERERS`) and exit
+    with :func:`exit_code`."""
+    if fmt in NEEDS_FILE and output is None:
+        raise click.UsageError(f"--format {fmt} butuh -o BERKAS.{fmt}")
     try:
-        if fmt == "json":
-            write_text(dump_json(results, lang, scores=scores) + "\n", output)
-        elif fmt == "csv":
-            columns, rows = score_rows_table(results, lang) if scores else finding_rows(results, lang)
-            csvout.write(columns, rows, lang, output)
-        elif fmt == "xlsx":
-            from lketool.commands._xlsx import write_results
-
-            write_results(results, output, lang, scores=scores)
-        else:
-            text = (scores_table if scores else problems_table)(results, lang, quiet=quiet)
-            if output is None:
-                emit(text)
-            else:
-                write_text(click.unstyle(text) + "\n", output)
+        RENDERERS[fmt](results, lang, scores, output, quiet)
     except OSError as exc:
         raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
     if output is not None and not quiet:
@@ -328,8 +343,11 @@ def fmt2(x, lang: str = "id") -> str:
 
 
 def scores_table(results, lang: str, quiet: bool = False) -> str:
-    """The terminal view of ``score`` (the lead's score-row view replaces the body)."""
+    """The terminal view of ``score``: the rows of :func:`lketool.view.score_rows` and the
+    lines of :func:`lketool.verdict.verdict_for`, formatted."""
     from lketool import display as show
+    from lketool.verdict import verdict_for
+    from lketool.view import score_rows
 
     en = lang == "en"
     lines = []
@@ -338,46 +356,41 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
         if r.error is not None:
             lines.append(f"  {severity_label(ERROR, lang).upper()}  {r.error.message(lang)}")
             continue
-        s = r.scores
-        wb = r.workbook_scores or {}
-        lines.append(f"  {'Total':<28}{fmt2(s.total, lang):>8}"
-                     + (f"   ({'workbook' if en else 'di workbook'}: {fmt2(wb.get('total'), lang)})" if wb else ""))
+        rows = score_rows(r, lang)
+        v = verdict_for(r, lang)
         if quiet:  # total and the verdict sentences only
-            from lketool.verdict import verdict_for
-
-            v = verdict_for(r, lang)
-            lines += ["  " + v["wbk"]["text"], "  " + v["wbbm"]["text"]]
+            lines.append(f"  {rows[0]['label']:<30}{fmt2(rows[0]['value'], lang):>8}")
+            lines += ["  " + v[k]["text"] for k in v["predicates"]]
             continue
-        for label, v in (("Pengungkit", s.pengungkit), ("  Pemenuhan", s.pemenuhan), ("  Reform", s.reform),
-                         ("Hasil", s.hasil), ("  Bersih & akuntabel", s.bersih_akuntabel),
-                         ("    IPAK", s.ipak), ("    Capaian kinerja", s.capaian_kinerja),
-                         ("  Pelayanan prima (IPKP)", s.pelayanan_prima)):
-            lines.append(f"  {label:<28}{fmt2(v, lang):>8}")
-        tw = max([26] + [len(a.title) for a in r.rubric.areas("pemenuhan")])  # titles whole, never cut
-        lines.append(f"  {'Area' :<{tw + 2}}{'nilai':>8}{'bobot':>7}{'%':>8}")
-        for a in r.rubric.areas("pemenuhan"):
-            w = r.rubric.area_weight(a.id)
-            v = s.area(a.id)
-            lines.append(f"    {a.title:<{tw}}{fmt2(v, lang):>8}{show.minimum(w, lang):>7}"
-                         f"{show.percent(v / w, 1, lang):>8}")
+        parts = [x for x in rows if not x["key"].startswith("area:")]
+        areas = [x for x in rows if x["key"].startswith("area:")]
+        has_wb = any(x["workbook"] is not None for x in parts)
+        has_tpi = r.tpi_scores is not None
+        w = max([30] + [len(x["label"]) + 2 * x["level"] + 2 for x in rows])  # labels whole, never cut
+        head = f"  {'':<{w}}{('score' if en else 'nilai'):>8}"
+        head += f"{'TPI':>8}" if has_tpi else ""
+        head += f"{('workbook' if en else 'di workbook'):>13}" if has_wb else ""
+        lines.append(head)
+        for x in parts:
+            row = f"  {'  ' * x['level'] + x['label']:<{w}}{fmt2(x['value'], lang):>8}"
+            row += f"{fmt2(x['tpi'], lang):>8}" if has_tpi else ""
+            row += f"{fmt2(x['workbook'], lang):>13}" if has_wb and x["workbook"] is not None else ""
+            lines.append(row)
+        lines.append(f"  {'Area':<{w}}{('score' if en else 'nilai'):>8}{('weight' if en else 'bobot'):>8}{'%':>8}")
+        for x in areas:
+            lines.append(f"  {'  ' + x['label']:<{w}}{fmt2(x['value'], lang):>8}{show.minimum(x['max'], lang):>8}"
+                         f"{show.percent(x['share'], 1, lang):>8}")
+        s = r.scores
         done = "answered" if en else "terjawab"
-        lines.append(f"  {'Kelengkapan' if not en else 'Completeness':<28}{s.answered}/{s.expected} {done}")
-        if r.tpi_scores:
-            lines.append(f"  {'Total (TPI)':<28}{fmt2(r.tpi_scores.total, lang):>8}")
-        from lketool.verdict import verdict_for
-
-        lines.extend("  " + ln for ln in verdict_for(r, lang)["lines"])
+        lines.append(f"  {'Completeness' if en else 'Kelengkapan':<{w}}{s.answered}/{s.expected} {done}")
+        lines.extend("  " + ln for ln in v["lines"])
         c = r.counts
         lines.append(f"  {'Problems' if en else 'Temuan'}: {severity_count(c[ERROR], ERROR, lang)}, "
                      f"{severity_count(c[WARNING], WARNING, lang)} (lketool check)")
     return "\n".join(lines)
 
 
-SCORE_COLUMNS = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout", "Tata letak", "Layout"),
-                 ("total", "Total", "Total"), ("pengungkit", "Pengungkit", "Enablers"),
-                 ("pemenuhan", "Pemenuhan", "Fulfilment"), ("reform", "Reform", "Reform"),
-                 ("hasil", "Hasil", "Results"), ("ipak", "IPAK", "IPAK"),
-                 ("capaian_kinerja", "Capaian kinerja", "Performance"), ("ipkp", "IPKP", "IPKP")]
+SCORE_HEAD = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout", "Tata letak", "Layout")]
 SCORE_TAIL = [("answered", "Terjawab", "Answered"), ("expected", "Butir", "Expected"),
               ("wbk", "WBK", "WBK"), ("wbbm", "WBBM", "WBBM"), ("basis", "Dasar putusan", "Basis"),
               ("provisional", "Sementara", "Provisional"),
@@ -397,28 +410,29 @@ def _verdict_cells(r, lang: str) -> dict:
 
 
 def score_rows_table(results, lang: str):
-    """(columns, rows): one row per file with every score at full precision."""
-    areas = []
-    for r in results:
-        if r.scores:
-            areas = [a.id for a in r.rubric.areas("pemenuhan")]
-            break
-    columns = csvout.cols(*SCORE_COLUMNS, *[(f"area_{a}", f"Area {a}", f"Area {a}") for a in areas], *SCORE_TAIL)
+    """(columns, rows): one row per file with every score of :func:`lketool.view.score_rows`
+    at full precision, then the verdict and counts."""
+    from lketool.view import score_rows
+
+    first = next((r for r in results if r.scores is not None), None)
+    view = []
+    if first is not None:
+        view = list(zip(score_rows(first, "id"), score_rows(first, "en")))
+    columns = csvout.cols(*SCORE_HEAD, *[(a["key"].replace(":", "_"), a["label"], b["label"]) for a, b in view],
+                          *SCORE_TAIL)
     rows = []
     for r in results:
         if r.error is not None:
             rows.append({"file": r.file, "unit": r.unit, "error": r.error.message(lang)})
             continue
         s = r.scores
-        row = {"file": r.file, "unit": r.unit, "layout": r.layout, "total": s.total, "pengungkit": s.pengungkit,
-               "pemenuhan": s.pemenuhan, "reform": s.reform, "hasil": s.hasil, "ipak": s.ipak,
-               "capaian_kinerja": s.capaian_kinerja, "ipkp": s.ipkp, "answered": s.answered,
-               "expected": s.expected, **_verdict_cells(r, lang), "errors": r.counts[ERROR],
-               "warnings": r.counts[WARNING],
-               "root_problems": sum(1 for p in r.problems if not p.caused_by and p.severity != INFO),
+        row = {"file": r.file, "unit": r.unit, "layout": r.layout,
+               **{x["key"].replace(":", "_"): x["value"] for x in score_rows(r, lang)},
+               "answered": s.answered, "expected": s.expected, **_verdict_cells(r, lang),
+               "errors": r.counts[ERROR], "warnings": r.counts[WARNING],
+               "root_problems": r.root_counts["root_problems"],
                "workbook_total": (r.workbook_scores or {}).get("total"),
                "tpi_total": r.tpi_scores.total if r.tpi_scores else None}
-        row.update({f"area_{a}": s.area(a) for a in areas})
         rows.append(row)
     return columns, rows
 
