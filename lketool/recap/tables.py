@@ -144,7 +144,7 @@ def missed_text(missed: Iterable[list], lang: str = "id") -> str:
 class Column:
     key: str
     header: str
-    kind: str  # int | text | points | share | yesno | verdict | missed
+    kind: str  # int | text | points | share | yesno | verdict | basis | missed
     width: float = 10
     criterion: str | None = None  # colour against this criterion's WBK/WBBM minimums
 
@@ -181,6 +181,8 @@ def summary_columns(rubric: Rubric, lang: str = "id") -> list[Column]:
           Column("warnings", t("col.warnings", lang), "int", 11),
           Column("wbk", t("col.wbk", lang), "verdict", 16),
           Column("wbbm", t("col.wbbm", lang), "verdict", 16),
+          # whose answers the verdict columns rest on (the score columns are the unit's own)
+          Column("basis", t("col.basis", lang), "basis", 12),
           Column("missed_wbk", t("col.missed_wbk", lang), "missed", 48),
           Column("missed_wbbm", t("col.missed_wbbm", lang), "missed", 48)]
     return c
@@ -202,6 +204,8 @@ def cell_value(row: dict[str, Any], col: Column, lang: str = "id") -> Any:
     v = row.get(col.key)
     if col.kind == "verdict":
         return verdict_text(v, lang)
+    if col.kind == "basis":
+        return t(f"basis.{v}", lang) if v else ""
     if col.kind == "yesno":
         return t("yes" if v else "no", lang)
     if col.kind == "missed":
@@ -216,7 +220,8 @@ def summary_record(row: dict[str, Any], rubric: Rubric, lang: str = "id") -> dic
     for col in summary_columns(rubric, lang):
         v = row.get(col.key)
         out[col.key] = (missed_text(v or [], lang) if col.kind == "missed"
-                        else verdict_text(v, lang) if col.kind == "verdict" else v)
+                        else verdict_text(v, lang) if col.kind == "verdict" else
+                        cell_value(row, col, lang) if col.kind == "basis" else v)
     return out
 
 

@@ -472,10 +472,10 @@ class _Writer:
         for k, c in enumerate(cols):
             if c.kind == "missed" and values[k]:
                 values[k] = values[k].replace("; ", "\n")  # one criterion per line
-            if c.kind in ("missed", "verdict") or c.key in ("unit", "file"):
+            if c.kind in ("missed", "verdict", "basis") or c.key in ("unit", "file"):
                 # the row tall enough for every line of its wrapped cells: nothing overlaps
                 lines = max(lines, wrapped_lines(values[k] or "", _print_width(c)))
-        fmts = [self.fmt["wrap"] if c.kind in ("missed", "verdict") or c.key in ("unit", "file") else self._fmt(c)
+        fmts = [self.fmt["wrap"] if c.kind in ("missed", "verdict", "basis") or c.key in ("unit", "file") else self._fmt(c)
                 for c in cols]
         if row["unit"].casefold() in self.duplicates:
             fmts = [self.fmt["dup_wrap"] if c.key == "unit" else f for c, f in zip(cols, fmts)]
