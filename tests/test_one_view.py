@@ -42,6 +42,13 @@ def test_a_criterion_added_in_data_reaches_every_output(extra_rubric, tmp_path):
 
     row = summary_row(d)
     assert "Uji" in missed_text(row["missed_wbk"]) and "Test" in missed_text(row["missed_wbk"], "en")
+    # the report: its criteria table and its conclusion
+    from lketool.report.context import build_context
+
+    ctx = build_context(res, report_date="2026-11-30")
+    wbk = next(v for v in ctx["predikat"] if v["kode"] == "wbk")
+    assert "Kriteria uji tambahan" in [k["label"] for k in wbk["kriteria"]]
+    assert "Kriteria uji tambahan" in ctx["kesimpulan"]
 
 
 # a string literal that words a verdict: "memenuhi" (not "terpenuhi"), "eligible", "does not meet" in
@@ -81,3 +88,34 @@ def test_every_renderer_takes_its_score_rows_from_the_view():
     assert [r["label"] for r in rows] == head[3:3 + len(rows)]
     d = json.loads(CliRunner().invoke(main, ["score", str(sample), "--lang", "en", "--format", "json"]).output)
     assert [r["label"] for r in d["results"][0]["score_rows"]] == [r["label"] for r in rows]
+
+
+def test_a_problem_code_added_in_data_reaches_every_output(tmp_path, monkeypatch):
+    """A new code is a line in the codes table plus its texts in the message files: its message,
+    title and remedy then reach JSON, the terminal and CSV without code that knows it."""
+    from lketool import i18n
+    from lketool.commands import _common as c
+    from lketool.problems import CATALOGUE, Location, Problem, register
+
+    msgs = tmp_path / "msgs"
+    msgs.mkdir()
+    for lang, (title, msg, fix) in {"id": ("Uji baru", "Pesan uji {value}", "Perbaiki sel {cell}"),
+                                    "en": ("New test", "Test message {value}", "Fix cell {cell}")}.items():
+        (msgs / f"{lang}.json").write_text(json.dumps(
+            {"problem": {"uji-baru": {"title": title, "message": msg, "remedy": fix}}}), encoding="utf-8")
+    monkeypatch.setenv(i18n.ENV_PATH, str(msgs))
+    i18n.reload()
+    register("uji-baru", "warning")
+    try:
+        res = check_file(SAMPLE)
+        res.problems.append(Problem("uji-baru", Location(str(SAMPLE), "LKE ZI", "K9", 9, 11, "P.1.i.a"), value="x"))
+        d = res.to_dict("en")
+        p = next(p for p in d["problems"] if p["code"] == "uji-baru")
+        assert (p["message"], p["remedy"], p["severity"]) == ("Test message x", "Fix cell K9", "warning")
+        assert "Pesan uji x" in c.problems_table([res], "id")
+        columns, rows = c.finding_rows([res], "id")
+        assert any("Pesan uji x" in str(v) for row in rows for v in row.values())
+        assert CATALOGUE["uji-baru"].title("id") == "Uji baru"
+    finally:
+        CATALOGUE.pop("uji-baru", None)
+        i18n.reload()
