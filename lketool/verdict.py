@@ -135,10 +135,11 @@ def evaluate(rubric: Rubric, values: Mapping[str, Any], *, strict: bool = False,
     for pred_id, pred in rubric.predicates.items():
         crits = []
         for c in pred["criteria"]:
-            targets = [(c["id"], None, None, "")]
+            targets = [(c["id"], None, None, ("", ""))]
             if c["metric"] == "area_share":
                 halves = ("pemenuhan", "reform") if per_half else (None,)
-                targets = [(f"area:{a.id}" + (f":{h}" if h else ""), a.id, h, a.title + (f" ({h})" if h else ""))
+                targets = [(f"area:{a.id}" + (f":{h}" if h else ""), a.id, h,
+                            (a.title + (f" ({h})" if h else ""), a.title_in("en") + (f" ({h})" if h else "")))
                            for a in rubric.areas("pemenuhan") for h in halves]
             for cid, area_id, half, name in targets:
                 crits.append(_criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, where))
@@ -205,7 +206,8 @@ def _criterion(rubric, c, cid, name, area_id, half, scores, bounds, unknown, whe
         minimum_cmp = minimum
     met = True if vlo >= minimum_cmp else (False if vhi < minimum_cmp else None)
     short = {"area": cid.split(":", 1)[1].replace(":", " ") if area_id else ""}
-    crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name),
+    name, name_en = name
+    crit = {"id": cid, "label": c["label"].format(name=name), "label_en": c.get("label_en", c["label"]).format(name=name_en),
             "short": c.get("short", c["label"]).format(**short),
             "short_en": c.get("short_en", c.get("short", c["label"])).format(**short),
             "value": float(value), "minimum": minimum, "met": met, "gap": float(value) - minimum,

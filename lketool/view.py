@@ -64,7 +64,7 @@ def score_rows(result, lang: str = "id") -> list[dict[str, Any]] | None:
     for a in rb.areas("pemenuhan"):
         w = rb.area_weight(a.id)
         v = s.area(a.id)
-        rows.append({"key": f"area:{a.id}", "label": a.title, "level": 1, "value": v,
+        rows.append({"key": f"area:{a.id}", "label": a.title_in(lang), "level": 1, "value": v,
                      "tpi": t.area(a.id) if t else None, "workbook": None, "max": w, "share": v / w,
                      "tpi_share": t.area(a.id) / w if t else None})
     return rows

@@ -29,6 +29,10 @@ OUT_PORTALRB = ROOT / "lketool" / "layouts" / "portalrb-2026.json"
 TYPE_MAP = {"YA_TIDAK": "yn", "ABC": "abc", "ABCD": "abcd", "ABCDE": "abcde",
             "JUMLAH": "count", "0-4": "survey"}
 AREA_IDS = {1: "MP", 2: "PT", 3: "SDM", 4: "AK", 5: "PW", 6: "PP"}
+# English area names for --lang en outputs (the regulation names them in Indonesian only)
+AREA_EN = {"MP": "Change Management", "PT": "Business Process Management",
+           "SDM": "Civil Service HR Management System", "AK": "Strengthening Accountability",
+           "PW": "Strengthening Supervision", "PP": "Improving Public Service Quality"}
 
 # % rows: soal ids of their inputs, with the role each input plays in the formula
 # (K column of the Lampiran III workbook).  'ratio' = min(1, num/den);
@@ -234,7 +238,7 @@ def build(master: dict) -> tuple[dict, dict]:
             for area in sub["children"]:
                 amark, aname = strip_marker(area["nama"])
                 anum = int(amark.rstrip("."))
-                anode = {"id": AREA_IDS[anum], "number": anum, "name": aname,
+                anode = {"id": AREA_IDS[anum], "number": anum, "name": aname, "name_en": AREA_EN[AREA_IDS[anum]],
                          "weight": area["bobot_maksimal"], "indicators": []}
                 snode["areas"].append(anode)
                 for ind in area["children"]:

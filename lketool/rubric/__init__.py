@@ -129,11 +129,16 @@ class Area:
     weight: float
     half: str
     indicators: list[Indicator]
+    name_en: str = ""
 
     @property
     def title(self) -> str:
         """The area's name in title case ("Penataan Sistem Manajemen SDM Aparatur")."""
         return title_case(self.name)
+
+    def title_in(self, lang: str) -> str:
+        """The area's name for people in ``lang``: English when asked and the data has it."""
+        return self.name_en if lang == "en" and self.name_en else self.title
 
 
 @dataclass
@@ -281,7 +286,8 @@ def _build(data: dict) -> Rubric:
         for s in c["subcomponents"]:
             half = s["id"] if c["id"] == "pengungkit" else "hasil"
             areas = [Area(id=a["id"], number=a["number"], name=a["name"], weight=float(a["weight"]), half=half,
-                          indicators=[_indicator(i, half, a["id"]) for i in a["indicators"]])
+                          indicators=[_indicator(i, half, a["id"]) for i in a["indicators"]],
+                          name_en=a.get("name_en", ""))
                      for a in s.get("areas", [])]
             inds = [_indicator(i, half, None) for i in s.get("indicators", [])]
             subs.append(SubComponent(id=s["id"], marker=s["marker"], name=s["name"], weight=float(s["weight"]),
