@@ -24,3 +24,22 @@ def resource_dir(name: str) -> Path:
         return source
     installed = _PACKAGE / "_bundled" / name
     return installed if installed.is_dir() else source
+
+
+def user_cache_dir() -> Path:
+    """lketool's folder in the user's cache: ``LKETOOL_CACHE_DIR`` when set, else
+    ``%LOCALAPPDATA%\\lketool`` on Windows, ``$XDG_CACHE_HOME/lketool`` or ``~/.cache/lketool``
+    elsewhere.  The recap and the link checks keep their caches below it."""
+    import os
+    import sys
+
+    override = os.environ.get("LKETOOL_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        root = Path(base) if base else Path.home() / "AppData" / "Local"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "lketool"

@@ -1,6 +1,7 @@
 """On-disk link cache (lketool.links.cache)."""
 from __future__ import annotations
 
+import sys
 import json
 import os
 import threading
@@ -28,14 +29,14 @@ class Clock:
 
 def test_default_path_windows(monkeypatch, tmp_path):
     monkeypatch.delenv("LKETOOL_CACHE_DIR", raising=False)
-    monkeypatch.setattr(cache_mod.sys, "platform", "win32")
+    monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
     assert default_cache_path() == tmp_path / "AppData" / "Local" / "lketool" / "links.json"
 
 
 def test_default_path_elsewhere_and_override(monkeypatch, tmp_path):
     monkeypatch.delenv("LKETOOL_CACHE_DIR", raising=False)
-    monkeypatch.setattr(cache_mod.sys, "platform", "linux")
+    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(cache_mod.Path, "home", classmethod(lambda cls: tmp_path / "home"))
     assert default_cache_path() == tmp_path / "home" / ".cache" / "lketool" / "links.json"

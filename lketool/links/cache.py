@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -31,16 +30,9 @@ class LinkCacheWarning(UserWarning):
 
 def default_cache_path() -> Path:
     """Where the link cache lives unless a path is given."""
-    override = os.environ.get("LKETOOL_CACHE_DIR")
-    if override:
-        return Path(override).expanduser() / "links.json"
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        root = Path(base) if base else Path.home() / "AppData" / "Local"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "lketool" / "links.json"
+    from lketool.resources import user_cache_dir
+
+    return user_cache_dir() / "links.json"
 
 
 class LinkCache:

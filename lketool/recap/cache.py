@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Mapping
@@ -57,16 +56,9 @@ def user_cache_dir() -> Path:
     """Where recap caches live by default: ``%LOCALAPPDATA%\\lketool\\recap`` on Windows,
     ``$XDG_CACHE_HOME/lketool/recap`` or ``~/.cache/lketool/recap`` elsewhere
     (``LKETOOL_CACHE_DIR`` overrides the ``lketool`` folder, as for the link cache)."""
-    override = os.environ.get("LKETOOL_CACHE_DIR")
-    if override:
-        return Path(override).expanduser() / "recap"
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        root = Path(base) if base else Path.home() / "AppData" / "Local"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "lketool" / "recap"
+    from lketool.resources import user_cache_dir as root
+
+    return root() / "recap"
 
 
 @lru_cache(maxsize=None)
