@@ -13,16 +13,26 @@ _WORD = re.compile(r"[a-z0-9]+")
 _SPACE = re.compile(r"\s+")
 
 
+# Labels are short; only those are cached, so that a workbook full of long (or hostile,
+# 32,000-character) texts cannot make the caches hold hundreds of megabytes.
+CACHED_LEN = 400
+
+
 def norm(text) -> str:
     """Lower case, ASCII-folded, single-spaced, no leading bullet or marker."""
     if text is None:
         return ""
-    return _norm(text if isinstance(text, str) else str(text))
+    s = text if isinstance(text, str) else str(text)
+    return _norm(s) if len(s) <= CACHED_LEN else _norm_text(s)
 
 
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     # cached: every workbook of a batch repeats the template's labels
+    return _norm_text(text)
+
+
+def _norm_text(text: str) -> str:
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     s = _SPACE.sub(" ", s).strip()
     return s.lstrip("-•* ").strip()
@@ -30,11 +40,16 @@ def _norm(text: str) -> str:
 
 def tokens(text) -> frozenset[str]:
     """The content words of a label (cached: the same labels recur in every workbook)."""
-    return _tokens(text if isinstance(text, str) else str(text or ""))
+    s = text if isinstance(text, str) else str(text or "")
+    return _tokens(s) if len(s) <= CACHED_LEN else _tokens_of(s)
 
 
 @lru_cache(maxsize=16384)
 def _tokens(text: str) -> frozenset[str]:
+    return _tokens_of(text)
+
+
+def _tokens_of(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(norm(text)) if w not in _STOP and len(w) > 1)
 
 

@@ -123,7 +123,13 @@ def verdict_view(result, lang: str = "id") -> dict[str, Any]:
         cards.append({"key": key, "label": label, "status": c.get("status"), "word": word(c.get("status"), lang),
                       "eligible": c.get("eligible"), "provisional": bool(c.get("provisional")),
                       "text": c.get("text", ""), "missed": missed})
-    notes = [line.strip() for i, line in enumerate(lines) if i not in used]
+    # the notes as the letter words them (no command-line hints such as --terpenuhi on a page):
+    # lketool.verdict.sentences, less the predicate sentences the cards already show
+    from lketool.verdict import sentences
+
+    shown = {c["text"] for c in cards}
+    notes = [x for x in sentences(result, lang)
+             if not any(x.startswith(t) for t in shown)] if v else []
     return {"basis": v.get("basis"), "cards": cards, "notes": notes, "lines": lines}
 
 
