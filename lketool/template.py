@@ -814,13 +814,10 @@ def refreeze(path: str | Path, panes: dict[str, str]) -> Path:
     import re
     import zipfile
 
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
     from lketool.atomic import atomic_path
 
     path = Path(path)
     with zipfile.ZipFile(path) as z:
-        names = z.namelist()
         book = z.read("xl/workbook.xml").decode("utf-8")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         targets = {}

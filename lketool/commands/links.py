@@ -36,7 +36,7 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
     atau tidak ada koneksi internet."""
     from lketool.api import check_files
     from lketool.links import LinkCache
-    from lketool.links.summary import Progress, offline_message, remedy, summary_lines, counts
+    from lketool.links.summary import Progress, counts, offline_message, remedy
     from lketool.online import add_link_problems, collect_links
 
     results = check_files(paths)

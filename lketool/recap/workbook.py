@@ -201,8 +201,8 @@ def wrapped_lines(text: str, width: float) -> int:
     lines = 0
     for part in str(text).split("\n"):
         n, used = 1, 0
-        for word in part.split(" "):
-            w = len(word)
+        for token in part.split(" "):
+            w = len(token)
             if used and used + 1 + w > per_line:
                 n, used = n + 1, 0
             used += (1 if used else 0) + w
