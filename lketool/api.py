@@ -241,8 +241,20 @@ def iter_workbooks(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check_files(paths: Iterable[str | Path], **kw) -> list[FileResult]:
-    """:func:`check_file` over files and folders; failures are results, not exceptions."""
-    return [check_file(p, **kw) for p in iter_workbooks(paths)]
+    """:func:`check_file` over files and folders; failures are results, not exceptions.
+
+    A batch keeps every result until it is printed, so the sheet's cell grid (only the
+    checks need it) is released after each file: memory grows with the findings, not
+    with the size of each sheet."""
+    out = []
+    for p in iter_workbooks(paths):
+        res = check_file(p, **kw)
+        if res.mapped is not None:
+            res.mapped.grid.rows = []
+            res.mapped.grid.formulas = {}
+            res.mapped.grid.hyperlinks = {}
+        out.append(res)
+    return out
 
 
 __all__ = ["FileResult", "check_file", "check_files", "iter_workbooks", "item_value"]
