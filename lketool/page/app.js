@@ -293,7 +293,7 @@ function renderRecap() {
       const c = v.verdict.cards.find((x) => x.key === key);
       if (!c) return el("td", { text: "" });
       return el("td", { class: c.eligible === true ? "yes" : c.eligible === false ? "no" : "unknown",
-                        "data-status": c.status, text: c.word });
+                        "data-status": c.status, text: c.short || c.word });
     };
     const tr = el("tr", { tabindex: "0", "data-id": String(item.id), class: done ? null : "pending",
                           "aria-selected": item.id === state.selected ? "true" : "false" },

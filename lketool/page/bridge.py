@@ -101,6 +101,7 @@ def verdict_view(result, lang: str = "id") -> dict[str, Any]:
     the words are those of every other output.  ``lines`` are exactly the lines
     ``lketool score`` prints; each card takes its own lines (its sentence and the "- "
     lines under it) and ``notes`` are the others (basis, not checkable, errors)."""
+    from lketool.recap.tables import verdict_text
     from lketool.verdict import verdict_for, word
 
     v = verdict_for(result, lang) or {}
@@ -120,7 +121,10 @@ def verdict_view(result, lang: str = "id") -> dict[str, Any]:
                 used.add(j)
                 missed.append(lines[j].strip()[2:])
         label = ((result.eligibility or {}).get(key) or {}).get("label") or key.upper()
+        # the recap table's cell: the same words and qualifiers as the recap workbook's
+        short = verdict_text([c.get("status"), bool(c.get("provisional")), bool(c.get("conditional"))], lang)
         cards.append({"key": key, "label": label, "status": c.get("status"), "word": word(c.get("status"), lang),
+                      "short": short,
                       "eligible": c.get("eligible"), "provisional": bool(c.get("provisional")),
                       "text": c.get("text", ""), "missed": missed})
     # the notes as the letter words them (no command-line hints such as --terpenuhi on a page):
