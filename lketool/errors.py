@@ -10,7 +10,23 @@ class LKEError(Exception):
     """Base class of lketool's faults."""
 
 
-class WorkbookError(LKEError):
+class Worded:
+    """A fault worded from the message catalogue: ``message(lang)`` is for users; the
+    ``message_id``/``message_en`` properties are the two languages most callers want."""
+
+    def message(self, lang: str = "id") -> str:  # pragma: no cover - every subclass words itself
+        raise NotImplementedError
+
+    @property
+    def message_id(self) -> str:
+        return self.message("id")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+
+class WorkbookError(Worded, LKEError):
     """A file that cannot be read as an LKE workbook.
 
     ``code`` is stable (``file-not-found``, ``file-not-regular`` (a folder, pipe or device),
@@ -34,14 +50,6 @@ class WorkbookError(LKEError):
         self._message_id = message_id
         self._message_en = message_en
         super().__init__(self.message("en"))
-
-    @property
-    def message_id(self) -> str:
-        return self.message("id")
-
-    @property
-    def message_en(self) -> str:
-        return self.message("en")
 
     def message(self, lang: str = "id") -> str:
         """What is wrong, naming the file, in ``lang``."""

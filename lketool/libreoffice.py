@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from lketool.errors import Worded
+
 DEFAULT_TIMEOUT = 180.0
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 ENV_VAR = "LKETOOL_SOFFICE"  # full path of soffice, when it is somewhere unusual
@@ -38,7 +40,7 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class LibreOfficeError(RuntimeError):
+class LibreOfficeError(Worded, RuntimeError):
     """LibreOffice is missing, failed or timed out.  ``message(lang)`` is for users."""
 
     def __init__(self, code: str, message_id: str | None = None, message_en: str | None = None, *,
@@ -48,14 +50,6 @@ class LibreOfficeError(RuntimeError):
         self.params = params
         self._message_id, self._message_en = message_id, message_en
         super().__init__(self.message("en"))
-
-    @property
-    def message_id(self) -> str:
-        return self.message("id")
-
-    @property
-    def message_en(self) -> str:
-        return self.message("en")
 
     def message(self, lang: str = "id") -> str:
         if self.key is None:
