@@ -327,16 +327,15 @@ def _scan_part(part: bytes, scan: SheetScan, state: list[int]) -> None:
         if r > scan.max_row or col > scan.max_col:
             scan.max_row = max(scan.max_row, r)
             scan.max_col = max(scan.max_col, col)
-            _check_extent(scan, f"{_letters(col)}{r}")
+            _check_extent(scan, f"{_col_letter(col)}{r}")
     state[0], state[1] = row, col
 
 
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+def _col_letter(col: int) -> str:
+    # lketool.reader imports this module, so its column-letter helper is fetched when needed
+    from lketool.reader import col_letter
+
+    return col_letter(col)
 
 
 def check_workbook_cells(total: int) -> None:

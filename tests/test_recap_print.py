@@ -155,7 +155,9 @@ HOSTILE = ["plain", " leading", "trailing ", "tab\tinside", "line\nbreak", "end\
            "a & b < c > d", '"quoted"', "=1+1", "@SUM(A1)", "non\ufffechar", "<r>rich?</r>", "ümlaut — dash", "", "x" * 300]
 
 
-def _sheet_xml(tmp_path, cls, name) -> bytes:
+def _write_sheet(tmp_path, cls, name, fill) -> bytes:
+    """The sheet XML of a workbook written with worksheet class ``cls``; ``fill(ws, bold, num)``
+    writes the cells."""
     import zipfile
 
     import xlsxwriter
@@ -166,6 +168,17 @@ def _sheet_xml(tmp_path, cls, name) -> bytes:
     ws = wb.add_worksheet()
     bold, num = wb.add_format({"bold": True}), wb.add_format({"num_format": "0.00"})
     ws.set_column(3, 3, 12, num)
+    fill(ws, bold, num)
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def _sheet_xml(tmp_path, cls, name) -> bytes:
+    return _write_sheet(tmp_path, cls, name, _fill_cells)
+
+
+def _fill_cells(ws, bold, num):
     ws.set_row(2, 30, bold)
     for r, text in enumerate(HOSTILE):
         ws.write_string(r, 0, text)
@@ -174,9 +187,6 @@ def _sheet_xml(tmp_path, cls, name) -> bytes:
         ws.write_number(r, 3, r / 3)
         ws.write_blank(r, 4, None, bold)
         ws.write_formula(r, 5, "=SUBTOTAL(101,C1:C3)", None, 1.5)
-    wb.close()
-    with zipfile.ZipFile(path) as z:
-        return z.read("xl/worksheets/sheet1.xml")
 
 
 def test_fast_cell_path_writes_the_same_xml(tmp_path):
@@ -189,23 +199,14 @@ def test_fast_cell_path_writes_the_same_xml(tmp_path):
 
 
 def _fast_rows_xml(tmp_path, cls, name) -> bytes:
-    import zipfile
+    return _write_sheet(tmp_path, cls, name, _fill_fast_rows)
 
-    import xlsxwriter
 
-    path = tmp_path / f"{name}.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
-    wb.worksheet_class = cls
-    ws = wb.add_worksheet()
-    bold, num = wb.add_format({"bold": True}), wb.add_format({"num_format": "0.00"})
-    ws.set_column(3, 3, 12, num)
+def _fill_fast_rows(ws, bold, num):
     ws.write_string(0, 0, "header", bold)
     for r, text in enumerate(HOSTILE, start=1):
         ws.fast_row(r, [(0, text, None), (1, text, bold), (2, 20.343363095238097 + r, num), (3, r / 3, None),
                         (4, None, bold), (5, r, None)], height=30 if r % 3 == 0 else None)
-    wb.close()
-    with zipfile.ZipFile(path) as z:
-        return z.read("xl/worksheets/sheet1.xml")
 
 
 def test_fast_rows_write_the_same_xml(tmp_path):
