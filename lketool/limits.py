@@ -179,6 +179,12 @@ class SheetScan:
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    data: bytes | None = None  # the inflated XML, kept when at most KEEP_BYTES (read once, not twice)
+
+
+# A sheet part this small is kept after the scan so the reader's formula pass need not
+# inflate it again (a real LKE sheet is 0.5-3 MB); larger parts are streamed only.
+KEEP_BYTES = 16 * 1024 * 1024
 
 
 def _col_number(letters: bytes) -> int:
@@ -199,7 +205,15 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
     scan = SheetScan()
     state = [0, 0]  # current row, current column (for cells and rows without r=)
     pending = bytearray()
+    kept: list[bytes] | None = []
+    size = 0
     for chunk in iter_member(zf, info):
+        size += len(chunk)
+        if kept is not None:
+            if size <= KEEP_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
         start = len(pending)
         pending += chunk
         # Scan whole rows only: cut after the chunk's last </row> (only the new bytes are
@@ -215,6 +229,8 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetScan:
         _scan_fast(bytes(pending[:cut]), scan, state)
         del pending[:cut]
     _scan_fast(bytes(pending), scan, state)
+    if kept is not None:
+        scan.data = b"".join(kept)
     return scan
 
 

@@ -108,6 +108,7 @@ class WorkbookFile:
     _grids: dict[str, SheetGrid] = field(default_factory=dict)
     _cells_read: int = 0  # used-area cells of the sheets read so far (limits.MAX_WORKBOOK_CELLS)
     _all_scanned: bool = False  # every sheet part scanned (a sheet whose part was not found)
+    _xml: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)  # sheet -> (XML, rels) kept by the scan
 
     def grid(self, name: str, *, details: bool = True) -> SheetGrid:
         """Values of sheet ``name``; with ``details`` also formulas and hyperlinks."""
@@ -151,6 +152,9 @@ class WorkbookFile:
                     limits.check_workbook_cells(self._cells_read)
                     return None
                 scan = limits.scan_sheet(zf, info)
+                if scan.data is not None:  # the formula pass reads these instead of inflating the part again
+                    self._xml[name] = (scan.data, _read_rels(zf, part))
+                    scan.data = None
             self._cells_read += scan.max_row * scan.max_col
             limits.check_workbook_cells(self._cells_read)
             return scan
@@ -164,10 +168,14 @@ class WorkbookFile:
         xml_path = self._zip_names.get(grid.name)
         if not xml_path:
             return
+        kept = self._xml.pop(grid.name, None)
         try:
-            with zipfile.ZipFile(self.path) as zf:
-                data = zf.read(xml_path).decode("utf-8", errors="replace")
-                rels = _read_rels(zf, xml_path)
+            if kept is not None:
+                data, rels = kept[0].decode("utf-8", errors="replace"), kept[1]
+            else:
+                with zipfile.ZipFile(self.path) as zf:
+                    data = zf.read(xml_path).decode("utf-8", errors="replace")
+                    rels = _read_rels(zf, xml_path)
         except KeyError:
             return
         except Exception as exc:  # damaged part or rels: the values were read, the details cannot be
