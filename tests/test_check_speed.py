@@ -1,0 +1,103 @@
+"""Issue 16 goal 1 (check within 2x of the parse floor): the fast paths taken for speed
+must give what the exact paths give, and must not open holes in the limits."""
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hostile_corpus import edit, lke_part
+from lketool import limits
+from lketool.api import check_file
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+BASE = SAMPLES / "02-wbk-dinas-dukcapil-kabupaten-sampel.xlsx"
+
+
+def _sheet_xml(path: Path = BASE) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(lke_part(path))
+
+
+def _both(data: bytes):
+    fast, exact = limits.SheetScan(), limits.SheetScan()
+    limits._scan_fast(data, fast, [0, 0])
+    limits._scan_part(data, exact, [0, 0])
+    return ((fast.max_row, fast.max_col, fast.hidden_rows, fast.hidden_cols),
+            (exact.max_row, exact.max_col, exact.hidden_rows, exact.hidden_cols))
+
+
+# ------------------------------------------------------------------ limits: the sheet scan
+
+@pytest.mark.parametrize("space", [b"\n", b"\t", b"\r\n", b"  "])
+def test_a_cell_reference_after_odd_whitespace_is_held_to_the_limits(tmp_path, space):
+    # <c\nr="..."> is well-formed XML and calamine places the cell by it; the plain fast
+    # scan used to look for '<c r="' only and let such a cell through (XFD60000 made
+    # calamine allocate 31 GB and abort the process).
+    part = lke_part(BASE)
+    cell = b'<row r="60000"><c' + space + b'r="A60000"><v>1</v></c></row></sheetData>'
+    p = edit(BASE, tmp_path / "ws.xlsx", lambda n, d: d.replace(b"</sheetData>", cell) if n == part else d)
+    res = check_file(p)
+    assert res.error is not None and res.error.code == "workbook-too-large", res.error
+    assert "A60000" in res.error.message("en")
+
+
+def _variants() -> dict[str, bytes]:
+    d = _sheet_xml()
+    first_row = int(re.search(rb'<row r="(\d+)"', d).group(1))
+    hide = lambda r, extra=b'hidden="1"': re.sub(rb'(<row r="%d")' % r, rb"\1 " + extra, d, count=1)  # noqa: E731
+    end = b"</sheetData>"
+    return {
+        "as-is": d,
+        "hidden-row": hide(first_row + 3),
+        "hidden-true-spaced": hide(first_row + 3, b"hidden = 'true'"),
+        "hidden-false-everywhere": re.sub(rb"<row ", b'<row hidden="false" ', d),
+        "xhidden-is-not-hidden": hide(first_row + 3, b'xhidden="1"'),
+        "two-hidden-in-one-tag": hide(first_row + 3, b'xhidden="1" hidden="1"'),
+        "hidden-in-text": d.replace(end, b'<row r="999"><c r="A999" t="inlineStr"><is><t>hidden="1"</t>'
+                                           b'</is></c></row>' + end),
+        "hidden-cols": d.replace(b"<sheetData>", b'<cols><col min="3" max="5" hidden="1"/>'
+                                                 b'<col min="9" max="9" hidden="true" width="2"/></cols><sheetData>')
+        if b"<cols>" not in d else d.replace(b"<cols>", b'<cols><col min="3" max="5" hidden="1"/>'),
+        "far-cell": d.replace(end, b'<row r="900"><c r="AB900"><v>1</v></c></row>' + end),
+        "styled-empty-far": d.replace(end, b'<row r="900"><c r="Z900" s="1"/><c r="AA900" s="1"><v></v></c>'
+                                           b'</row>' + end),
+        "r-not-first": d.replace(end, b'<row r="901"><c s="1" r="AC901"><v>1</v></c></row>' + end),
+        "no-ref": d.replace(end, b'<row r="902"><c r="A902"><v>1</v></c><c><v>2</v></c></row>' + end),
+        "newline-ref": d.replace(end, b'<row r="903"><c\nr="AD903"><v>1</v></c></row>' + end),
+        "row-without-ref": d.replace(end, b'<row><c r="B904"><v>1</v></c></row>' + end),
+        "prefixed": re.sub(rb"<(/?)(c|row|v|f|is|t|sheetData)\b", rb"<\1x:\2", d),
+        "cfrule-prefix": d.replace(end, end + b'<extLst><x14:cfRule type="x"/></extLst>'),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_variants()))
+def test_fast_scan_agrees_with_the_exact_walk_on_odd_spellings(name):
+    fast, exact = _both(_variants()[name])
+    assert fast == exact
+
+
+def test_the_variants_do_say_something():
+    # guard the test above: the variants are not all read alike
+    v = _variants()
+    base = _both(v["as-is"])[1]
+    assert _both(v["hidden-row"])[1][2] - base[2]
+    assert _both(v["hidden-cols"])[1][3] >= {3, 4, 5}
+    assert _both(v["xhidden-is-not-hidden"])[1][2] == base[2]
+    assert _both(v["hidden-in-text"])[1][2] == base[2]
+    assert _both(v["newline-ref"])[1][1] == 30  # AD
+
+
+def test_many_hidden_attributes_cost_linear_time():
+    # A tag, and a text, made of 200,000 hidden="1": each hit must not look back to the
+    # start of its tag (that was quadratic: minutes).
+    tag = b'<sheetData><row r="1" ' + b'hidden="1" ' * 200_000 + b'><c r="A1"><v>1</v></c></row>'
+    text = b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + b'hidden="1"' * 200_000 + b"</t></is></c></row></sheetData>"
+    t = time.perf_counter()
+    scan = limits.SheetScan()
+    limits._scan_fast(tag + text, scan, [0, 0])
+    assert time.perf_counter() - t < 2.0
+    assert scan.hidden_rows == {1} and (scan.max_row, scan.max_col) == (2, 1)
