@@ -101,3 +101,19 @@ def test_many_hidden_attributes_cost_linear_time():
     limits._scan_fast(tag + text, scan, [0, 0])
     assert time.perf_counter() - t < 2.0
     assert scan.hidden_rows == {1} and (scan.max_row, scan.max_col) == (2, 1)
+
+
+# ------------------------------------------------------------------ evidence links
+
+@pytest.mark.parametrize("text", [
+    "SK Kepala OPD\nTim Satgas", "lihat WWW.contoh.go.id/bukti.", "HTTPS://Drive.google.com/x?id=1",
+    "ftp://arsip/a.pdf dan http://b.go.id", "wWw.x.id", "drive.google.com/file/d/abc", "tanpa tautan: www",
+    "dinas.go.id/bukti", "https:/salah", "",
+])
+def test_find_urls_quick_reject_changes_nothing(text):
+    from lketool.evidence import _BARE_HOST, URL_RE, find_urls
+
+    urls = [u.rstrip(".,;)") for u in URL_RE.findall(text)]
+    if not urls and text and _BARE_HOST.match(text.strip()):
+        urls = [text.strip()]
+    assert find_urls(text) == urls

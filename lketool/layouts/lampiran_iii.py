@@ -11,8 +11,7 @@ to it describes the documents and is kept as ``Entry.descriptions``, not checked
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from lketool.evidence import find_urls, looks_like_path
 from lketool.layouts import LAMPIRAN_III, Aggregate, EvidenceCell, Entry, MappedSheet, Unmapped
@@ -43,14 +42,25 @@ class Row:
     def label(self) -> str:
         return self.text or self.name
 
-    @cached_property
-    def toks(self) -> frozenset[str]:
-        """Content words of :attr:`label` (computed once per row, used against every item)."""
-        return tokens(self.label)
+    # computed once per row, used against every item; a plain attribute, not a
+    # functools.cached_property (which takes a lock on every first access in 3.11)
+    _toks: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _name_toks: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
+    def toks(self) -> frozenset[str]:
+        """Content words of :attr:`label`."""
+        t = self._toks
+        if t is None:
+            t = self._toks = tokens(self.label)
+        return t
+
+    @property
     def name_toks(self) -> frozenset[str]:
-        return tokens(self.name or self.text)
+        t = self._name_toks
+        if t is None:
+            t = self._name_toks = tokens(self.name or self.text)
+        return t
 
 
 def find_header(grid: SheetGrid, max_rows: int = 40) -> tuple[int | None, dict[str, int]]:
@@ -302,8 +312,9 @@ def _exact_pairs(keys: list[tuple[object, list[frozenset]]], rows: list[Row], to
             keys_by_toks[t] = keys_by_toks.get(t, 0) + 1
     out = {}
     for key, sets in keys:
-        hits = [row for t in set(sets) if t for row in rows_by_toks.get(t, ())]
-        if len(hits) != 1 or any(keys_by_toks.get(t) != 1 for t in set(sets) if t in rows_by_toks):
+        uniq = set(sets)
+        hits = [row for t in uniq if t for row in rows_by_toks.get(t, ())]
+        if len(hits) != 1 or any(keys_by_toks.get(t) != 1 for t in uniq if t in rows_by_toks):
             continue
         row = hits[0]
         if full_bonus(key, row):
