@@ -152,17 +152,25 @@ def _rows(grid: SheetGrid, start: int, cols: dict[str, int]) -> list[Row]:
     first, text_col = cols["first"], cols["text"]
     wcol, tcol, acol = cols["weight"], cols["type"], cols["answer"]
     out = []
+    lo, hi = max(first - 1, 0), text_col - 1  # the cells left of the text column, 0-based
     for r in range(start, grid.nrows + 1):
         cells = grid.rows[r - 1]
         markers, name = [], ""
-        for c in range(first, text_col):
-            v = _cell_text(cells, c)
-            if not v:
+        for v in (cells[lo:hi] if hi > lo else ()):
+            # _cell_text inlined (the hottest loop of the mapping)
+            if v is None or v == "":
                 continue
-            if not name and _MARKER.match(v.strip()):
-                markers.append(v.strip())
-            elif not name:
+            if isinstance(v, float) and v.is_integer():
+                v = str(int(v))
+            else:
+                v = str(v).strip()
+                if not v:
+                    continue
+            if _MARKER.match(v):
+                markers.append(v)
+            else:
                 name = v
+                break  # markers stand left of the name; nothing after it counts
         n = len(cells)
         out.append(Row(r=r, markers=markers, name=name, text=_cell_text(cells, text_col),
                        weight=_num(cells[wcol - 1] if 1 <= wcol <= n else ""),
@@ -173,6 +181,7 @@ def _rows(grid: SheetGrid, start: int, cols: dict[str, int]) -> list[Row]:
 
 _TOTALS = (("total pengungkit", "pengungkit_total"), ("total hasil", "hasil_total"),
            ("nilai evaluasi", "total"), ("total nilai", "total"), ("nilai total", "total"))
+_TOTAL_PREFIXES = tuple(p for p, _ in _TOTALS)
 
 
 def map_sheet(grid: SheetGrid, rubric: Rubric) -> MappedSheet | None:
@@ -229,8 +238,9 @@ def _sections(rows: list[Row], rubric: Rubric, mapped: MappedSheet, cols) -> dic
 
     for row in rows:
         label = norm(" ".join([row.name, row.text]))
-        mk = [m.rstrip(".").upper() for m in row.markers]
-        total_key = next((k for p, k in _TOTALS if label.startswith(p)), None)
+        mk = [m.rstrip(".").upper() for m in row.markers] if row.markers else []
+        total_key = next((k for p, k in _TOTALS if label.startswith(p)), None) \
+            if label.startswith(_TOTAL_PREFIXES) else None
         if total_key:
             agg({"pengungkit_total": "pengungkit", "hasil_total": "hasil"}.get(total_key, total_key), row)
             current = None
@@ -466,15 +476,21 @@ def _map_hasil(indicators: list[Indicator], span: list[Row], mapped: MappedSheet
 
 
 def _entry(eid: str, row: Row, cols, grid: SheetGrid) -> Entry:
-    r, a = row.r, cols["answer"]
-    e = Entry(id=eid, row=r, answer_col=a, raw=grid.value(r, a), formula=grid.formulas.get((r, a)),
-              type_text=grid.text(r, cols["type"]), type_col=cols["type"],
-              score_col=cols["score"], cached_score=grid.value(r, cols["score"]),
-              score_formula=grid.formulas.get((r, cols["score"])))
+    r, a, t, sc = row.r, cols["answer"], cols["type"], cols["score"]
+    cells = grid.rows[r - 1] if 1 <= r <= grid.nrows else []
+    e = Entry(id=eid, row=r, answer_col=a, raw=_cell_value(cells, a), formula=grid.formulas.get((r, a)),
+              type_text=_cell_text(cells, t), type_col=t,
+              score_col=sc, cached_score=_cell_value(cells, sc),
+              score_formula=grid.formulas.get((r, sc)))
     if "tpi_answer" in cols:
         e.tpi_col = cols["tpi_answer"]
-        e.tpi_raw = grid.value(r, cols["tpi_answer"])
+        e.tpi_raw = _cell_value(cells, cols["tpi_answer"])
     return e
+
+
+def _cell_value(row: list, col: int):
+    """:meth:`SheetGrid.value` on an already fetched row."""
+    return row[col - 1] if 1 <= col <= len(row) else ""
 
 
 def _evidence_columns(grid: SheetGrid, cols, rows: list[Row]) -> dict[int, bool]:
