@@ -31,10 +31,17 @@ _HYPERLINK_FN = re.compile(r'HYPERLINK\(\s*"([^"]+)"', re.I)
 
 def col_index(letters: str) -> int:
     """'A' -> 1, 'Q' -> 17, 'AA' -> 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
+    n = _COL_INDEX.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + (ord(ch) - 64)
+        if len(_COL_INDEX) < 4096:  # bounded: references come from untrusted files
+            _COL_INDEX[letters] = n
     return n
+
+
+_COL_INDEX: dict[str, int] = {}
 
 
 def col_letter(index: int) -> str:
@@ -252,15 +259,21 @@ def _scan_hyperlinks(data: str, start: int, rels: dict[str, str], grid: SheetGri
     k = data.find("hyperlink", start)
     if k < 0:
         return
+    links = grid.hyperlinks
     for m in _HL_RE.finditer(data, max(0, k - 40)):
         attrs = dict(_ATTR_RE.findall(m.group(1)))
-        ref = attrs.get("ref", "")
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+        rid = None
+        for name, v in attrs.items():
+            if name.endswith(":id"):
+                rid = v
+                break
         target = rels.get(rid, "") if rid else ""
         if not target:
             continue  # no target, or a link to a place inside the workbook: not evidence
-        for (r, c) in _expand_ref(ref):
-            grid.hyperlinks[(r, c)] = _unescape(target)
+        if "&" in target:
+            target = _unescape(target)
+        for key in _expand_ref(attrs.get("ref", "")):
+            links[key] = target
 
 
 def _member(zf: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
@@ -306,12 +319,17 @@ def _require_xlsx(zf: zipfile.ZipFile, path: Path) -> None:
     raise WorkbookError("file-corrupt", str(path), detail="xl/workbook.xml missing", key="file.corrupt")
 
 
+_A1 = re.compile(r"([A-Z]+)(\d+)")
+
+
 def _expand_ref(ref: str):
     parts = ref.split(":")
-    m1 = re.match(r"([A-Z]+)(\d+)", parts[0])
+    m1 = _A1.match(parts[0])
     if not m1:
         return []
-    m2 = re.match(r"([A-Z]+)(\d+)", parts[-1]) or m1
+    if len(parts) == 1:
+        return [(int(m1.group(2)), col_index(m1.group(1)))]
+    m2 = _A1.match(parts[-1]) or m1
     c1, r1, c2, r2 = col_index(m1.group(1)), int(m1.group(2)), col_index(m2.group(1)), int(m2.group(2))
     if (r2 - r1 + 1) * (c2 - c1 + 1) > 10000:
         return [(r1, c1)]
