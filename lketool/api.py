@@ -170,7 +170,8 @@ def check_file(path: str | Path, *, rubric: Rubric | str | None = None, strict: 
     ctx = Context(file=str(path), rubric=rb, mapped=mapped)
     res.problems = run_all(ctx)
     res.values, res.tpi_values = ctx.values, ctx.tpi_values
-    res.scores = compute_scores(rb, ctx.values, strict=strict)
+    # the formula check scored the same values already (blanks ignored)
+    res.scores = ctx.scores if ctx.scores is not None and not strict else compute_scores(rb, ctx.values, strict=strict)
     if mapped.has_tpi and ctx.tpi_values:
         res.tpi_scores = compute_scores(rb, ctx.tpi_values, strict=strict)
     decide(res, has_wbk=has_wbk, declared=declared)

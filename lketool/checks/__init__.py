@@ -24,6 +24,9 @@ class Context:
     causes_en: dict[str, str] = field(default_factory=dict)
     # score-mismatch cell -> what its cause points at: ("cell", "L91") or ("row", 107)
     cause_refs: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    # the unit's scores (blanks ignored) as the formula check computed them from the
+    # final ``values``, so the caller need not compute them again (None: not computed)
+    scores: Any = None
 
     def loc(self, row: int | None = None, col: int | None = None, item: str | None = None) -> Location:
         cell = cell_ref(row, col) if row and col else None

@@ -64,13 +64,13 @@ def check(ctx) -> list[Problem]:
             if key in seen:
                 continue
             seen.add(key)
-            uses.setdefault(key, []).append((item.indicator_id, item.id, ev.cell, ev.row, ev.col, link))
+            uses.setdefault(key, []).append((item.indicator_id, item.id, ev, link))
     for key, refs in uses.items():
-        inds = {r[0] for r in refs}
-        if len(inds) < 2:
+        if len(refs) < 2 or len({r[0] for r in refs}) < 2:
             continue
-        for ind, item_id, cell, row, col, link in refs[1:]:
-            others = ", ".join(sorted({f"{r[1]} ({r[2]})" for r in refs if r[0] != ind}))
+        for ind, item_id, ev, link in refs[1:]:
+            row, col = ev.row, ev.col
+            others = ", ".join(sorted({f"{r[1]} ({r[2].cell})" for r in refs if r[0] != ind}))
             out.append(ctx.problem("evidence-duplicate", row, col, item_id, value=_short(link, 80), others=others))
     return out
 

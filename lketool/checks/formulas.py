@@ -23,7 +23,23 @@ def cached_values_missing(mapped) -> bool:
     return bool(fs) and sum(not f.has_cached_value for f in fs) > len(fs) / 2
 
 
-def referenced_rows(formula: str, column: str) -> set[int]:
+def referenced_rows(formula: str, column: str) -> frozenset[int]:
+    """Rows of ``column`` that ``formula`` refers to (single cells and ranges)."""
+    key = (formula, column)
+    rows = _REFERENCED.get(key)
+    if rows is None:
+        rows = _referenced_rows(formula, column)
+        # remembered (every workbook of a batch repeats the template's formulas), but only
+        # short formulas over few rows, and not without end: the text comes from the file
+        if len(formula) <= 400 and len(rows) <= 1000 and len(_REFERENCED) < 4096:
+            _REFERENCED[key] = rows
+    return rows
+
+
+_REFERENCED: dict[tuple[str, str], frozenset[int]] = {}
+
+
+def _referenced_rows(formula: str, column: str) -> frozenset[int]:
     rows: set[int] = set()
     for m in _REF.finditer(formula):
         c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3), m.group(4)
@@ -33,7 +49,7 @@ def referenced_rows(formula: str, column: str) -> set[int]:
             rows.add(r1)
         elif c2 == column:
             rows.update(range(r1, int(r2) + 1))
-    return rows
+    return frozenset(rows)
 
 
 def _num(v):
@@ -185,7 +201,7 @@ def _mismatches(ctx, kids) -> list[Problem]:
     from lketool.score import compute_scores
 
     mapped, rubric, out = ctx.mapped, ctx.rubric, []
-    scores = compute_scores(rubric, ctx.values)
+    scores = ctx.scores = compute_scores(rubric, ctx.values)
     computed: dict[str, float] = {k: s.score for k, s in scores.indicators.items()}
     for half in ("pemenuhan", "reform"):
         for aid, v in scores.halves[half].items():
