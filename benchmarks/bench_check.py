@@ -13,6 +13,11 @@ faster one counts, so the floor is as low as plain Python gets.  Floor and check
 are timed in pairs on the same file, alternating which goes first, so a busy machine
 slows both alike; the ratio of the medians is the figure (goal: <= 2.0).
 
+Then a breakdown of check+score by stage (a second pass over the same copies, each stage
+timed without the stages it calls): opening the zip, the size limits (directory, parts,
+sheet scan), the cell values (calamine), formulas and hyperlinks from the sheet XML,
+mapping rows to the rubric, the checks, scoring and the verdict.
+
 Also prints the time of one whole ``lketool check FILE`` process and its import share."""
 from __future__ import annotations
 
@@ -93,6 +98,61 @@ def timed(fn, *args, **kwargs) -> float:
     return time.perf_counter() - t
 
 
+STAGES = ("open", "limits", "cell values", "formulas+links", "mapping", "checks", "score", "verdict")
+
+
+def breakdown(files: list[Path], check_file) -> tuple[dict[str, float], float]:
+    """Median self time (ms) of each stage of ``check_file`` over ``files`` ('other':
+    what no stage covers, e.g. building the result and garbage collection), and the
+    median total.  Stages are found by wrapping the functions ``check_file`` calls; a
+    stage's time excludes the wrapped stages it calls (the sheet scan is 'limits', not
+    'cell values')."""
+    import lketool.api as api
+    from lketool import limits
+    from lketool.reader import WorkbookFile
+
+    spots = [(api, "open_workbook", "open"), (api, "map_workbook", "mapping"), (api, "run_all", "checks"),
+             (api, "compute_scores", "score"), (api, "decide", "verdict"), (api, "_workbook_scores", "verdict"),
+             (limits, "check_directory", "limits"), (limits, "measure", "limits"), (limits, "scan_sheet", "limits"),
+             (WorkbookFile, "_read_values", "cell values"), (WorkbookFile, "_read_xml_details", "formulas+links")]
+    acc: dict[str, float] = {}
+    stack: list[float] = []  # time spent in wrapped callees of each open frame
+
+    def wrap(fn, stage):
+        def timed_stage(*args, **kwargs):
+            stack.append(0.0)
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - t
+                inner = stack.pop()
+                acc[stage] = acc.get(stage, 0.0) + spent - inner
+                if stack:
+                    stack[-1] += spent
+        return timed_stage
+
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in spots]
+    for owner, name, stage in spots:
+        setattr(owner, name, wrap(getattr(owner, name), stage))
+    per_stage: dict[str, list[float]] = {k: [] for k in (*STAGES, "other")}
+    totals = []
+    try:
+        for f in files:
+            acc.clear()
+            t = time.perf_counter()
+            check_file(f)
+            totals.append(time.perf_counter() - t)
+            for k in STAGES:
+                per_stage[k].append(acc.get(k, 0.0))
+            per_stage["other"].append(totals[-1] - sum(acc.values()))
+    finally:
+        for owner, name, fn in saved:
+            setattr(owner, name, fn)
+    med = statistics.median
+    return {k: med(v) * 1000 for k, v in per_stage.items()}, med(totals) * 1000
+
+
 def whole_process(src: Path, rounds: int = 7) -> tuple[float, float]:
     """Median wall time of ``lketool check FILE`` and of a bare interpreter start, in ms."""
     proc, bare = [], []
@@ -138,6 +198,7 @@ def main() -> int:
                     f_etree.append(a)
                     f_regex.append(b)
         wall = time.perf_counter() - t0
+        stages, staged_total = breakdown(files, check_file)
     med = statistics.median
     floor_ms = min(med(f_etree), med(f_regex)) * 1000
     check_ms = med(checks) * 1000
@@ -148,6 +209,9 @@ def main() -> int:
     print(f"check+score per workbook: median {check_ms:.1f} ms, p95 {checks[int(len(checks) * 0.95) - 1] * 1000:.1f} ms "
           f"({args.copies / wall:.1f} workbooks/s with the floor runs in between, 1 core)")
     print(f"ratio check+score / parse floor: {check_ms / floor_ms:.2f} (goal <= 2.0)")
+    print(f"breakdown (second pass, median per workbook {staged_total:.1f} ms; medians need not add up):")
+    for k, v in stages.items():
+        print(f"  {k:15s} {v:5.2f} ms  {v / staged_total * 100:4.1f} %")
     proc, bare = whole_process(src)
     print(f"'lketool check FILE' whole process: median {proc:.0f} ms "
           f"(bare interpreter start {bare:.0f} ms)")
