@@ -435,11 +435,13 @@ def _map_inputs(item: Item, row, span: list[Row], mapped: MappedSheet, cols, use
             continue
         if r.type_label or r.weight is not None or r.markers and r.markers[0] != "-":
             break
+    block_toks = [(r, tokens(r.text)) for r in block]  # once per row, not once per input
     pairs = []
     for inp in item.inputs:
         toks = tokens(inp.text)
-        for r in block:
-            s = max(similarity(toks, r.text), similarity(inp.portalrb_text, r.text) if inp.portalrb_text else 0)
+        alt = tokens(inp.portalrb_text) if inp.portalrb_text else None
+        for r, rt in block_toks:
+            s = max(similarity(toks, rt), similarity(alt, rt) if alt is not None else 0)
             pairs.append((s, inp.id, r.r))
     found = _assign(pairs, 0.3)
     by_row = {r.r: r for r in block}
