@@ -117,3 +117,31 @@ def test_find_urls_quick_reject_changes_nothing(text):
     if not urls and text and _BARE_HOST.match(text.strip()):
         urls = [text.strip()]
     assert find_urls(text) == urls
+
+
+# ------------------------------------------------------------------ checks
+
+def test_referenced_rows_memo_is_bounded_by_formula_and_rows():
+    from lketool.checks import formulas
+
+    formulas._REFERENCED.clear()
+    assert formulas.referenced_rows("AVERAGE(L13:L15)*H12+$L$20", "L") == {13, 14, 15, 20}
+    assert ("AVERAGE(L13:L15)*H12+$L$20", "L") in formulas._REFERENCED
+    # a range over a million rows is computed each time, never kept (a batch of hostile
+    # files would otherwise fill memory with them)
+    big = formulas.referenced_rows("SUM(L1:L1048576)", "L")
+    assert len(big) == 1_048_576 and ("SUM(L1:L1048576)", "L") not in formulas._REFERENCED
+    long = "+".join(f"L{i}" for i in range(1, 200))
+    assert formulas.referenced_rows(long, "L") == frozenset(range(1, 200))
+    assert (long, "L") not in formulas._REFERENCED
+
+
+def test_check_file_scores_equal_a_fresh_computation():
+    # check_file takes the unit's scores from the formula check; strict scores are
+    # computed on their own (blanks count 0)
+    from lketool.score import compute_scores
+
+    for sample in sorted(SAMPLES.glob("*.xlsx")):
+        for strict in (False, True):
+            res = check_file(sample, strict=strict)
+            assert res.scores == compute_scores(res.rubric, res.values, strict=strict), (sample.name, strict)
