@@ -210,7 +210,7 @@ def _scan_cells(data: str, grid: SheetGrid) -> int:
     if end < 0:
         end = len(data)
     f_open, f_close, c_open, c_close = f"<{p}f", f"</{p}f>", f"<{p}c", f"</{p}c>"
-    nf = len(f_open)
+    nf, nc = len(f_open), len(c_open)
     formulas, links = grid.formulas, grid.hyperlinks
     i = data.find(f_open, m.end(), end)
     while i >= 0:
@@ -218,7 +218,9 @@ def _scan_cells(data: str, grid: SheetGrid) -> int:
         if data[nxt:nxt + 1] not in (" ", ">", "/"):  # e.g. <formula> outside cells
             i = data.find(f_open, nxt, end)
             continue
-        start = _cell_start(data, c_open, i)
+        start = data.rfind(c_open, 0, i)
+        if start >= 0 and data[start + nc:start + nc + 1] not in _TAG_END:  # <col>, <cfRule>...: further back
+            start = _cell_start(data, c_open, start)
         close = data.find(c_close, i, end)
         if start < 0 or close < 0:
             break
@@ -234,9 +236,8 @@ def _scan_cells(data: str, grid: SheetGrid) -> int:
                 text = data[gt + 1:after] if after >= 0 else ""
                 if "&" in text:
                     text = _unescape(text)
-            has_v = _V_RE.search(data, after, close) is not None
-            formulas[key] = Formula(text=text, shared=not text and 't="shared"' in fattrs,
-                                    has_cached_value=has_v)
+            formulas[key] = Formula(text, not text and 't="shared"' in fattrs,
+                                    _V_RE.search(data, after, close) is not None)
             if text and "HYPERLINK" in text.upper():
                 hl = _HYPERLINK_FN.search(text)
                 if hl:
@@ -245,10 +246,13 @@ def _scan_cells(data: str, grid: SheetGrid) -> int:
     return end
 
 
+_TAG_END = (" ", ">", "\t", "\n", "\r")
+
+
 def _cell_start(data: str, c_open: str, before: int) -> int:
     """Index of the ``<c`` tag (not ``<col``, ``<cfRule`` ...) that encloses ``before``."""
     k = data.rfind(c_open, 0, before)
-    while k >= 0 and data[k + len(c_open):k + len(c_open) + 1] not in (" ", ">", "\t", "\n", "\r"):
+    while k >= 0 and data[k + len(c_open):k + len(c_open) + 1] not in _TAG_END:
         k = data.rfind(c_open, 0, k)
     return k
 

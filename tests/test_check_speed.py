@@ -145,3 +145,21 @@ def test_check_file_scores_equal_a_fresh_computation():
         for strict in (False, True):
             res = check_file(sample, strict=strict)
             assert res.scores == compute_scores(res.rubric, res.values, strict=strict), (sample.name, strict)
+
+
+# ------------------------------------------------------------------ reader: formulas
+
+def test_formula_scan_looks_past_tags_that_start_like_a_cell():
+    # the enclosing <c> is found backwards; a nearer <cx..>/<cm> inside the cell, or a
+    # formula-like tag before any cell, must not be taken for it
+    from test_reader_scan import MAIN, reference, scanned
+
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="{MAIN}"><sheetPr><f>not a cell</f></sheetPr><sheetData>
+<row r="1"><c r="A1"><v>1</v></c><c r="B1" cm="1"><cx/><f>A1*2</f><v>2</v></c></row>
+<row r="2"><c r="C2"><cfx/><f t="shared" ref="C2:C3" si="0">B1+1</f><v>3</v></c>
+<c r="D2"><f>SUM(A1:C2)</f></c></row>
+</sheetData></worksheet>"""
+    formulas, _ = scanned(xml)
+    assert formulas == reference(xml)
+    assert set(formulas) == {(1, 2), (2, 3), (2, 4)}
