@@ -345,9 +345,15 @@ def link_roots(ctx, problems: list[Problem]) -> None:
         memo[cell] = tuple(out)
         return memo[cell]
 
-    for p in problems:
-        if p.code == "score-mismatch" and p.location.sheet == ctx.mapped.sheet and p.location.cell:
-            p.caused_by = roots_of_mismatch(p, frozenset({p.location.cell}))
+    try:
+        for p in problems:
+            if p.code == "score-mismatch" and p.location.sheet == ctx.mapped.sheet and p.location.cell:
+                p.caused_by = roots_of_mismatch(p, frozenset({p.location.cell}))
+    finally:
+        # The two closures call each other, a reference cycle that would hold ctx (the
+        # whole mapped sheet, every cell and formula) until the cyclic garbage collector
+        # runs: emptying their cells frees it by reference counting when the check ends.
+        roots_of_cell = roots_of_mismatch = None  # noqa: F841
 
 
 def _ref(p: Problem) -> tuple[str | None, str | None, str]:
