@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lketool.api import check_file, iter_workbooks
-from lketool.recap.cache import ResultCache, StatIndex, cache_key, file_digest
+from lketool.recap.cache import ResultCache, StatIndex, cache_key, file_digest, summary_digest
 from lketool.recap.labels import t
 from lketool.recap.tables import failure_row, summary_row
 from lketool.rubric import DEFAULT_EDITION
@@ -149,6 +149,8 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
         def take(i: int, out: tuple) -> None:
             key, result, row = out
             # compact at once: thousands of decoded rows must never be alive together
+            if key is not None and not row.get("_failure"):
+                row["_sd"] = summary_digest(key, row)
             found[i] = (key, result, row if row.get("_failure") else _compact(row))
             coll.stats.checked += 1
             if progress:
@@ -254,6 +256,24 @@ class CompactRow(MutableMapping):
         return f"CompactRow({dict(self)!r})"
 
 
+def column(rows: Iterable[Any], key: str) -> list[Any]:
+    """``[row.get(key) for row in rows]``, several times faster for :class:`CompactRow`
+    (the recap's totals row reads every numeric column of every unit)."""
+    out = []
+    append = out.append
+    for r in rows:
+        if type(r) is not CompactRow:
+            append(r.get(key))
+            continue
+        extra = r._extra
+        if extra is not None and key in extra:
+            append(extra[key])
+            continue
+        where = r._layout[1].get(key)
+        append(None if where is None else r._nums[where[1]] if where[0] else r._vals[where[1]])
+    return out
+
+
 def _shared(key: str, v: Any) -> Any:
     from array import array
 
@@ -297,7 +317,7 @@ def _cached(store: ResultCache, file: str, options: RecapOptions, index: StatInd
         key = cache_key(digest, options.key_fields(Path(file).name))
     except OSError:
         return None  # check_file will say why it cannot be opened
-    row = store.summary(key)
+    row = store.summary(key, digest=True)
     if row is None or not isinstance(row.get("file"), str):
         return None
     row["file"] = file  # the same bytes may have been cached from another folder

@@ -54,25 +54,27 @@ def context_digest(*parts: Any) -> str:
 
 def unit_digest(row: Any, context: str) -> str | None:
     """The key of one unit's templates: the writer context, its result's cache key, the
-    file as shown and every value of its summary row except the rank.  None when the
-    unit has no cache key (its result is held in memory only)."""
+    file as shown and its summary row as stored (``_sd``, see
+    :func:`lketool.recap.cache.summary_digest`), plus any value set on the row since.
+    None when the unit has no cache key (its result is held in memory only)."""
     key = row.get("_key") if hasattr(row, "get") else None
     if not key or row.get("_mem") is not None:
         return None
     h = hashlib.blake2b(digest_size=20)
     h.update(context.encode())
-    h.update(b"\0")
-    nums = getattr(row, "_nums", None)
-    if nums is not None:  # a CompactRow: its arrays say everything, cheaply
-        h.update(nums.tobytes())
-        # arrays as their bytes: repr() of a float array costs more than all the rest
-        h.update(repr(tuple(v.tobytes() if type(v) is array else v for v in row._vals)).encode())
-        extra = {k: v for k, v in (row._extra or {}).items() if k not in ("rank", "_key", "_mem")}
-        h.update(repr(sorted(extra.items())).encode())
+    h.update(b"\0" + str(key).encode() + b"\0" + str(row.get("file")).encode() + b"\0")
+    stored = row.get("_sd")
+    extra = getattr(row, "_extra", None)
+    if stored is not None and extra is not None:  # a CompactRow: later values live in _extra
+        h.update(stored.encode())
+        h.update(repr(sorted((k, v) for k, v in extra.items() if k not in _NOT_CONTENT)).encode())
     else:
-        h.update(repr(sorted((k, v) for k, v in row.items() if k not in ("rank", "_key", "_mem"))).encode())
-    h.update(b"\0" + str(key).encode() + b"\0" + str(row.get("file")).encode())
+        h.update(repr(sorted((k, v.tobytes() if type(v) is array else v) for k, v in row.items()
+                             if k not in _NOT_CONTENT)).encode())
     return h.hexdigest()
+
+
+_NOT_CONTENT = ("rank", "_key", "_mem", "_sd")
 
 
 def encode(sheets: dict[str, tuple[int, int, list[str]]]) -> str:

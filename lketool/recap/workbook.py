@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lketool.recap.atomic import atomic_path
-from lketool.recap.collect import Collection, ProgressFn
+from lketool.recap.collect import Collection, ProgressFn, column
 from lketool.recap.labels import t
 from lketool.recap.rowstore import RANK, ROW
 from lketool.cells import EXCEL_MAX_ROWS, cell_text, sheet_name
@@ -781,7 +781,7 @@ class _Writer:
         for c, col in enumerate(cols):
             rng = xl_range(first, c, last, c)
             # the cached values need the column only for these kinds (5,000 units x 33 columns adds up)
-            vals = [u.get(col.key) for u in self.units] if col.kind in ("points", "share", "int", "verdict",
+            vals = column(self.units, col.key) if col.kind in ("points", "share", "int", "verdict",
                                                                          "yesno") and col.key != "rank" else []
             if col.key == "unit":
                 ws.write_string(r, c, t("row.total", lang), self.fmt["text_total"])
@@ -886,7 +886,7 @@ class _Writer:
         wbk_total, wbbm_total = self.limits.get("total", (75.0, 85.0))
         wbk_area, wbbm_area = self.limits.get("area", (0.6, 0.75))
         areas = self.rubric.areas("pemenuhan")
-        avg = {a.id: sum(u[f"area_{a.id}_share"] for u in units) / n for a in areas}
+        avg = {a.id: sum(column(units, f"area_{a.id}_share")) / n for a in areas}
         shown = units
         if n > CHART_ALL_UNITS:
             k = CHART_ALL_UNITS // 2
