@@ -15,7 +15,7 @@ const T = {
     queued: "{n} berkas menunggu pemeriksa siap", progress: "{done} dari {total} berkas diperiksa",
     progressFailed: "{n} tidak dapat dibaca",
     recapTitle: "Rekap", dlRecap: "Unduh rekap (.xlsx)", colUnit: "Unit", colFile: "Berkas", colTotal: "Total",
-    colErrors: "Kesalahan", colWarnings: "Peringatan", failuresTitle: "Berkas yang tidak dapat dibaca",
+    colBasis: "Dasar putusan", colErrors: "Kesalahan", colWarnings: "Peringatan", failuresTitle: "Berkas yang tidak dapat dibaca",
     dlAnnotated: "Salinan beranotasi (.xlsx)", dlReport: "Laporan HTML", dlJson: "JSON",
     scoresTitle: "Nilai", colPart: "Komponen", colValue: "Nilai", colWorkbook: "Di workbook",
     chartTitle: "Capaian per area", findingsTitle: "Temuan", filterSeverity: "Tingkat", filterArea: "Area",
@@ -41,7 +41,7 @@ const T = {
     queued: "{n} files waiting for the checker", progress: "{done} of {total} files checked",
     progressFailed: "{n} could not be read",
     recapTitle: "Recap", dlRecap: "Download recap (.xlsx)", colUnit: "Unit", colFile: "File", colTotal: "Total",
-    colErrors: "Errors", colWarnings: "Warnings", failuresTitle: "Files that could not be read",
+    colBasis: "Verdict basis", colErrors: "Errors", colWarnings: "Warnings", failuresTitle: "Files that could not be read",
     dlAnnotated: "Annotated copy (.xlsx)", dlReport: "HTML report", dlJson: "JSON",
     scoresTitle: "Scores", colPart: "Component", colValue: "Score", colWorkbook: "In workbook",
     chartTitle: "Share per area", findingsTitle: "Findings", filterSeverity: "Severity", filterArea: "Area",
@@ -250,7 +250,9 @@ function renderProgress() {
 
 const SORTERS = {
   unit: (i) => (i.view && i.view.unit) || "", name: (i) => i.name,
-  total: (i) => (i.view && i.view.result && i.view.result.scores ? i.view.result.scores.total : -1),
+  // the total the verdict rests on (the TPI's for a TPI verdict), as the table shows it
+  total: (i) => (i.view && i.view.recap ? i.view.recap.total : -1),
+  basis: (i) => (i.view && i.view.recap ? i.view.recap.basis_text : ""),
   wbk: (i) => eligible(i, "wbk"), wbbm: (i) => eligible(i, "wbbm"),
   errors: (i) => (i.view ? i.view.counts.error : -1), warnings: (i) => (i.view ? i.view.counts.warning : -1),
 };
@@ -299,8 +301,9 @@ function renderRecap() {
                           "aria-selected": item.id === state.selected ? "true" : "false" },
       el("td", { class: "unit", text: done ? v.unit : (item.status === "queued" ? t("queuedRow") : t("pending")) }),
       el("td", { class: "file hide-narrow", text: item.name }),
-      el("td", { class: "num total", text: done ? v.total_text : "" }),
+      totalCell(item),
       yn("wbk"), yn("wbbm"),
+      el("td", { class: "basis", "data-basis": done ? v.recap.basis : null, text: done ? v.recap.basis_text : "" }),
       el("td", { class: "num", text: done ? String(v.counts.error) : "" }),
       el("td", { class: "num hide-narrow", text: done ? String(v.counts.warning) : "" }));
     const pick = () => { state.selected = item.id; render(); $("#detail").scrollIntoView({ block: "start" }); };
@@ -310,6 +313,16 @@ function renderRecap() {
   }));
   $("#dl-recap").disabled = !state.items.some((i) => i.status === "done")
     || state.items.some((i) => i.status === "queued" || i.status === "checking");
+}
+
+// The total beside the verdict: the TPI's when the verdict rests on TPI answers, with the
+// unit's own (self-assessed) total under it, labelled; words and numbers from the bridge.
+function totalCell(item) {
+  if (item.status !== "done") return el("td", { class: "num total" });
+  const r = item.view.recap;
+  return el("td", { class: "num total", "data-basis": r.basis },
+            el("span", { class: "value", text: r.total_text }),
+            r.total_note ? el("span", { class: "total-note", text: r.total_note }) : null);
 }
 
 function renderDetail() {
