@@ -408,9 +408,21 @@ def test_keyboard_and_language_switch(page):
     wait_for(page, "return document.documentElement.lang === 'en' && "
                    "document.getElementById('verdict-lines').textContent.includes('Eligibility')")
     assert "not uploaded" in _text(page, "#privacy")
+    # the catalogue's words (messages.json), static and worded at run time, switch too
+    from lketool.page import page_messages
+
+    words = page_messages()
+    n = len(SAMPLES)
+    assert _text(page, "#progress-text") == words["en"]["progress"].format(done=n, total=n)
+    assert _text(page, "#recap-table th button[data-sort='basis']") == "Verdict basis"
+    assert _text(page, "#dl-recap") == words["en"]["dlRecap"]
+    assert _text(page, "#verdict h3") == words["en"]["verdictTitle"]
     page.find_element("id", "lang-id").click()
     wait_for(page, "return document.getElementById('verdict-lines').textContent.includes('Kelayakan')")
     assert "tidak diunggah ke mana pun" in _text(page, "#privacy")
+    assert _text(page, "#progress-text") == words["id"]["progress"].format(done=n, total=n)
+    assert _text(page, "#recap-table th button[data-sort='basis']") == "Dasar putusan"
+    assert _text(page, "#verdict h3") == words["id"]["verdictTitle"]
 
 
 def test_screenshots_at_laptop_and_phone_size(page):
