@@ -128,7 +128,8 @@ def deciding_rows(res) -> list[list[str]]:
     for key in ("wbk", "wbbm"):
         e = head_elig(res)[key]
         rows = [[c["label"], two_dp(c["minimum"]) if c["unit"] == "points" else None,
-                 two_dp(c["value"]) if c["unit"] == "points" and c["met"] is not None else None, STATUS[c["met"]]]
+                 # a missed value is shown with the digits that keep it below its minimum; others plainly
+                 two_dp(c["value"]) if c["unit"] == "points" and c["met"] is not False else None, STATUS[c["met"]]]
                 for c in e["criteria"] if c["met"] is not True]
         pre = e.get("prerequisite")
         if pre and pre["declared"] is False:
@@ -331,3 +332,34 @@ def test_html_and_docx_tell_the_same_area_story(cases):
         for a in ctx["areas"]:
             assert a["narasi"] in paras
             assert a["narasi"] in doc.text
+
+
+def test_conclusion_of_an_undetermined_verdict(tmp_path):
+    """A survey outside 0-4 leaves criteria undetermined: the conclusion's table says so with
+    the value shown plainly (never padded with digits), in Word and HTML alike."""
+    from lketool.template import write_template
+    from test_recap_support import best_answers
+
+    answers = best_answers(load_rubric_once())
+    answers["H.I.a"] = 5  # IPAK survey outside 0-4
+    path = write_template(tmp_path / "survei.xlsx", "lampiran-iii", unit="Dinas Uji Survei", answers=answers)
+    res = check_file(path)
+    assert res.eligibility["wbk"]["eligible"] is None
+    ctx = build_context(res, report_date=DATE, chart=False)
+    docx_path = render_docx(ctx, tmp_path / "survei.docx")
+    doc = HtmlDoc(render_html(ctx, tmp_path / "survei.html").read_text(encoding="utf-8"))
+    word = docx_tables_after(docx_path, "I. Kesimpulan")[1]
+    html = next(t for t in doc.tables if t and t[0] == ["Kriteria", "Batas", "Nilai", "Status"])
+    want = deciding_rows(res)
+    _same_rows(word[1:], want, "survei")
+    _same_rows(html[1:], want, "survei")
+    undecided = [r for r in word[1:] if r[3] == "Tidak dapat ditentukan"]
+    assert undecided and all(len(r[2].split(",")[-1]) == 2 for r in undecided)  # "96,00", not "96,000000"
+    total = next(r for r in undecided if r[0].startswith("Nilai total"))
+    assert total[2] == two_dp(res.scores.total)
+
+
+def load_rubric_once():
+    from lketool.rubric import load_rubric
+
+    return load_rubric()

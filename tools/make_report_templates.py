@@ -259,7 +259,9 @@ def build_report(path: Path) -> Path:
     # the LKE cannot show as short lists.  Words from lketool.verdict (context "putusan").
     doc.add_heading("I. Kesimpulan", 1)
     t = _table(doc, ["Predikat", "Kesimpulan"], [4.0, 12.5])
-    _loop_rows(t, "for v in predikat", ["{{ v.label }}", _status_cell_tag("v.layak") + "{{ v.status }}"])
+    undecided = "v.status_kode == 'tidak-dapat-ditentukan'"
+    _loop_rows(t, "for v in predikat", ["{{ v.label }}", "{% cellbg '" + OK_FILL + "' if v.layak else ('FFEB9C' if "
+                                        + undecided + " else '" + BAD_FILL + "') %}{{ v.status }}"])
     _finish(t)
     for cell in t.rows[2].cells:
         for run in cell.paragraphs[0].runs:
@@ -268,7 +270,7 @@ def build_report(path: Path) -> Path:
     _tag(doc, "{%p if putusan.kriteria %}")
     _para(doc, "{{ putusan.kata.deciding }}", keep_with_next=True)
     t = _table(doc, ["{{ putusan.kata.criterion }}", "{{ putusan.kata.minimum }}", "{{ putusan.kata.value }}",
-                     "{{ putusan.kata.status }}"], [8.6, 2.0, 2.0, 3.9], numeric={1, 2})
+                     "{{ putusan.kata.status }}"], [8.2, 1.9, 1.9, 4.5], numeric={1, 2})
     _set_cell(t.add_row().cells[0], "{%tr for g in putusan.kriteria %}")
     group = t.add_row()
     _set_cell(t.add_row().cells[0], "{%tr for c in g.baris %}")

@@ -227,7 +227,8 @@ def _score_rows(result) -> list[dict[str, Any]]:
 def _value_text(c: dict) -> str:
     """A criterion's value; one that misses its minimum never reads as reaching it."""
     share, v = c["unit"] == "share", c["value"]
-    if c["met"]:
+    # only a value that misses its minimum needs the extra digits; an undetermined one is shown plainly
+    if c["met"] is not False:
         return persen(v) if share else angka(v)
     return show.percent_below(v, c["minimum"], 1) if share else show.number_below(v, c["minimum"], 2)
 
