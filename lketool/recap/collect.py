@@ -43,12 +43,22 @@ class RecapOptions:
     rubric: str = DEFAULT_EDITION
     has_wbk: bool | None = None  # --sudah-wbk/--belum-wbk (lketool.verdict)
     declared: tuple[str, ...] = ()  # --terpenuhi
+    units: tuple = ()  # --units: lketool.units.Units.entries() (unit name, sudah_wbk per file)
+
+    def for_file(self, name: str) -> tuple[str | None, bool | None]:
+        """The unit name and WBK declaration of one file: its units-file row wins over --sudah-wbk."""
+        from lketool.units import Units
+
+        u = Units.from_entries(self.units)
+        return u.name_for(name), u.has_wbk_for(name, self.has_wbk)
 
     def key_fields(self, name: str) -> dict[str, Any]:
         # The file name takes part because a unit name may come from it; the declarations
         # change the verdict, so they take part too.
-        return {"strict": self.strict, "per_half": self.per_half, "lang": self.lang, "rubric": self.rubric,
-                "has_wbk": self.has_wbk, "declared": sorted(self.declared), "name": name}
+        unit, has_wbk = self.for_file(name)
+        fields = {"strict": self.strict, "per_half": self.per_half, "lang": self.lang, "rubric": self.rubric,
+                  "has_wbk": has_wbk, "declared": sorted(self.declared), "name": name}
+        return {**fields, "unit": unit} if unit else fields
 
 
 @dataclass
@@ -420,8 +430,11 @@ def _check_one(file: str, options: RecapOptions, store_dir: str | None):
     except OSError:
         pass  # not cached; check_file explains why the file cannot be opened
     try:
+        unit, has_wbk = options.for_file(Path(file).name)
         d = check_file(file, rubric=options.rubric, strict=options.strict, per_half=options.per_half,
-                       has_wbk=options.has_wbk, declared=options.declared).to_dict(options.lang)
+                       has_wbk=has_wbk, declared=options.declared).to_dict(options.lang)
+        if unit:
+            d["unit"] = unit
         row = _row_of(d)
     except Exception as exc:  # one broken file never stops the batch
         err = f"{type(exc).__name__}: {exc}"
