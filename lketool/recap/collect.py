@@ -29,7 +29,8 @@ from lketool.rubric import DEFAULT_EDITION
 #: ``progress(stage, done, total)``; stage is "check" (workbooks) or "write" (units written).
 ProgressFn = Callable[[str, int, int], None]
 
-SERIAL_BELOW = 24  # fewer workbooks to read than this: a process pool costs more than it saves
+SERIAL_BELOW = 24  # fewer workbooks to read than this: a process pool costs more than it saves,
+STREAM_AHEAD = 1000  # unless this many files are still to be looked up: then it works meanwhile
 MAX_CHUNK = 16
 
 
@@ -156,9 +157,10 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             if progress:
                 progress("check", len(found), len(files))
 
-        # Worker processes start as soon as enough files need reading, and read them
-        # while the rest of the cache is still being looked up: a run where a few
-        # hundred of thousands of files changed waits for the slower of the two, not both.
+        # Worker processes start as soon as enough files need reading (or one does, with
+        # thousands still to look up), and read them while the rest of the cache is still
+        # being looked up: a run where a few of thousands of files changed waits for the
+        # slower of the two, not for both.
         batch: _Batch | None = None
         pending: list[tuple[int, str]] = []
         index = StatIndex(store.directory) if use_cache and tmp is None else None
@@ -166,7 +168,7 @@ def collect(paths: Iterable[str | Path], options: RecapOptions | None = None, *,
             hit = _cached(store, f, options, index) if use_cache else None
             if hit is None:
                 todo.append((i, f))
-                if batch is None and jobs > 1 and len(todo) >= SERIAL_BELOW:
+                if batch is None and jobs > 1 and (len(todo) >= SERIAL_BELOW or len(files) - i >= STREAM_AHEAD):
                     batch = _Batch(options, str(store.directory), jobs, take)
                     pending = list(todo)
                 elif batch is not None:
