@@ -12,7 +12,6 @@ The file is written beside the output under a temporary name and renamed at the 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +39,6 @@ SUMMARY_WIDTHS = {"points": 8.5, "share": 8.5, "int": 8.5, "yesno": 8.5, "missed
 SUMMARY_DETAIL = ("layout", "completeness")
 MAX_LISTED_DIFFS = 30
 SUMMARY_HEADER_ROW = 3  # 0-based: the title block takes rows 1-3 of Ringkasan
-# Deflate level of the recap's zip.  Compressing ~17 MB of sheet XML per 1,000 units is
-# the largest part of writing a recap once its rows are rendered: level 3 takes half the
-# time of zlib's default 6 for a file about 15 % larger (measured on a 5,000-unit recap).
-ZIP_LEVEL = 3
 CHART_ALL_UNITS = 40  # above this many units the totals chart shows the top and bottom halves of it
 LINE_HEIGHT = 15.0  # points per line of wrapped Calibri 11
 
@@ -243,40 +238,6 @@ def _exact_worksheet_class():
                     self.write_number(row, col, v, fmt)
 
     return _ExactWorksheet
-
-
-_ZIP_LOCK = threading.Lock()
-
-
-class _zip_level:
-    """Within the block, xlsxwriter's zip files compress at ``level``.  xlsxwriter has
-    no option for it: its module-level ``ZipFile`` is swapped for a subclass that only
-    sets ``compresslevel`` (a lock keeps two writers from swapping at once), and
-    restored afterwards."""
-
-    def __init__(self, level: int):
-        self.level = level
-
-    def __enter__(self):
-        import zipfile
-
-        import xlsxwriter.workbook as xw
-
-        _ZIP_LOCK.acquire()
-        level = self.level
-
-        class _Zip(zipfile.ZipFile):
-            def __init__(self, *a, **k):
-                k.setdefault("compresslevel", level)
-                super().__init__(*a, **k)
-
-        self._module, self._saved = xw, xw.ZipFile
-        xw.ZipFile = _Zip
-        return self
-
-    def __exit__(self, *exc):
-        self._module.ZipFile = self._saved
-        _ZIP_LOCK.release()
 
 
 def _plain_worksheet_class():
@@ -589,7 +550,9 @@ class _Writer:
             fail.note(t("none.failures", lang))
 
         self._charts(chart)
-        with _zip_level(ZIP_LEVEL):
+        from lketool.recap.zipping import compressing
+
+        with compressing():
             self.wb.close()
 
     # ------------------------------------------------------------------ one unit
