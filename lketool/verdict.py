@@ -392,13 +392,33 @@ def sentences(result, lang: str | None = None) -> list[str]:
     """The verdict as sentences for a letter (no command-line hints): basis and reading, each
     predicate with what it missed or could not decide, the provisional note, the conditions the
     LKE cannot show, the self-assessment beside a TPI verdict, and the errors note."""
+    parts = letter_parts(result, lang)
+    if not parts:
+        return []
+    W = words(_lang(lang))
+    out = [parts["basis"]] + parts["predicates"] + parts["notes"]
+    if parts["not_checked"]:
+        out.append(_sentence(W["not_checked.doc"].format(items="; ".join(parts["not_checked"]))))
+    if parts["declared"]:
+        out.append(_sentence(W["declared.doc"].format(items="; ".join(parts["declared"]))))
+    return out
+
+
+def letter_parts(result, lang: str | None = None) -> dict[str, Any]:
+    """The pieces of :func:`sentences` apart, for a document that sets them out (a table of
+    the deciding criteria, a list of the conditions not checked) instead of one paragraph:
+    ``basis`` (whose answers decided, and the area reading), ``predicates`` (one sentence per
+    predicate), ``headline`` (per predicate: key, label, status, eligible and its words),
+    ``notes`` (provisional, departures, the self-assessment beside a TPI verdict, PortalRB
+    soal 116, errors), ``not_checked`` and ``declared`` (labels), and ``words``: the
+    document's headings for them (catalogue keys ``verdict.doc.*``).  Empty for an unreadable file."""
     v = verdict_for(result, _lang(lang))
     if v is None:
-        return []
+        return {}
     lang = _lang(lang)
     W = words(lang)
     elig = result.tpi_eligibility if v["basis"] == "tpi" else result.eligibility
-    out = [_sentence(v["lines"][0])]
+    predicates, headline_ = [], []
     for key, e in elig.items():
         parts = [v[key]["text"]]
         missed = [_label(c, lang) for c in e["criteria"] if c["met"] is False]
@@ -409,31 +429,33 @@ def sentences(result, lang: str | None = None) -> list[str]:
             parts.append(W["missed.doc"].format(items=", ".join(missed)))
         if blocked:
             parts.append(W["blocking.doc"].format(items=", ".join(blocked)))
-        out.append(_sentence("; ".join(parts)))
+        predicates.append(_sentence("; ".join(parts)))
+        headline_.append({"key": key, "label": _label(e, lang), "status": e["status"], "eligible": e["eligible"],
+                          "text": v[key]["text"], "words": v[key]["text"].split(": ", 1)[1]})
+    notes = []
     if v["provisional"]:
         scores = result.tpi_scores if v["basis"] == "tpi" else result.scores
         strict_elig = result.tpi_strict_eligibility if v["basis"] == "tpi" else result.strict_eligibility
         strict_words = ", ".join(f"{_label(e, lang)} {word(e['status'], lang)}" for e in strict_elig.values())
-        out.append(_sentence(W[f"provisional.{v['basis']}"].format(n=scores.expected - scores.answered) + "; "
-                             + W["strict.doc"].format(verdicts=strict_words)))
+        notes.append(_sentence(W[f"provisional.{v['basis']}"].format(n=scores.expected - scores.answered) + "; "
+                               + W["strict.doc"].format(verdicts=strict_words)))
     if v["departures"]:
-        out.append(_sentence(W["departures"].format(items="; ".join(W[f"dep.{d['rule']}"].format(item=d["item"])
-                                                                    for d in v["departures"]))))
+        notes.append(_sentence(W["departures"].format(items="; ".join(W[f"dep.{d['rule']}"].format(item=d["item"])
+                                                                      for d in v["departures"]))))
     if v["basis"] == "tpi":
-        out.append(_sentence(W["self"].format(verdicts=", ".join(
+        notes.append(_sentence(W["self"].format(verdicts=", ".join(
             f"{_label(e, lang)} {word(e['status'], lang)}" for e in result.eligibility.values()))))
     if result.layout == PORTALRB_2026:
-        out.append(_sentence(W["portalrb.116"]))
+        notes.append(_sentence(W["portalrb.116"]))
     if v["errors"]:
-        out.append(_sentence(W["errors.doc"].format(n=v["errors"])))
+        notes.append(_sentence(W["errors.doc"].format(n=v["errors"])))
     first = next(iter(elig.values()))
-    pending = [_label(n, lang) for n in first["not_checked"] if not n["declared"]]
-    done = [_label(n, lang) for n in first["not_checked"] if n["declared"]]
-    if pending:
-        out.append(_sentence(W["not_checked.doc"].format(items="; ".join(pending))))
-    if done:
-        out.append(_sentence(W["declared.doc"].format(items="; ".join(done))))
-    return out
+    doc_words = {k: W[f"doc.{k}"] for k in ("criterion", "minimum", "value", "status", "deciding", "all_met",
+                                            "not_checked", "declared", "notes")}
+    return {"basis": _sentence(v["lines"][0]), "predicates": predicates, "headline": headline_, "notes": notes,
+            "not_checked": [_label(n, lang) for n in first["not_checked"] if not n["declared"]],
+            "declared": [_label(n, lang) for n in first["not_checked"] if n["declared"]],
+            "words": doc_words}
 
 
 def _sentence(text: str) -> str:

@@ -49,6 +49,9 @@ def test_a_criterion_added_in_data_reaches_every_output(extra_rubric, tmp_path):
     wbk = next(v for v in ctx["predikat"] if v["kode"] == "wbk")
     assert "Kriteria uji tambahan" in [k["label"] for k in wbk["kriteria"]]
     assert "Kriteria uji tambahan" in ctx["kesimpulan"]
+    # the letter's table of the criteria that decided the verdict
+    rows = [r["label"] for g in ctx["putusan"]["kriteria"] if g["kode"] == "wbk" for r in g["baris"]]
+    assert "Kriteria uji tambahan" in rows
 
 
 # a string literal that words a verdict: "memenuhi" (not "terpenuhi"), "eligible", "does not meet" in

@@ -195,3 +195,25 @@ print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & BLOCKED)))
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout.strip().splitlines()[-1]) == []
+
+
+def test_recap_row_says_whose_answers_decided():
+    """The recap row's basis words are the recap workbook's "Dasar putusan" words, and the
+    total beside a TPI verdict is the TPI's, with the unit's own total labelled beside it."""
+    from lketool.i18n import t
+
+    for lang in ("id", "en"):
+        for s in SAMPLES:
+            v = _check(s, lang=lang)
+            res = check_file(s)
+            r = v["recap"]
+            assert r["basis"] == v["verdict"]["basis"]
+            assert r["basis_text"] == t(f"recap.basis.{r['basis']}", lang)
+            assert r["basis_label"] == t("recap.col.basis", lang)
+            if r["basis"] == "tpi":
+                assert r["total"] == res.tpi_scores.total != res.scores.total
+                assert r["total_note"] == t("page.selfTotal", lang, total=show.number(res.scores.total, 2, lang))
+            else:
+                assert r["total"] == res.scores.total and r["total_note"] == ""
+            assert r["total_text"] == show.number(r["total"], 2, lang)
+    assert any(_check(s)["recap"]["basis"] == "tpi" for s in SAMPLES)

@@ -186,16 +186,50 @@ def test_findings_filters(page, cli):
             assert q.removeprefix("Pertanyaan: ") not in message
 
 
+def _basis_total(r):
+    """The total a verdict rests on: the TPI's when the workbook carries TPI answers."""
+    return (r["tpi_scores"] if r["verdict"]["basis"] == "tpi" else r["scores"])["total"]
+
+
 def test_recap_table_sorts(page, cli):
     page.find_element("css selector", "#recap-table th button[data-sort='total']").click()
-    totals = page.execute_script("return [...document.querySelectorAll('#recap-table td.total')].map(e => e.textContent)")
-    want = sorted(cli.values(), key=lambda r: r["scores"]["total"])
+    totals = page.execute_script(
+        "return [...document.querySelectorAll('#recap-table td.total .value')].map(e => e.textContent)")
+    want = sorted(cli.values(), key=_basis_total)
     from lketool import display as show
-    assert totals == [show.number(r["scores"]["total"], 2, "id") for r in want]
+    assert totals == [show.number(_basis_total(r), 2, "id") for r in want]
     page.find_element("css selector", "#recap-table th button[data-sort='total']").click()
     totals_desc = page.execute_script(
-        "return [...document.querySelectorAll('#recap-table td.total')].map(e => e.textContent)")
+        "return [...document.querySelectorAll('#recap-table td.total .value')].map(e => e.textContent)")
     assert totals_desc == list(reversed(totals))
+
+
+def test_recap_table_says_whose_answers_decided(page, cli):
+    """The "Dasar putusan" column, in the recap workbook's words, and the total beside a TPI
+    verdict: the TPI's, with the unit's own total under it, labelled."""
+    from lketool import display as show
+    from lketool.i18n import t
+
+    heads = page.execute_script("return [...document.querySelectorAll('#recap-table thead th')].map(e => e.textContent)")
+    assert t("recap.col.basis", "id") == "Dasar putusan" and "Dasar putusan" in heads
+    rows = page.execute_script(
+        "return [...document.querySelectorAll('#recap-table tbody tr')].map(tr => [tr.querySelector('td.file')"
+        ".textContent, tr.querySelector('td.basis').textContent, tr.querySelector('td.total .value').textContent,"
+        " (tr.querySelector('td.total .total-note') || {}).textContent || ''])")
+    assert len(rows) == len(cli)
+    seen_tpi = False
+    for name, basis, total, note in rows:
+        r = cli[name]
+        b = r["verdict"]["basis"]
+        assert basis == t(f"recap.basis.{b}", "id")
+        assert total == show.number(_basis_total(r), 2, "id")
+        if b == "tpi":
+            seen_tpi = True
+            assert total != show.number(r["scores"]["total"], 2, "id")  # sample 05: the TPI total differs
+            assert note == f"mandiri {show.number(r['scores']['total'], 2, 'id')}"
+        else:
+            assert note == ""
+    assert seen_tpi  # the samples include a PortalRB workbook with TPI answers
 
 
 def test_downloads_open_with_openpyxl(page, cli):
@@ -374,9 +408,21 @@ def test_keyboard_and_language_switch(page):
     wait_for(page, "return document.documentElement.lang === 'en' && "
                    "document.getElementById('verdict-lines').textContent.includes('Eligibility')")
     assert "not uploaded" in _text(page, "#privacy")
+    # the catalogue's words (messages.json), static and worded at run time, switch too
+    from lketool.page import page_messages
+
+    words = page_messages()
+    n = len(SAMPLES)
+    assert _text(page, "#progress-text") == words["en"]["progress"].format(done=n, total=n)
+    assert _text(page, "#recap-table th button[data-sort='basis']") == "Verdict basis"
+    assert _text(page, "#dl-recap") == words["en"]["dlRecap"]
+    assert _text(page, "#verdict h3") == words["en"]["verdictTitle"]
     page.find_element("id", "lang-id").click()
     wait_for(page, "return document.getElementById('verdict-lines').textContent.includes('Kelayakan')")
     assert "tidak diunggah ke mana pun" in _text(page, "#privacy")
+    assert _text(page, "#progress-text") == words["id"]["progress"].format(done=n, total=n)
+    assert _text(page, "#recap-table th button[data-sort='basis']") == "Dasar putusan"
+    assert _text(page, "#verdict h3") == words["id"]["verdictTitle"]
 
 
 def test_screenshots_at_laptop_and_phone_size(page):

@@ -42,6 +42,17 @@ def test_file_list_hashes_match_every_file(site):
         assert e["sha256"] == hashlib.sha256(data).hexdigest(), path
 
 
+def test_the_page_words_are_the_catalogue(site):
+    """messages.json is written from the message catalogue (page.* keys, every language) and
+    listed like every other file, so the service worker keeps it for offline use."""
+    from lketool.page import page_messages
+
+    got = json.loads((site / "messages.json").read_text(encoding="utf-8"))
+    assert got == page_messages() and {"id", "en"} <= set(got)
+    assert got["id"]["title"] == "Periksa LKE Zona Integritas" and got["en"]["colBasis"] == "Verdict basis"
+    assert "messages.json" in (site / "sw.js").read_text(encoding="utf-8")
+
+
 def test_wheel_set_is_exactly_the_allowed_one(site):
     manifest = json.loads((site / "files.json").read_text(encoding="utf-8"))
     wheels = sorted(p.name for p in (site / "wheels").iterdir())

@@ -113,3 +113,14 @@ def test_compact_rows_keep_every_value_in_a_third_of_the_memory(tmp_path):
             else:
                 assert b[k] == a[k]
     assert all(sys.intern(k) is k for row in compact for k in row)
+
+
+def test_column_reads_what_get_reads():
+    from lketool.recap.collect import CompactRow, column
+
+    rows = [CompactRow({"unit": "A", "total": 80.5, "errors": 2, "shares": [1.0]}),
+            CompactRow({"unit": "B", "total": 70.25, "errors": 0, "shares": [0.5]}), {"unit": "C", "total": 1.0}]
+    rows[1]["total"] = 71.0  # set later: lives beside the compact values and wins
+    rows[0]["rank"] = 1
+    for key in ("unit", "total", "errors", "shares", "rank", "missing"):
+        assert column(rows, key) == [r.get(key) for r in rows], key

@@ -117,9 +117,104 @@ def test_docx_score_table_equals_check_file(cases):
             assert row[2] == two_dp(res.workbook_scores["total"])
 
 
+STATUS = {True: "Terpenuhi", False: "Tidak terpenuhi", None: "Tidak dapat ditentukan"}
+
+
+def deciding_rows(res) -> list[list[str]]:
+    """What the conclusion's criteria table must hold, from check_file alone: per predicate
+    that is not plainly met, a row with its name, then each criterion not met or undetermined
+    (status; minimum and value for point criteria) and a prerequisite declared not held."""
+    out = []
+    for key in ("wbk", "wbbm"):
+        e = head_elig(res)[key]
+        rows = [[c["label"], two_dp(c["minimum"]) if c["unit"] == "points" else None,
+                 # a missed value is shown with the digits that keep it below its minimum; others plainly
+                 two_dp(c["value"]) if c["unit"] == "points" and c["met"] is not False else None, STATUS[c["met"]]]
+                for c in e["criteria"] if c["met"] is not True]
+        pre = e.get("prerequisite")
+        if pre and pre["declared"] is False:
+            rows.append([pre["label"], "–", "–", STATUS[False]])
+        if rows:
+            out.append([e["label"]])
+            out.extend(rows)
+    return out
+
+
+def _same_rows(got: list[list[str]], want: list[list[str]], name) -> None:
+    assert len(got) == len(want), (name, got)
+    for g, w in zip(got, want):
+        if len(w) == 1:  # the predicate's row: its name across the table
+            assert set(g) == {w[0]}, (name, g)
+            continue
+        assert g[3] == w[3], (name, g)
+        for i in (1, 2):
+            if w[i] is not None:
+                assert g[i] == w[i], (name, g, w)
+
+
+def _section(blocks, heading: str):
+    out, inside = [], False
+    for kind, v in blocks:
+        if kind == "p" and v[0] == "Heading 1":
+            inside = v[1] == heading
+        elif inside:
+            out.append((kind, v))
+    return out
+
+
+@pytest.mark.parametrize("has_wbk", [None, False])
+def test_conclusion_sets_out_the_verdict_in_word_and_html(cases, tmp_path, has_wbk):
+    """The conclusion is no longer one dense paragraph: the headline table, the score sentence,
+    a table of the criteria that decided (Kriteria | Batas | Nilai | Status), whose answers
+    decided, then the notes and the conditions the LKE cannot show as lists, in Word and HTML."""
+    from lketool.verdict import letter_parts, verdict_for
+
+    for name, (res, ctx, docx_path, html_path) in cases.items():
+        if has_wbk is False:  # the WBBM prerequisite declared not held: a row of its own
+            res = check_file(res.file, has_wbk=False)
+            ctx = build_context(res, report_date=DATE, chart=False)
+            docx_path = render_docx(ctx, tmp_path / f"{name}.docx")
+            html_path = render_html(ctx, tmp_path / f"{name}.html")
+        parts = letter_parts(res, "id")
+        want = deciding_rows(res)
+        basis = verdict_for(res, "id")["lines"][0] + "."
+        # Word
+        sec = _section(docx_blocks(docx_path), "I. Kesimpulan")
+        tables = [v for k, v in sec if k == "t"]
+        paras = [v for k, v in sec if k == "p"]
+        texts = [t for _, t in paras]
+        assert tables[0][0] == ["Predikat", "Kesimpulan"]
+        if want:
+            assert len(tables) == 2, name
+            assert tables[1][0] == ["Kriteria", "Batas", "Nilai", "Status"]
+            _same_rows(tables[1][1:], want, name)
+            assert "Syarat yang belum terpenuhi atau tidak dapat ditentukan:" in texts
+        else:
+            assert len(tables) == 1 and "Seluruh syarat yang dapat diperiksa dari LKE terpenuhi." in texts, name
+        assert basis in texts, name
+        assert ctx["kesimpulan_nilai"] in texts and ctx["kesimpulan_nilai"].startswith("Berdasarkan hasil evaluasi")
+        bullets = [t for style, t in paras if style == "List Bullet"]
+        assert bullets == parts["notes"] + parts["not_checked"] + parts["declared"], name
+        assert parts["not_checked"], name  # the conditions the LKE cannot show: always listed
+        # no paragraph carries the whole verdict any more
+        assert not any("Menuju WBK: " in t and "tidak dapat diperiksa" in t for t in texts), name
+        # HTML: the same content
+        doc = HtmlDoc(Path(html_path).read_text(encoding="utf-8"))
+        deciding = [t for t in doc.tables if t and t[0] == ["Kriteria", "Batas", "Nilai", "Status"]]
+        if want:
+            (table,) = deciding
+            _same_rows(table[1:], want, name)
+            assert [r[0] for r in table[1:]] == [r[0] for r in tables[1][1:]]  # Word and HTML agree
+        else:
+            assert deciding == [] and "Seluruh syarat yang dapat diperiksa dari LKE terpenuhi." in doc.text
+        for t in [basis, ctx["kesimpulan_nilai"]] + parts["notes"] + parts["not_checked"] + parts["declared"]:
+            assert " ".join(t.split()) in doc.text, (name, t)
+        assert doc.tags.count("li") >= len(parts["not_checked"])
+
+
 def test_docx_verdict_and_every_criterion_equal_check_file(cases):
     for name, (res, ctx, docx_path, _) in cases.items():
-        (summary,) = docx_tables_after(docx_path, "I. Kesimpulan")
+        summary = docx_tables_after(docx_path, "I. Kesimpulan")[0]
         got = {r[0]: r[1] for r in summary[1:]}
         words = status_words(res)
         assert got == {head_elig(res)[k]["label"]: words[k] for k in ("wbk", "wbbm")}
@@ -237,3 +332,34 @@ def test_html_and_docx_tell_the_same_area_story(cases):
         for a in ctx["areas"]:
             assert a["narasi"] in paras
             assert a["narasi"] in doc.text
+
+
+def test_conclusion_of_an_undetermined_verdict(tmp_path):
+    """A survey outside 0-4 leaves criteria undetermined: the conclusion's table says so with
+    the value shown plainly (never padded with digits), in Word and HTML alike."""
+    from lketool.template import write_template
+    from test_recap_support import best_answers
+
+    answers = best_answers(load_rubric_once())
+    answers["H.I.a"] = 5  # IPAK survey outside 0-4
+    path = write_template(tmp_path / "survei.xlsx", "lampiran-iii", unit="Dinas Uji Survei", answers=answers)
+    res = check_file(path)
+    assert res.eligibility["wbk"]["eligible"] is None
+    ctx = build_context(res, report_date=DATE, chart=False)
+    docx_path = render_docx(ctx, tmp_path / "survei.docx")
+    doc = HtmlDoc(render_html(ctx, tmp_path / "survei.html").read_text(encoding="utf-8"))
+    word = docx_tables_after(docx_path, "I. Kesimpulan")[1]
+    html = next(t for t in doc.tables if t and t[0] == ["Kriteria", "Batas", "Nilai", "Status"])
+    want = deciding_rows(res)
+    _same_rows(word[1:], want, "survei")
+    _same_rows(html[1:], want, "survei")
+    undecided = [r for r in word[1:] if r[3] == "Tidak dapat ditentukan"]
+    assert undecided and all(len(r[2].split(",")[-1]) == 2 for r in undecided)  # "96,00", not "96,000000"
+    total = next(r for r in undecided if r[0].startswith("Nilai total"))
+    assert total[2] == two_dp(res.scores.total)
+
+
+def load_rubric_once():
+    from lketool.rubric import load_rubric
+
+    return load_rubric()

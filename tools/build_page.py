@@ -2,7 +2,8 @@
 
     python tools/build_page.py OUTDIR [--cache DIR]
 
-OUTDIR gets the page (``lketool/page/``), the Pyodide runtime pinned to
+OUTDIR gets the page (``lketool/page/``) with its words from the message catalogue
+(``messages.json``, :func:`lketool.page.page_messages`), the Pyodide runtime pinned to
 :data:`PYODIDE_VERSION` (from the npm registry), the lketool wheel built from this
 checkout and exactly the wheels the page needs (:data:`WHEELS`), a service worker for
 offline use and ``files.json`` listing every file with its size and sha256.  Nothing is
@@ -182,7 +183,7 @@ def sha256(path: Path) -> str:
 def build_site(outdir: str | Path, cache: str | Path | None = None, *, quiet: bool = False) -> dict:
     """Assemble the site in ``outdir`` (replaced when it holds an earlier build) and
     return its manifest (the content of ``files.json``) with size totals added."""
-    from lketool.page import PAGE_DIR, PAGE_FILES, SERVICE_WORKER
+    from lketool.page import MESSAGES_FILE, PAGE_DIR, PAGE_FILES, SERVICE_WORKER, page_messages
 
     outdir = Path(outdir)
     cache = Path(cache) if cache else default_cache()
@@ -203,6 +204,9 @@ def build_site(outdir: str | Path, cache: str | Path | None = None, *, quiet: bo
         own = lketool_wheel(stage / "wheels")
         for f in PAGE_FILES:
             shutil.copy2(PAGE_DIR / f, stage / f)
+        # the interface's words, from the message catalogue (page.* keys), id + en
+        (stage / MESSAGES_FILE).write_text(json.dumps(page_messages(), ensure_ascii=False, indent=1, sort_keys=True),
+                                           encoding="utf-8")
         (stage / "pyodide").mkdir()
         for f in RUNTIME_FILES:
             shutil.copy2(runtime / f, stage / "pyodide" / f)

@@ -59,8 +59,10 @@ def _document(title: str) -> Document:
 
 
 def _para(doc_or_cell, text: str = "", style: str | None = None, *, bold: bool = False, size: float | None = None,
-          italic: bool = False, align=None, color: str | None = None):
+          italic: bool = False, align=None, color: str | None = None, keep_with_next: bool = False):
     p = doc_or_cell.add_paragraph(style=style)
+    if keep_with_next:
+        p.paragraph_format.keep_with_next = True
     if text:
         run = p.add_run(text)
         run.bold = bold or None
@@ -252,14 +254,50 @@ def build_report(path: Path) -> Path:
     _para(doc, "")
     _para(doc, "{{ pembukaan }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
+    # The conclusion set out, not one dense paragraph: the headline verdict, the scores, the
+    # criteria that decided it (a table), whose answers decided, then notes and the conditions
+    # the LKE cannot show as short lists.  Words from lketool.verdict (context "putusan").
     doc.add_heading("I. Kesimpulan", 1)
-    _para(doc, "{{ kesimpulan }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    t = _table(doc, ["Predikat", "Status"], [6.0, 6.0])
-    _loop_rows(t, "for v in predikat", ["{{ v.label }}", _status_cell_tag("v.layak") + "{{ v.status }}"])
+    t = _table(doc, ["Predikat", "Kesimpulan"], [4.0, 12.5])
+    undecided = "v.status_kode == 'tidak-dapat-ditentukan'"
+    _loop_rows(t, "for v in predikat", ["{{ v.label }}", "{% cellbg '" + OK_FILL + "' if v.layak else ('FFEB9C' if "
+                                        + undecided + " else '" + BAD_FILL + "') %}{{ v.status }}"])
     _finish(t)
+    for cell in t.rows[2].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold, run.font.size = True, Pt(10.5)
+    _para(doc, "{{ kesimpulan_nilai }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY).paragraph_format.space_before = Pt(6)
+    _tag(doc, "{%p if putusan.kriteria %}")
+    _para(doc, "{{ putusan.kata.deciding }}", keep_with_next=True)
+    t = _table(doc, ["{{ putusan.kata.criterion }}", "{{ putusan.kata.minimum }}", "{{ putusan.kata.value }}",
+                     "{{ putusan.kata.status }}"], [8.2, 1.9, 1.9, 4.5], numeric={1, 2})
+    _set_cell(t.add_row().cells[0], "{%tr for g in putusan.kriteria %}")
+    group = t.add_row()
+    _set_cell(t.add_row().cells[0], "{%tr for c in g.baris %}")
+    _row(t, ["{{ c.label }}", "{{ c.minimum_teks or '–' }}", "{{ c.nilai_teks or '–' }}",
+             "{% cellbg 'FFEB9C' if c.met is none else '" + BAD_FILL + "' %}{{ c.status }}"])
+    _set_cell(t.add_row().cells[0], "{%tr endfor %}")
+    _set_cell(t.add_row().cells[0], "{%tr endfor %}")
+    _finish(t)
+    merged = group.cells[0].merge(group.cells[3])  # the predicate's name across the row
+    _set_cell(merged, "{{ g.predikat }}", bold=True)
+    _shade(merged, "F2F2F2")
+    _tag(doc, "{%p else %}")
+    _para(doc, "{{ putusan.kata.all_met }}")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "{{ putusan.dasar }}", size=9.5).paragraph_format.space_before = Pt(6)
+    for key, items in (("notes", "putusan.catatan"), ("not_checked", "putusan.belum_diperiksa"),
+                       ("declared", "putusan.dinyatakan")):
+        _tag(doc, "{%p if " + items + " %}")
+        _para(doc, "{{ putusan.kata." + key + " }}", size=9.5, keep_with_next=True)
+        _tag(doc, "{%p for n in " + items + " %}")
+        bullet = _para(doc, "{{ n }}", "List Bullet", size=9.5)
+        bullet.paragraph_format.space_after = Pt(0)
+        _tag(doc, "{%p endfor %}")
+        _tag(doc, "{%p endif %}")
     _para(doc, "Kelengkapan jawaban: {{ kelengkapan.dijawab }} dari {{ kelengkapan.diharapkan }} butir bernilai "
                "terjawab, atau {{ kelengkapan.persen|persen }}. Temuan pemeriksaan: {{ jumlah_masalah.error }} "
-               "kesalahan dan {{ jumlah_masalah.warning }} peringatan.", size=9.5)
+               "kesalahan dan {{ jumlah_masalah.warning }} peringatan.", size=9.5).paragraph_format.space_before = Pt(6)
 
     doc.add_heading("II. Nilai LKE", 1)
     t = _table(doc, ["Komponen", "Bobot", "Nilai", "% bobot"], [9.8, 2.2, 2.2, 2.3], numeric={1, 2, 3})

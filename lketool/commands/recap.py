@@ -52,6 +52,10 @@ FORMATS = ("xlsx", "json", "csv")
 @click.option("--rubric", "edition", default=None, metavar="EDISI",
               help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @_c.verdict_options
+@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="BERKAS",
+              help="CSV/XLSX per berkas LKE: nama unit (kolom unit/nama_unit) dan/atau sudah_wbk (ya/tidak); "
+                   "sudah_wbk suatu unit mengalahkan --sudah-wbk/--belum-wbk untuk unit itu.")
 @click.option("--instansi", default=None, metavar="NAMA",
               help="Nama instansi untuk judul rekap dan kepala setiap halaman cetak "
                    "(mis. \"Inspektorat Kota Contoh\").")
@@ -59,7 +63,8 @@ FORMATS = ("xlsx", "json", "csv")
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fmt: str | None,
             jobs: int | None, cache_dir: Path | None, no_cache: bool, lang: str, strict: bool,
-            per_half: bool, edition: str | None, instansi: str | None, quiet: bool) -> None:
+            per_half: bool, edition: str | None, units_file: Path | None, instansi: str | None,
+            quiet: bool) -> None:
     from lketool.recap import NoWorkbooks, RecapOptions, recap
     from lketool.recap.labels import t
     from lketool.recap.progress import Progress
@@ -90,8 +95,14 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
         load_rubric(edition or DEFAULT_EDITION)
     except ValueError as exc:
         _fail(ctx, str(exc), lang)
+    from lketool.units import UnitsFileError, read_units
+
+    try:
+        units = read_units(units_file).entries() if units_file else ()
+    except UnitsFileError as exc:
+        _fail(ctx, str(exc), lang)
     options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION,
-                           **_c.declarations())
+                           units=units, **_c.declarations())
     try:
         with Progress(lang=lang, quiet=quiet) as progress:
             outcome = recap(paths, output, fmt=fmt, options=options, jobs=jobs, cache_dir=cache_dir,

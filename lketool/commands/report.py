@@ -106,7 +106,8 @@ class _Progress:
 @click.option("--unit", "unit", default=None, metavar="NAMA",
               help="Nama unit yang benar (satu berkas masukan), bila nama di LKE kosong atau salah.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="BERKAS", help="CSV/XLSX berkas -> nama unit (kolom file/berkas dan unit/nama_unit).")
+              metavar="BERKAS", help="CSV/XLSX berkas -> nama unit (kolom file/berkas dan unit/nama_unit; kolom "
+                                     "sudah_wbk ya/tidak opsional, mengalahkan --sudah-wbk/--belum-wbk untuk unit itu).")
 @click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="BERKAS", help="Pengaturan surat (.toml/.json/.yaml): nomor, sifat, hal, kepada, penandatangan, "
                                      "jabatan, nip, tempat, tanggal, kop, instansi.")
@@ -133,7 +134,7 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     from lketool.report.templates import TemplateNotFound
 
     from lketool.report.letter import LetterSettingsError, load_kop, load_settings
-    from lketool.units import UnitsFileError, load_units
+    from lketool.units import Units, UnitsFileError, read_units
 
     fmts = _parse_formats(formats)
     day = _parse_date(report_date)
@@ -152,14 +153,14 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         letter.update({k: v for k, v in given.items() if v is not None})
         kop_path = kop or settings.get("kop")
         kop_bytes = load_kop(kop_path) if kop_path else None
-        units = load_units(units_file) if units_file else {}
+        units = read_units(units_file) if units_file else Units()
     except (LetterSettingsError, UnitsFileError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
                          overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
-                         kop=kop_bytes, unit=unit, units=units, rubric=edition, **_c.declarations())
+                         kop=kop_bytes, unit=unit, units=units.names, units_wbk=units.wbk, rubric=edition, **_c.declarations())
     try:
         with _Progress(quiet) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)

@@ -14,3 +14,26 @@ PAGE_DIR = Path(__file__).resolve().parent
 #: The page's own files, copied as they are into the site (``sw.js`` is filled in).
 PAGE_FILES = ("index.html", "app.js", "worker.js", "page.css")
 SERVICE_WORKER = "sw.js"
+#: The page's words, written into the site by ``tools/build_page.py`` (see :func:`page_messages`).
+MESSAGES_FILE = "messages.json"
+#: Words the page shows under its own name but shares with another output (the same catalogue
+#: key, so the page's recap table says exactly what the recap workbook says).
+PAGE_ALIASES = {"colBasis": "recap.col.basis"}
+
+
+def page_messages() -> dict[str, dict[str, str]]:
+    """Every word of the page's interface, per language of the message catalogue:
+    ``{"id": {"title": "Periksa LKE Zona Integritas", ...}, "en": {...}}`` - the ``page.*``
+    keys of ``lketool/data/messages/<lang>.json`` without their prefix, plus
+    :data:`PAGE_ALIASES`, after the catalogue's fallback (English, then Indonesian).  The
+    page loads it as ``messages.json`` before its first words are shown; the language
+    buttons switch between its languages."""
+    from lketool import i18n
+
+    out = {}
+    for lang in i18n.languages():
+        texts = i18n.resolved(lang)
+        words = {k[len("page."):]: v for k, v in texts.items() if k.startswith("page.")}
+        words.update({name: texts[key] for name, key in PAGE_ALIASES.items()})
+        out[lang] = words
+    return out

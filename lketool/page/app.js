@@ -2,60 +2,15 @@
 // here. Text that came from a workbook is only ever set with textContent (never
 // innerHTML), so a unit named "<script>…" is shown as those characters.
 
-const T = {
-  id: {
-    title: "Periksa LKE Zona Integritas",
-    privacy: "Berkas Anda tidak diunggah ke mana pun. Pemeriksaan berjalan di peramban Anda sendiri.",
-    dropTitle: "Letakkan workbook LKE (.xlsx) di sini",
-    dropHelp: "Satu berkas untuk hasil lengkap, banyak berkas atau satu folder untuk rekap.",
-    pickFiles: "Pilih berkas", pickFolder: "Pilih folder",
-    loading: "Menyiapkan pemeriksa (Python di peramban)…",
-    loadingRuntime: "Memuat Python (Pyodide)…", loadingWheels: "Memuat lketool…",
-    ready: "Pemeriksa siap", readyIn: "Pemeriksa siap ({s} detik)", failedEngine: "Pemeriksa gagal dimuat: {m}",
-    queued: "{n} berkas menunggu pemeriksa siap", progress: "{done} dari {total} berkas diperiksa",
-    progressFailed: "{n} tidak dapat dibaca",
-    recapTitle: "Rekap", dlRecap: "Unduh rekap (.xlsx)", colUnit: "Unit", colFile: "Berkas", colTotal: "Total",
-    colErrors: "Kesalahan", colWarnings: "Peringatan", failuresTitle: "Berkas yang tidak dapat dibaca",
-    dlAnnotated: "Salinan beranotasi (.xlsx)", dlReport: "Laporan HTML", dlJson: "JSON",
-    scoresTitle: "Nilai", colPart: "Komponen", colValue: "Nilai", colWorkbook: "Di workbook",
-    chartTitle: "Capaian per area", findingsTitle: "Temuan", filterSeverity: "Tingkat", filterArea: "Area",
-    all: "Semua", sevError: "Kesalahan", sevWarning: "Peringatan", sevInfo: "Info",
-    cliTitle: "Laporan Word/PDF dan email",
-    cliText: "Laporan Word dan PDF serta pengiriman email ada di baris perintah lketool:",
-    footer: "lketool — Python berjalan di peramban (Pyodide). Tidak ada yang dikirim ke server.",
-    verdictTitle: "Kesimpulan", pending: "diperiksa…", queuedRow: "menunggu",
-    failedRow: "gagal", noFindings: "Tidak ada temuan.", findingsCount: "{shown} dari {total} temuan ditampilkan",
-    cell: "Sel", item: "Butir", question: "Pertanyaan", remedy: "Perbaikan", fileLabel: "Berkas: {f} · format {l} · sheet {s}",
-    downloading: "Menyiapkan unduhan…", downloadFailed: "Unduhan gagal: {m}", chartShare: "Capaian area (%)",
-    scoreLines: "Seperti dicetak lketool score", unreadable: "Tidak dapat dibaca", skipped: "{n} berkas bukan .xlsx/.xlsm dilewati",
-  },
-  en: {
-    title: "Check a Zona Integritas LKE",
-    privacy: "Your files are not uploaded anywhere. The check runs in your own browser.",
-    dropTitle: "Drop LKE workbooks (.xlsx) here",
-    dropHelp: "One file for full results; many files or a folder for a recap.",
-    pickFiles: "Choose files", pickFolder: "Choose folder",
-    loading: "Preparing the checker (Python in the browser)…",
-    loadingRuntime: "Loading Python (Pyodide)…", loadingWheels: "Loading lketool…",
-    ready: "Checker ready", readyIn: "Checker ready ({s} s)", failedEngine: "The checker failed to load: {m}",
-    queued: "{n} files waiting for the checker", progress: "{done} of {total} files checked",
-    progressFailed: "{n} could not be read",
-    recapTitle: "Recap", dlRecap: "Download recap (.xlsx)", colUnit: "Unit", colFile: "File", colTotal: "Total",
-    colErrors: "Errors", colWarnings: "Warnings", failuresTitle: "Files that could not be read",
-    dlAnnotated: "Annotated copy (.xlsx)", dlReport: "HTML report", dlJson: "JSON",
-    scoresTitle: "Scores", colPart: "Component", colValue: "Score", colWorkbook: "In workbook",
-    chartTitle: "Share per area", findingsTitle: "Findings", filterSeverity: "Severity", filterArea: "Area",
-    all: "All", sevError: "Error", sevWarning: "Warning", sevInfo: "Info",
-    cliTitle: "Word/PDF reports and e-mail",
-    cliText: "Word and PDF reports and e-mailing them are in the lketool command line:",
-    footer: "lketool — Python runs in the browser (Pyodide). Nothing is sent to a server.",
-    verdictTitle: "Verdict", pending: "checking…", queuedRow: "waiting",
-    failedRow: "failed", noFindings: "No findings.", findingsCount: "{shown} of {total} findings shown",
-    cell: "Cell", item: "Item", question: "Question", remedy: "Remedy", fileLabel: "File: {f} · layout {l} · sheet {s}",
-    downloading: "Preparing the download…", downloadFailed: "Download failed: {m}", chartShare: "Area share (%)",
-    scoreLines: "As printed by lketool score", unreadable: "Could not be read", skipped: "{n} files that are not .xlsx/.xlsm were skipped",
-  },
-};
+// Every word of the interface comes from the message catalogue (the page.* keys of
+// lketool/data/messages/<lang>.json), written into the site as messages.json by
+// tools/build_page.py: one catalogue for the page and every other output. Until it has
+// loaded (a few ms), the words already in index.html stay.
+let T = {};
+const messagesLoaded = fetch("messages.json")
+  .then((r) => (r.ok ? r.json() : {}))
+  .catch(() => ({}))
+  .then((m) => { T = m; });
 
 const $ = (sel) => document.querySelector(sel);
 const state = {
@@ -66,8 +21,8 @@ const state = {
 window.lkePage = { state, lastDownload: null, checkTimes: [] };
 
 function t(key, params) {
-  let s = (T[state.lang] && T[state.lang][key]) || T.id[key] || key;
-  for (const [k, v] of Object.entries(params || {})) s = s.replace(`{${k}}`, String(v));
+  let s = (T[state.lang] && T[state.lang][key]) || (T.id && T.id[key]) || key;
+  for (const [k, v] of Object.entries(params || {})) s = s.split(`{${k}}`).join(String(v));
   return s;
 }
 
@@ -96,10 +51,11 @@ function ask(msg, transfer) {
   });
 }
 
-worker.onmessage = (event) => {
+worker.onmessage = async (event) => {
+  await messagesLoaded;  // the engine's status is worded: never show a bare key
   const m = event.data;
   if (m.type === "stage") {
-    setEngine("loading", t(m.stage === "runtime" ? "loadingRuntime" : "loadingWheels"));
+    setEngine("loading", m.stage === "runtime" ? t("loadingRuntime") : t("loadingWheels"));
     return;
   }
   if (m.type === "ready") {
@@ -250,7 +206,9 @@ function renderProgress() {
 
 const SORTERS = {
   unit: (i) => (i.view && i.view.unit) || "", name: (i) => i.name,
-  total: (i) => (i.view && i.view.result && i.view.result.scores ? i.view.result.scores.total : -1),
+  // the total the verdict rests on (the TPI's for a TPI verdict), as the table shows it
+  total: (i) => (i.view && i.view.recap ? i.view.recap.total : -1),
+  basis: (i) => (i.view && i.view.recap ? i.view.recap.basis_text : ""),
   wbk: (i) => eligible(i, "wbk"), wbbm: (i) => eligible(i, "wbbm"),
   errors: (i) => (i.view ? i.view.counts.error : -1), warnings: (i) => (i.view ? i.view.counts.warning : -1),
 };
@@ -299,8 +257,9 @@ function renderRecap() {
                           "aria-selected": item.id === state.selected ? "true" : "false" },
       el("td", { class: "unit", text: done ? v.unit : (item.status === "queued" ? t("queuedRow") : t("pending")) }),
       el("td", { class: "file hide-narrow", text: item.name }),
-      el("td", { class: "num total", text: done ? v.total_text : "" }),
+      totalCell(item),
       yn("wbk"), yn("wbbm"),
+      el("td", { class: "basis", "data-basis": done ? v.recap.basis : null, text: done ? v.recap.basis_text : "" }),
       el("td", { class: "num", text: done ? String(v.counts.error) : "" }),
       el("td", { class: "num hide-narrow", text: done ? String(v.counts.warning) : "" }));
     const pick = () => { state.selected = item.id; render(); $("#detail").scrollIntoView({ block: "start" }); };
@@ -310,6 +269,16 @@ function renderRecap() {
   }));
   $("#dl-recap").disabled = !state.items.some((i) => i.status === "done")
     || state.items.some((i) => i.status === "queued" || i.status === "checking");
+}
+
+// The total beside the verdict: the TPI's when the verdict rests on TPI answers, with the
+// unit's own (self-assessed) total under it, labelled; words and numbers from the bridge.
+function totalCell(item) {
+  if (item.status !== "done") return el("td", { class: "num total" });
+  const r = item.view.recap;
+  return el("td", { class: "num total", "data-basis": r.basis },
+            el("span", { class: "value", text: r.total_text }),
+            r.total_note ? el("span", { class: "total-note", text: r.total_note }) : null);
 }
 
 function renderDetail() {
@@ -342,7 +311,7 @@ function renderVerdict(v) {
   const lines = el("details", { class: "lines" }, el("summary", { text: t("scoreLines") }),
     el("div", { id: "verdict-lines" }, ...vd.lines.map((l) => el("div", { class: "verdict-line", text: l }))));
   box.replaceChildren(el("h3", { text: t("verdictTitle") }), el("p", { class: "total-line" },
-    "Total ", el("span", { id: "total", class: "big", text: v.total_text })), ...cards, notes, lines);
+    `${t("total")} `, el("span", { id: "total", class: "big", text: v.total_text })), ...cards, notes, lines);
 }
 
 function renderScores(v) {
@@ -410,7 +379,7 @@ function renderFindings(v) {
     const probs = g.problems.filter((p) => (!sev || p.severity === sev) && (!area || p.area === area));
     if (!probs.length) continue;
     shown += probs.length;
-    const sevLabel = t({ error: "sevError", warning: "sevWarning", info: "sevInfo" }[g.severity] || "sevInfo");
+    const sevLabel = g.severity === "error" ? t("sevError") : g.severity === "warning" ? t("sevWarning") : t("sevInfo");
     const summary = el("summary", {}, el("span", { class: `sev ${g.severity}`, text: sevLabel }),
                        `${g.title} (${probs.length})`);
     const list = probs.map((p) => {
@@ -461,14 +430,13 @@ async function download(kind) {
     if (kind === "recap") {
       const keys = state.items.filter((i) => i.key).map((i) => i.key);
       const m = await ask({ type: "download", kind, keys, lang: state.lang });
-      saveBytes(m.data, state.lang === "en" ? "LKE-recap.xlsx" : "Rekap-LKE.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      saveBytes(m.data, t("fileRecap"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     } else {
       const m = await ask({ type: "download", kind, key: item.key, lang: state.lang });
       const s = stem(item.name);
-      if (kind === "annotated") saveBytes(m.data, `${s}-diperiksa.xlsx`,
+      if (kind === "annotated") saveBytes(m.data, t("fileAnnotated", { stem: s }),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-      else if (kind === "report") saveBytes(m.data, `${s}-laporan.html`, "text/html");
+      else if (kind === "report") saveBytes(m.data, t("fileReport", { stem: s }), "text/html");
       else saveBytes(m.data, `${s}.json`, "application/json");
     }
     text.textContent = before;
@@ -482,7 +450,10 @@ async function download(kind) {
 function applyLang(lang) {
   state.lang = lang;
   document.documentElement.lang = lang;
-  document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+  document.querySelectorAll("[data-i18n]").forEach((n) => {
+    const text = t(n.dataset.i18n);
+    if (text !== n.dataset.i18n) n.textContent = text;  // words not loaded: keep index.html's
+  });
   $("#lang-id").setAttribute("aria-pressed", String(lang === "id"));
   $("#lang-en").setAttribute("aria-pressed", String(lang === "en"));
   if (state.engine === "ready") setEngine("ready", t("readyIn", { s: (state.readyMs / 1000).toFixed(1) }));
@@ -497,7 +468,7 @@ function applyLang(lang) {
 
 // ------------------------------------------------------------------ wiring
 
-function init() {
+async function init() {
   const drop = $("#drop");
   ["dragenter", "dragover"].forEach((ev) => drop.addEventListener(ev, (e) => {
     e.preventDefault();
@@ -531,6 +502,7 @@ function init() {
     renderRecap();
   }));
   // Indonesian first; ?lang=en opens the page in English.
+  await messagesLoaded;
   applyLang(new URLSearchParams(location.search).get("lang") === "en" ? "en" : "id");
   if ("serviceWorker" in navigator && location.protocol !== "file:") {
     // Offline after the first visit: the service worker keeps every file of the site.

@@ -90,7 +90,23 @@ def view(result, key: str, lang: str = "id") -> dict[str, Any]:
     out["areas"] = area_view(result, lang)
     out["findings"] = findings_view(result, d["problems"], lang)
     out["total_text"] = show.number(result.scores.total, 2, lang)
+    out["recap"] = recap_row_view(result, out["verdict"], lang)
     return out
+
+
+def recap_row_view(result, verdict: dict[str, Any], lang: str = "id") -> dict[str, Any]:
+    """The page's recap-table row beyond the verdict cells: whose answers decided the verdict
+    (``basis``, worded like the recap workbook's "Dasar putusan" column) and the total beside
+    it - the TPI's when the verdict rests on TPI answers, with the unit's own total as a
+    labelled note, so a TPI verdict is never shown next to the self-assessed score alone."""
+    from lketool.i18n import t
+
+    basis = verdict.get("basis") or "unit"
+    tpi = basis == "tpi" and result.tpi_scores is not None
+    total = result.tpi_scores.total if tpi else result.scores.total
+    return {"basis": basis, "basis_text": t(f"recap.basis.{basis}", lang), "basis_label": t("recap.col.basis", lang),
+            "total": total, "total_text": show.number(total, 2, lang),
+            "total_note": t("page.selfTotal", lang, total=show.number(result.scores.total, 2, lang)) if tpi else ""}
 
 
 def verdict_view(result, lang: str = "id") -> dict[str, Any]:
@@ -313,5 +329,5 @@ class _cwd:
         os.chdir(self.old)
 
 
-__all__ = ["check_bytes", "view_json", "view", "verdict_view", "score_rows_view", "area_view", "findings_view",
+__all__ = ["check_bytes", "view_json", "view", "verdict_view", "recap_row_view", "score_rows_view", "area_view", "findings_view",
            "annotated_copy", "report_html", "result_json", "recap_workbook", "forget", "safe_relative"]

@@ -24,6 +24,7 @@ from lketool.recap import collect as _collect_mod
 from lketool.recap.collect import Collection, CollectStats, ProgressFn, RecapOptions
 
 FORMATS = ("xlsx", "json", "csv")
+ROWS_DIRNAME = "rows"  # rendered recap rows kept between runs (lketool.recap.rowstore)
 
 
 class NoWorkbooks(ValueError):
@@ -90,7 +91,7 @@ def recap(paths: Iterable[str | Path], output: str | Path | None, *, fmt: str = 
             if progress:
                 progress("write", len(coll.units), len(coll.units))
         else:
-            _write(coll, output, fmt, progress, title)
+            _write(coll, output, fmt, progress, title, rows_dir=cdir / ROWS_DIRNAME if use_cache else None)
             if fingerprint:
                 kept.keep(fingerprint, suffix, Path(output))
         return RecapOutcome(output=Path(output) if to_file else None, format=fmt, units=len(coll.units),
@@ -114,11 +115,13 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
               "November", "December")
 
 
-def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None, title: dict | None = None) -> None:
+def _write(coll: Collection, output, fmt: str, progress: ProgressFn | None, title: dict | None = None,
+           rows_dir: Path | None = None) -> None:
     if fmt == "xlsx":
         from lketool.recap.workbook import write_workbook
         title = title or {}
-        write_workbook(coll, output, progress=progress, instansi=title.get("instansi"), date=title.get("date"))
+        write_workbook(coll, output, progress=progress, instansi=title.get("instansi"), date=title.get("date"),
+                       rows_dir=rows_dir)
     elif fmt == "json":
         from lketool.recap.export import write_json
         write_json(coll, output, progress=progress)

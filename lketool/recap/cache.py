@@ -108,16 +108,21 @@ class ResultCache:
     def path_for(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def summary(self, key: str) -> dict[str, Any] | None:
-        """The summary stored with ``key``, or None when missing, unreadable or corrupt."""
+    def summary(self, key: str, *, digest: bool = False) -> dict[str, Any] | None:
+        """The summary stored with ``key``, or None when missing, unreadable or corrupt.
+        With ``digest`` it carries ``_sd``, a digest of the stored summary (see
+        :func:`summary_digest`)."""
         try:
             with open(self.path_for(key), "rb") as f:
-                head = json.loads(f.readline())
+                line = f.readline()
+            head = json.loads(line)
         except (OSError, ValueError):
             return None
         if (not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("key") != key
                 or not isinstance(head.get("summary"), dict)):
             return None
+        if digest and not head["summary"].get("_failure"):
+            head["summary"]["_sd"] = _digest(line.rstrip(b"\n"))
         return head["summary"]
 
     def get(self, key: str, *, problems: bool = True) -> dict[str, Any] | None:
@@ -158,9 +163,23 @@ class ResultCache:
         """Store ``result`` and its ``summary`` under ``key``; False when it could not be written."""
         body = {k: v for k, v in result.items() if k != "problems"}
         dump = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        text = "\n".join([dump({"format": CACHE_FORMAT, "key": key, "summary": summary}), dump(body),
-                          dump(list(result.get("problems") or []))]) + "\n"
+        text = "\n".join([_head_line(key, summary), dump(body), dump(list(result.get("problems") or []))]) + "\n"
         return _write_atomic(self.path_for(key), text)
+
+
+def _head_line(key: str, summary: Mapping[str, Any]) -> str:
+    return json.dumps({"format": CACHE_FORMAT, "key": key, "summary": summary}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def summary_digest(key: str, summary: Mapping[str, Any]) -> str:
+    """A digest of ``summary`` as stored under ``key``: the same whether the summary was
+    just computed or read back from the cache (kept recap rows are keyed by it)."""
+    return _digest(_head_line(key, summary).encode("utf-8"))
 
 
 class StatIndex:

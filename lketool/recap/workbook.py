@@ -11,12 +11,14 @@ Text from the units goes through ``write_string``, so it can never become a form
 The file is written beside the output under a temporary name and renamed at the end."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from lketool.recap.atomic import atomic_path
-from lketool.recap.collect import Collection, ProgressFn
+from lketool.recap.collect import Collection, ProgressFn, column
 from lketool.recap.labels import t
+from lketool.recap.rowstore import RANK, ROW
 from lketool.cells import EXCEL_MAX_ROWS, cell_text, sheet_name
 from lketool.recap.tables import (
     Column, answer_text, area_columns, cell_value, failure_message, finding_rows, indicator_values, rank_units,
@@ -41,11 +43,24 @@ CHART_ALL_UNITS = 40  # above this many units the totals chart shows the top and
 LINE_HEIGHT = 15.0  # points per line of wrapped Calibri 11
 
 
+class _RankCell:
+    """The value of a rank cell in a row rendered as a template: the rank is filled in
+    when the row is written (it depends on the other units)."""
+
+    def __repr__(self) -> str:
+        return "RANK_CELL"
+
+
+RANK_CELL = _RankCell()
+
+
 def _exact_worksheet_class():
     import re
 
-    from xlsxwriter.utility import xl_rowcol_to_cell_fast
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import Worksheet
+
+    _COLS = [xl_col_to_name(c) for c in range(256)]
 
     needs_care = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
@@ -103,54 +118,113 @@ def _exact_worksheet_class():
             xlsxwriter's constant-memory writer would, without its per-cell bookkeeping.
             Rows it cannot write exactly so (strings that need escaping beyond &<>, a row
             already holding cells) go through the ordinary ``write_*`` calls."""
-            if self._fast_row_unsafe(row, cells):
+            tpl = None if self._fast_row_unsafe(row, cells) else self.row_template(cells, height)
+            if tpl is None or self.put_templates(row, [tpl], cells[0][0], cells[-1][0]) is None:
                 return self._slow_row(row, cells, height)
-            if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
-                return self._slow_row(row, cells, height)
-            if row > self.previous_row:
-                self._write_single_row(row)  # flush the pending row; ``row`` becomes the current one
-            if height is not None:
-                self.set_row(row, height)
-                self._write_row(row, None, self.row_info.pop(row))
-            else:
-                self._write_row(row, None)
-            out = []
+            return None
+
+        def row_template(self, cells, height=None):
+            """The XML of one row of ``cells`` with its row number left as the
+            placeholder :data:`~lketool.recap.rowstore.ROW` (and a rank cell, value
+            :data:`RANK_CELL`, as :data:`~lketool.recap.rowstore.RANK`), or None when
+            the row cannot be written this way (see :meth:`fast_row`)."""
+            if not cells:
+                return None
+            out = [self._row_tag(height)]
             for col, v, fmt in cells:
-                ref = xl_rowcol_to_cell_fast(row, col)
                 if fmt:
                     style = f' s="{fmt._get_xf_index()}"'
                 elif col in self.col_info and self.col_info[col].column_format is not None:
                     style = f' s="{self.col_info[col].column_format._get_xf_index()}"'
                 else:
                     style = ""
+                ref = _COLS[col] + ROW if col < len(_COLS) else xl_col_to_name(col) + ROW
                 if v is None:
+                    if fmt is None:
+                        return None
                     out.append(f'<c r="{ref}"{style}/>')
                 elif type(v) is str:
+                    if (not v or needs_care.search(v) is not None or v[:1].isspace() or v[-1:].isspace()
+                            or v.startswith("<r>") or len(v) > 16000):
+                        return None
                     if "&" in v or "<" in v or ">" in v:
                         v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                     out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{v}</t></is></c>')
+                elif type(v) in (int, float):
+                    out.append(f'<c r="{ref}"{style}><v>{v!r}</v></c>')
+                elif v is RANK_CELL:
+                    out.append(f'<c r="{ref}"{style}><v>{RANK}</v></c>')
                 else:
-                    out.append(f'<c r="{ref}"{style}><v>{v if type(v) in (int, float) else float(v)!r}</v></c>')
+                    return None
             out.append("</row>")
-            self.fh.write("".join(out))
-            return None
+            return "".join(out)
+
+        def _row_tag(self, height):
+            # The <row> start tag exactly as xlsxwriter writes it for a row of this height
+            # (made once per height by xlsxwriter itself, the row number a placeholder).
+            tags = self.__dict__.setdefault("_row_tags", {})
+            tag = tags.get(height)
+            if tag is None:
+                import io
+
+                from xlsxwriter.worksheet import RowInfo
+
+                saved, self.fh = self.fh, io.StringIO()
+                try:
+                    info = None if height is None else RowInfo(height=int(height * 4.0 / 3.0 + 0.5))
+                    self._write_row(0, None, info)
+                    tag = self.fh.getvalue()
+                finally:
+                    self.fh = saved
+                if not tag.startswith('<row r="1"'):
+                    raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
+                tag = tags[height] = f'<row r="{ROW}"' + tag[len('<row r="1"'):]
+            return tag
+
+        def put_templates(self, row, templates, min_col, max_col, rank=None):
+            """Write rows ``row``, ``row + 1``, ... from ``templates`` (see
+            :meth:`row_template`), filling in the row numbers and ``rank``.  None (and
+            nothing written) when those rows cannot take them (outside the sheet, or
+            already holding cells)."""
+            last = row + len(templates) - 1
+            if (not templates or row < self.previous_row or self.table.get(row) or row in self.row_info
+                    or row in self.comments or self._check_dimensions(row, min_col)
+                    or self._check_dimensions(last, max_col)):
+                return None
+            if row > self.previous_row:
+                self._write_single_row(row)  # flush the pending row; ``row`` becomes the current one
+            if len(templates) == 1:
+                text = templates[0].replace(ROW, str(row + 1))
+            else:
+                text = "".join([tpl.replace(ROW, str(r)) for r, tpl in enumerate(templates, start=row + 1)])
+            if rank is not None:
+                text = text.replace(RANK, str(int(rank)))
+            self.fh.write(text)
+            self.previous_row = last
+            return len(templates)
+
+        def _write_optimized_sheet_data(self):
+            # xlsxwriter copies the constant-memory row data into the sheet XML through
+            # text file objects, decoding and encoding every byte; the recap's rows are
+            # tens of MB, so they are copied as bytes (the same bytes: both files UTF-8).
+            fh, src = self.fh, self.row_data_fh
+            if self.dim_rowmin is None or not hasattr(fh, "buffer") or not hasattr(src, "buffer"):
+                return super()._write_optimized_sheet_data()
+            import shutil
+
+            self._xml_start_tag("sheetData")
+            fh.flush()
+            src.flush()
+            src.buffer.seek(0)
+            shutil.copyfileobj(src.buffer, fh.buffer, 1 << 20)
+            src.close()
+            os.unlink(self.row_data_filename)
+            self._xml_end_tag("sheetData")
 
         def _fast_row_unsafe(self, row, cells) -> bool:
             if not self.constant_memory or not cells or row < self.previous_row or self.table.get(row):
                 return True
-            if row in self.row_info or row in self.comments:
-                return True
-            for _, v, fmt in cells:
-                if type(v) is str:
-                    if not v or needs_care.search(v) is not None or v[:1].isspace() or v[-1:].isspace() \
-                            or v.startswith("<r>") or len(v) > 16000:
-                        return True
-                elif v is None:
-                    if fmt is None:
-                        return True
-                elif type(v) not in (int, float):
-                    return True
-            return False
+            return row in self.row_info or row in self.comments
 
         def _slow_row(self, row, cells, height):
             if height is not None:
@@ -183,14 +257,33 @@ def _plain_worksheet_class():
 
 def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | None = None,
                    progress: ProgressFn | None = None, instansi: str | None = None,
-                   date: str | None = None) -> Path:
+                   date: str | None = None, rows_dir: str | Path | None = None) -> Path:
     """Write the recap of ``coll`` to ``output`` (.xlsx) atomically; returns the path.
     ``instansi`` and ``date`` (text, e.g. "30 November 2026") go into the title block of
-    Ringkasan and the page header of every sheet."""
+    Ringkasan and the page header of every sheet.  With ``rows_dir`` (a folder of the
+    cache) every unit's rendered rows are kept there and the next recap renders only
+    the units that changed (:mod:`lketool.recap.rowstore`); the file is the same."""
     output = Path(output)
     rubric = rubric or load_rubric(coll.options.rubric)
-    with atomic_path(output) as tmp:
-        _Writer(coll, tmp, rubric, progress, instansi=(instansi or "").strip(), date=date or "").write()
+    rows = None
+    if rows_dir is not None:
+        import xlsxwriter
+
+        from lketool.recap.rowstore import RowStore, context_digest
+
+        context = context_digest(xlsxwriter.__version__, coll.options.lang, rubric.edition)
+        rows = RowStore(rows_dir, context)
+        rows.context = context
+    try:
+        with atomic_path(output) as tmp:
+            _Writer(coll, tmp, rubric, progress, instansi=(instansi or "").strip(), date=date or "",
+                    rows=rows).write()
+    except BaseException:
+        if rows is not None:
+            rows.abort()
+        raise
+    if rows is not None:
+        rows.commit()
     return output
 
 
@@ -236,6 +329,7 @@ class _Sheet:
         self.columns = columns or []
         self.row = 0
         self.header_row = 0
+        self.sink: list | None = None  # rows rendered but not written (see put)
         writer.page_setup(self.ws, t(key, writer.lang))
 
     def header(self, columns: list[Column] | None = None, height: float | None = None,
@@ -254,7 +348,8 @@ class _Sheet:
         self.row += 1
 
     def put(self, values: list[Any], formats: list[Any] | None = None, height: float | None = None) -> None:
-        """One row; each value is written by its Python type (text always as text)."""
+        """One row; each value is written by its Python type (text always as text).
+        While :attr:`sink` is a list the row is added to it instead, not written."""
         cells = []
         for c, v in enumerate(values):
             fmt = formats[c] if formats else None
@@ -263,15 +358,36 @@ class _Sheet:
                     cells.append((c, None, fmt))
             elif isinstance(v, bool):
                 cells.append((c, t("yes" if v else "no", self.w.lang), fmt))
-            elif isinstance(v, (int, float)):
+            elif isinstance(v, (int, float)) or v is RANK_CELL:
                 cells.append((c, v, fmt))
             else:
                 cells.append((c, cell_text(v), fmt))
+        if self.sink is not None:
+            self.sink.append((cells, height))
+            return
+        self.write_cells(cells, height)
+
+    def write_cells(self, cells: list, height: float | None = None) -> None:
         if cells:
             self.ws.fast_row(self.row, cells, height)
         elif height is not None:
             self.ws.set_row(self.row, height)
         self.row += 1
+
+    def room(self) -> int:
+        """How many more rows fit (the last row of the sheet is kept for a note)."""
+        return max(0, EXCEL_MAX_ROWS - 1 - self.row)
+
+    def put_templates(self, rows: tuple[int, int, list[str]], rank: int | None = None) -> int:
+        """Write the rows of one unit from their templates (as many as fit); returns how
+        many did not fit."""
+        lo, hi, templates = rows
+        fit = templates[:self.room()]
+        if fit:
+            if self.ws.put_templates(self.row, fit, lo, hi, rank) is None:
+                raise RuntimeError(f"rows {self.row}+ of {self.ws.name!r} cannot be written")
+            self.row += len(fit)
+        return len(templates) - len(fit)
 
     def note(self, text: str) -> None:
         self.ws.write_string(self.row, 0, cell_text(text), self.w.fmt["note"])
@@ -289,10 +405,10 @@ class _Sheet:
 
 class _Writer:
     def __init__(self, coll: Collection, path: Path, rubric: Rubric, progress: ProgressFn | None, *,
-                 instansi: str = "", date: str = ""):
+                 instansi: str = "", date: str = "", rows=None):
         import xlsxwriter
 
-        self.coll, self.rubric, self.progress = coll, rubric, progress
+        self.coll, self.rubric, self.progress, self.rows = coll, rubric, progress, rows
         self.instansi, self.date = instansi, date
         self.lang = coll.options.lang
         self.wb = xlsxwriter.Workbook(str(path), {
@@ -322,9 +438,15 @@ class _Writer:
             self.fmt[kind] = f({"num_format": num, "valign": "top"})
             self.fmt[f"{kind}_total"] = f({"num_format": num, "bold": True, "top": 1})
         self.fmt["text_total"] = f({"bold": True, "top": 1})
+        # Style indexes fixed now, in this order, not by first use: a row rendered in an
+        # earlier run (lketool.recap.rowstore) names its styles by index.
+        for fmt in self.fmt.values():
+            fmt._get_xf_index()
         self.units = rank_units(list(coll.units))
         self.limits = thresholds(rubric)
         self.duplicates = _duplicate_units(self.units)
+        self.sheets: dict[str, _Sheet] = {}
+        self._row_keys: dict[int, str | None] = {}  # id(row) -> its key in the row store (rows stay alive)
 
     def page_setup(self, ws, title: str) -> None:
         """Print setup shared by every sheet: landscape A4, one page wide (as many pages
@@ -369,31 +491,20 @@ class _Writer:
         fail.header()
 
         # Pass 1, in rank order: everything keyed by unit.
+        self.sheets = {"summ": summ, "area": area, "indi": indi, "tpi": tpi, "diff": diff, "find": find}
+        self._ind_ids = [i.id for i in inds]
+        self._share_fmts = [None, None] + [self.fmt["share"]] * len(inds)
+        self._area_fmts = [self._fmt(c) for c in area.columns]
+        pass1 = ("summ", "area", "indi", "tpi", "diff")
         tpi_units = 0
         diff_more = 0
         n = len(units)
-        ind_ids = [i.id for i in inds]
-        share_fmts = [None, None] + [self.fmt["share"]] * len(inds)
-        area_fmts = [self._fmt(c) for c in area.columns]
         for k, row in enumerate(units):
-            self._summary_row(summ, row)
-            area.put([cell_value(row, c, lang) for c in area.columns], area_fmts)
-            shares = indicator_values(row, ind_ids, lambda: self.coll.result(row, problems=False))
-            indi.put([row["rank"], row["unit"]] + shares, share_fmts)
             if row.get("has_tpi"):
                 tpi_units += 1
-                diffs = self.coll.result(row, problems=False).get("tpi_differences") or []
-                self._tpi_row(tpi, row, diffs)
-                for d in diffs:
-                    if diff.full():
-                        diff_more += 1
-                        continue
-                    diff.put([row["unit"], row["file"], d["item"], d.get("cell") or "", d.get("text") or "",
-                              answer_text(d.get("unit")), answer_text(d.get("tpi"))],
-                             [None, None, None, None, self.fmt["wrap"], None, None])
+            diff_more += self._unit(row, "a", pass1, self._render_unit)["diff"]
             if self.progress:
                 self.progress("write", k + 1, n)
-
         self._summary_footer(summ)
         self._heat(area, 3, len(area.columns) - 1)
         self._heat(indi, 2, len(ind_cols) - 1)
@@ -412,31 +523,11 @@ class _Writer:
         if diff_more:
             diff.note(t("truncated.rows", lang, n=diff_more))
 
-        # Pass 2, in file order: the findings (the bulk of the cells: written directly).
+        # Pass 2, in file order: the findings (the bulk of the cells).
         more = 0
-        sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
-        ws = find.ws
-        wrap, top = self.fmt["wrap"], self.fmt["top"]
-        file_w, msg_w = find.columns[0].width, find.columns[5].width
+        self._sev_text = {sev: t(f"severity.{sev}", lang) for sev in ("error", "warning", "info")}
         for row in self.coll.units:
-            file = cell_text(row["file"])
-            file_lines = wrapped_lines(file, file_w)
-            for p in finding_rows(self.coll.problems(row)):
-                if find.full():
-                    more += 1
-                    continue
-                r = find.row
-                message = p.get("message") or ""
-                # wrapped file and message, the row as tall as the longer: printed, nothing is cut
-                lines = max(file_lines, wrapped_lines(message, msg_w))
-                cells = [(0, file, wrap)]
-                for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
-                             (4, sev_text.get(p["severity"], p["severity"])), (5, message),
-                             (6, p.get("item"))):
-                    if v:
-                        cells.append((c, cell_text(v), wrap if c == 5 else top))
-                ws.fast_row(r, cells, LINE_HEIGHT * lines + 2 if lines > 1 else None)
-                find.row += 1
+            more += self._unit(row, "b", ("find",), self._render_findings)["find"]
         if find.row > 1:
             find.filter()
             sev = 4
@@ -459,7 +550,118 @@ class _Writer:
             fail.note(t("none.failures", lang))
 
         self._charts(chart)
-        self.wb.close()
+        from lketool.recap.zipping import compressing
+
+        with compressing():
+            self.wb.close()
+
+    # ------------------------------------------------------------------ one unit
+    def _render_unit(self, row: dict) -> None:
+        """Pass 1 rows of one unit: Ringkasan, Area, Indikator and, with TPI answers,
+        Unit vs TPI and Beda TPI."""
+        s, lang = self.sheets, self.lang
+        self._summary_row(s["summ"], row)
+        s["area"].put([cell_value(row, c, lang) for c in s["area"].columns], self._area_fmts)
+        shares = indicator_values(row, self._ind_ids, lambda: self.coll.result(row, problems=False))
+        s["indi"].put([row["rank"], row["unit"]] + shares, self._share_fmts)
+        if row.get("has_tpi"):
+            diffs = self.coll.result(row, problems=False).get("tpi_differences") or []
+            self._tpi_row(s["tpi"], row, diffs)
+            wrap = self.fmt["wrap"]
+            for d in diffs:
+                s["diff"].put([row["unit"], row["file"], d["item"], d.get("cell") or "", d.get("text") or "",
+                               answer_text(d.get("unit")), answer_text(d.get("tpi"))],
+                              [None, None, None, None, wrap, None, None])
+
+    def _render_findings(self, row: dict) -> None:
+        """Every finding of one unit on Temuan, the file and message wrapped and the row
+        as tall as the longer of them: printed, nothing is cut."""
+        find = self.sheets["find"]
+        wrap, top = self.fmt["wrap"], self.fmt["top"]
+        file_w, msg_w = find.columns[0].width, find.columns[5].width
+        file = cell_text(row["file"])
+        file_lines = wrapped_lines(file, file_w)
+        for p in finding_rows(self.coll.problems(row)):
+            message = p.get("message") or ""
+            lines = max(file_lines, wrapped_lines(message, msg_w))
+            cells = [(0, file, wrap)]
+            for c, v in ((1, p.get("sheet")), (2, p.get("cell")), (3, p["code"]),
+                         (4, self._sev_text.get(p["severity"], p["severity"])), (5, message),
+                         (6, p.get("item"))):
+                if v:
+                    cells.append((c, cell_text(v), wrap if c == 5 else top))
+            find.sink.append((cells, LINE_HEIGHT * lines + 2 if lines > 1 else None))
+
+    def _unit(self, row: dict, part: str, names: tuple[str, ...], render) -> dict[str, int]:
+        """Write one unit's rows on the sheets ``names`` with ``render``: from the rows
+        kept by an earlier run when nothing they were made from changed, else rendered
+        now (and kept).  Returns, per sheet, how many rows did not fit on it."""
+        sheets = {n: self.sheets[n] for n in names}
+        more = dict.fromkeys(names, 0)
+        key = None
+        if self.rows is not None and row["unit"].casefold() not in self.duplicates \
+                and type(row.get("rank")) is int:
+            from lketool.recap.rowstore import decode, encode, unit_digest
+
+            key = self._row_keys.get(id(row))
+            if key is None:
+                key = self._row_keys[id(row)] = unit_digest(row, self.rows.context)
+        templates = None
+        if key is not None:
+            blob = self.rows.get(key, part)
+            if blob is not None:
+                templates = decode(blob)
+            else:
+                templates = self._templates(row, sheets, render)
+                if templates is not None:
+                    self.rows.put(key, part, encode(templates))
+        if templates is not None:
+            for name, sheet in sheets.items():
+                if name in templates:
+                    more[name] += sheet.put_templates(templates[name], row.get("rank"))
+            return more
+        for name, rendered in self._rendered(row, sheets, render).items():
+            sheet = sheets[name]
+            for cells, height in rendered:
+                if sheet.room() == 0:
+                    more[name] += 1
+                else:
+                    sheet.write_cells(cells, height)
+        return more
+
+    def _rendered(self, row: dict, sheets: dict[str, _Sheet], render) -> dict[str, list]:
+        for sheet in sheets.values():
+            sheet.sink = []
+        try:
+            render(row)
+            return {name: sheet.sink for name, sheet in sheets.items()}
+        finally:
+            for sheet in sheets.values():
+                sheet.sink = None
+
+    def _templates(self, row: dict, sheets: dict[str, _Sheet], render) -> dict | None:
+        """The unit's rows as templates (row number and rank left open), or None when a
+        row cannot be one (e.g. text that needs xlsxwriter's own escaping)."""
+        rank = row["rank"]
+        row["rank"] = RANK_CELL
+        try:
+            rendered = self._rendered(row, sheets, render)
+        finally:
+            row["rank"] = rank
+        out = {}
+        for name, rows in rendered.items():
+            if not rows:
+                continue
+            ws = sheets[name].ws
+            lo, hi, tpls = 1 << 30, -1, []
+            for cells, height in rows:
+                tpl = ws.row_template(cells, height) if cells else None
+                if tpl is None:
+                    return None
+                tpls.append(tpl)
+                lo, hi = min(lo, cells[0][0]), max(hi, cells[-1][0])
+            out[name] = (lo, hi, tpls)
+        return out
 
     # ------------------------------------------------------------------ Ringkasan
     def _fmt(self, col: Column):
@@ -541,7 +743,9 @@ class _Writer:
 
         for c, col in enumerate(cols):
             rng = xl_range(first, c, last, c)
-            vals = [u.get(col.key) for u in self.units]
+            # the cached values need the column only for these kinds (5,000 units x 33 columns adds up)
+            vals = column(self.units, col.key) if col.kind in ("points", "share", "int", "verdict",
+                                                                         "yesno") and col.key != "rank" else []
             if col.key == "unit":
                 ws.write_string(r, c, t("row.total", lang), self.fmt["text_total"])
             elif col.key == "rank":
@@ -645,7 +849,7 @@ class _Writer:
         wbk_total, wbbm_total = self.limits.get("total", (75.0, 85.0))
         wbk_area, wbbm_area = self.limits.get("area", (0.6, 0.75))
         areas = self.rubric.areas("pemenuhan")
-        avg = {a.id: sum(u[f"area_{a.id}_share"] for u in units) / n for a in areas}
+        avg = {a.id: sum(column(units, f"area_{a.id}_share")) / n for a in areas}
         shown = units
         if n > CHART_ALL_UNITS:
             k = CHART_ALL_UNITS // 2

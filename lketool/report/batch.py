@@ -50,6 +50,7 @@ class ReportOptions:
     kop: bytes | None = None  # letterhead image (PNG/JPEG)
     unit: str | None = None  # --unit: the unit name of a single input
     units: dict[str, str] = field(default_factory=dict)  # --units: file name -> unit name (lketool.units)
+    units_wbk: dict[str, bool] = field(default_factory=dict)  # --units column sudah_wbk: wins over has_wbk
     has_wbk: bool | None = None  # --sudah-wbk/--belum-wbk: the WBBM prerequisite (lketool.verdict)
     declared: tuple[str, ...] = ()  # --terpenuhi: conditions the LKE cannot show, declared met
 
@@ -110,13 +111,16 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
     from lketool.api import check_file
     from lketool.report.context import build_context
 
+    from lketool.units import Units, unit_for
+
     try:
+        # the unit's own sudah_wbk value (units file) wins; --sudah-wbk/--belum-wbk is the default
+        has_wbk = Units(wbk=options.get("units_wbk") or {}).has_wbk_for(path, options.get("has_wbk"))
         res = check_file(path, rubric=options.get("rubric"), strict=options["strict"],
-                         per_half=options["per_half"], has_wbk=options.get("has_wbk"),
+                         per_half=options["per_half"], has_wbk=has_wbk,
                          declared=options.get("declared", ()))
         if res.error is not None:
             return "fail", res.error.message("id")
-        from lketool.units import unit_for
 
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
                             recommendations=options["recommendations"], letter=options["letter"],
@@ -203,7 +207,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
                    "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units),
-                   "has_wbk": opts.has_wbk, "declared": tuple(opts.declared)}
+                   "units_wbk": dict(opts.units_wbk), "has_wbk": opts.has_wbk, "declared": tuple(opts.declared)}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):

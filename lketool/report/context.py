@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from lketool import __version__
-from lketool.verdict import criterion_word, sentences, verdict_for, word
+from lketool.verdict import criterion_word, letter_parts, sentences, verdict_for, word
 from lketool.problems import CATALOGUE, ERROR, INFO, WARNING
 from lketool import display as show
 from lketool.layouts import LAMPIRAN_III, PORTALRB_2026
@@ -96,6 +96,8 @@ def build_context(result, *, instansi: str | None = None, report_date: _dt.date 
                         "persen": sc.answered / sc.expected if sc.expected else 0.0},
         "predikat": verdicts,
         "kesimpulan": _conclusion(unit, result, basis, verdict_sentences(result)),
+        "kesimpulan_nilai": _conclusion(unit, result, basis, []),
+        "putusan": _decision(result, verdicts),
         "dasar_kelayakan": basis,
         "surat": _letter(letter, unit, day),
         "pembukaan": _opening(unit, instansi),
@@ -225,7 +227,8 @@ def _score_rows(result) -> list[dict[str, Any]]:
 def _value_text(c: dict) -> str:
     """A criterion's value; one that misses its minimum never reads as reaching it."""
     share, v = c["unit"] == "share", c["value"]
-    if c["met"]:
+    # only a value that misses its minimum needs the extra digits; an undetermined one is shown plainly
+    if c["met"] is not False:
         return persen(v) if share else angka(v)
     return show.percent_below(v, c["minimum"], 1) if share else show.number_below(v, c["minimum"], 2)
 
@@ -273,13 +276,34 @@ def _verdict(key: str, v: dict, rb=None, headline: Mapping[str, Any] | None = No
     return {"kode": key, "label": v["label"], "layak": v["eligible"] is True,
             "status_kode": v.get("status"), "status": text.split(": ", 1)[1],
             "kriteria": crits, "tidak_terpenuhi": [c["label"] for c in crits if c["met"] is False],
-            "prasyarat": formal(pre["label"]) if pre else ""}
+            "prasyarat": formal(pre["label"]) if pre else "",
+            "prasyarat_ditolak": bool(pre) and pre.get("declared") is False}
 
 
 def verdict_sentences(result) -> list[str]:
     """The verdict sentences of ``result``: the ONE place the report takes its WBK/WBBM
     wording from, :func:`lketool.verdict.sentences` (the same words as ``lketool score``)."""
     return sentences(result, "id")
+
+
+def _decision(result, verdicts: list[dict]) -> dict[str, Any]:
+    """The verdict set out for the letter (:func:`lketool.verdict.letter_parts`): whose answers
+    decided, the criteria that decided it per predicate (the rows of ``predikat`` not met or
+    undetermined, plus a prerequisite declared not held), the notes, and the conditions the LKE
+    cannot show as lists; ``kata`` holds the headings, from the catalogue."""
+    parts = letter_parts(result, "id")
+    groups = []
+    for v in verdicts:
+        rows = [{"label": c["label"], "minimum_teks": c["minimum_teks"], "nilai_teks": c["nilai_teks"],
+                 "status": c["status"], "met": c["met"]} for c in v["kriteria"] if c["met"] is not True]
+        if v["prasyarat_ditolak"]:
+            rows.append({"label": v["prasyarat"], "minimum_teks": "", "nilai_teks": "",
+                         "status": criterion_word(False, "id"), "met": False})
+        if rows:
+            groups.append({"predikat": v["label"], "kode": v["kode"], "baris": rows})
+    return {"dasar": parts.get("basis", ""), "kriteria": groups, "catatan": parts.get("notes", []),
+            "belum_diperiksa": parts.get("not_checked", []), "dinyatakan": parts.get("declared", []),
+            "kata": parts.get("words", {})}
 
 
 def _conclusion(unit: str, result, basis: str, sentences: list[str]) -> str:
