@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import zlib
 from collections import deque
@@ -86,7 +87,8 @@ class compressing:
 
         _LOCK.acquire()
         level, outer = self.level, self
-        workers = os.cpu_count() or 1
+        # no threads in the browser (Pyodide): there every part is deflated in one go
+        workers = 1 if sys.platform == "emscripten" else (os.cpu_count() or 1)
 
         class _Zip(zipfile.ZipFile):
             def __init__(self, *a, **k):
