@@ -1,8 +1,8 @@
-"""Benchmark ``lketool recap`` over 1,000 realistic workbooks.
+"""Benchmark ``lketool recap`` over 5,000 realistic workbooks (and 10,000 for memory).
 
-    python benchmarks/bench_recap.py            # N=1000, --jobs 2
-    python benchmarks/bench_recap.py --n 5000 --keep /tmp/lke-bench   # the 1 %-changed goal at 5,000
-    python benchmarks/bench_recap.py --memory-n 10000                 # main-process memory at 10,000
+    python benchmarks/bench_recap.py            # N=5000, --jobs 2, memory at 10,000 (~10 min)
+    python benchmarks/bench_recap.py --keep /tmp/lke-bench   # generate once, reuse next time
+    python benchmarks/bench_recap.py --n 1000 --memory-n 0  # a quicker look (~1 min)
 
 Workbooks: the LibreOffice-saved samples in ``samples/`` (and the real workbook in
 ``../shared`` when present) are the bases; each generated copy gets its own unit name
@@ -17,7 +17,7 @@ cache, recap written again), a third after 1 % of the files changed (``--changed
 first runs over N/4, N/2 and N files to show memory stays flat.  ``--jobs`` scaling: the
 first run over N is also made with one worker process, and the two compared.
 ``--memory-n M`` adds a first run over M files (copies of the N under other names) for
-the main process's peak memory; 10,000 takes several minutes, hence not the default.
+the main process's peak memory (0 to skip).
 Peak RSS is ``resource.getrusage`` of the run itself and of its worker processes.
 Not a test: run it by hand and copy the figures into docs/recap.md."""
 from __future__ import annotations
@@ -190,10 +190,11 @@ def baseline(files: list[Path], k: int = 60) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--changed", type=int, default=None, help="files changed for the third run (default 1 %% of N)")
-    ap.add_argument("--memory-n", type=int, default=0, help="also a first run over this many files, for memory")
+    ap.add_argument("--memory-n", type=int, default=10000,
+                    help="also a first run over this many files, for memory (0: none)")
     ap.add_argument("--keep", type=Path, help="generate into (and reuse) this folder instead of a temp one")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
