@@ -209,3 +209,22 @@ def test_one_writer_at_a_time(inputs, tmp_path):
     assert _pack(rows).read_bytes() == before
     other.abort()
     assert not (rows / ".lock").exists()
+
+
+def test_leftovers_of_a_run_that_died_are_cleaned_up(inputs, tmp_path):
+    import os
+    import time
+
+    rows = tmp_path / "cache" / "rows"
+    rows.mkdir(parents=True)
+    old_tmp, new_tmp, lock = rows / ".x.pack.123.tmp", rows / ".y.pack.456.tmp", rows / ".lock"
+    for p in (old_tmp, new_tmp, lock):
+        p.write_bytes(b"half written")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_tmp, (two_hours_ago, two_hours_ago))
+    os.utime(lock, (two_hours_ago, two_hours_ago))  # the lock of a run that died
+    with collect([inputs], jobs=1, cache_dir=tmp_path / "cache") as coll:
+        _write(coll, tmp_path / "a.xlsx", rows)
+    assert _pack(rows).exists()  # the stale lock did not stop this run from keeping its rows
+    assert not old_tmp.exists() and new_tmp.exists()  # another run may still be writing that one
+    assert not lock.exists()

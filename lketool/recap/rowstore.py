@@ -284,11 +284,17 @@ class RowStore:
                 self._lock.unlink()
 
     def _prune(self) -> None:
-        """Keep the packs of the :data:`KEEP_PACKS` most recently written contexts."""
+        """Keep the packs of the :data:`KEEP_PACKS` most recently written contexts, and
+        remove what runs that died an hour ago or more left half written."""
+        import time
+
         try:
             packs = sorted((p for p in self.directory.glob("*.pack")), key=lambda p: p.stat().st_mtime,
                            reverse=True)
             for old in packs[KEEP_PACKS:]:
                 old.unlink()
+            for tmp in self.directory.glob(".*.tmp"):
+                if time.time() - tmp.stat().st_mtime > 3600:
+                    tmp.unlink()
         except OSError:
             pass
