@@ -100,7 +100,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     try:
         units = read_units(units_file).entries() if units_file else ()
     except UnitsFileError as exc:
-        _fail(ctx, str(exc), lang)
+        _fail(ctx, exc.message(lang), lang)
     options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION,
                            units=units, **_c.declarations())
     try:
