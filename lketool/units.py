@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lketool.errors import Worded
+from lketool.errors import Keyed
 
 FILE_COLUMNS = ("file", "berkas", "nama_berkas", "nama berkas", "filename")
 UNIT_COLUMNS = ("unit", "nama_unit", "nama unit", "unit_kerja", "unit kerja", "nama")
@@ -36,30 +36,19 @@ WBK_VALUES = {"ya": True, "yes": True, "1": True, "1.0": True, "true": True,
               "tidak": False, "no": False, "0": False, "0.0": False, "false": False}
 
 
-class UnitsFileError(Worded, ValueError):
+class UnitsFileError(Keyed, ValueError):
     """The units file cannot be used.  ``code`` names the fault (``not-found``,
     ``unreadable``, ``not-xlsx``, ``empty``, ``two-columns``, ``bad-wbk``, ``two-names``,
     ``two-wbk``, ``no-pairs``); ``message(lang)`` words it from the catalogue (keys
     ``units.<code>``), naming the file (and the row and value where one is at fault).
     ``str()`` is the Indonesian message."""
 
-    def __init__(self, code: str, **params: Any):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("id"))
+    def __init__(self, code: str, /, **params: Any):
+        super().__init__(code if code.startswith("units.") else f"units.{code}", **params)
 
-    def message(self, lang: str = "id") -> str:
-        """What is wrong with the units file, in ``lang``."""
-        from lketool.i18n import t
-
-        return t(f"units.{self.code}", lang, **self.params)
-
-    def __reduce__(self):  # picklable with its code and params (str() alone would lose the language)
-        return (_units_error, (self.code, self.params))
-
-
-def _units_error(code: str, params: dict[str, Any]) -> UnitsFileError:
-    return UnitsFileError(code, **params)
+    @property
+    def code(self) -> str:
+        return self.key[len("units."):]
 
 
 def _key(name: str) -> str:
@@ -75,7 +64,7 @@ def _rows_csv(path: Path) -> list[list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnitsFileError("unreadable", path=path, reason=exc.strerror or exc) from None
+        raise UnitsFileError("unreadable", path=path, reason=exc.strerror or str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # saved by Excel on Windows in the ANSI code page

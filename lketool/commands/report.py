@@ -135,7 +135,6 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     from lketool.report.templates import TemplateNotFound
 
     from lketool.report.letter import LetterSettingsError, load_kop, load_settings
-    from lketool.errors import Worded
     from lketool.units import Units, UnitsFileError, read_units
 
     fmts = _parse_formats(formats, lang)
@@ -157,17 +156,18 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         kop_bytes = load_kop(kop_path) if kop_path else None
         units = read_units(units_file) if units_file else Units()
     except (LetterSettingsError, UnitsFileError) as exc:
-        click.echo(exc.message(lang) if isinstance(exc, Worded) else str(exc), err=True)
+        click.echo(exc.message(lang), err=True)
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
                          overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
-                         kop=kop_bytes, unit=unit, units=units.names, units_wbk=units.wbk, rubric=edition, **_c.declarations())
+                         kop=kop_bytes, unit=unit, units=units.names, units_wbk=units.wbk, rubric=edition, lang=lang,
+                         **_c.declarations())
     try:
         with _Progress(quiet, lang) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)
     except (TemplateNotFound, RecommendationError) as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message(lang), err=True)
         sys.exit(2)
     except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
         click.echo(str(exc), err=True)
