@@ -45,7 +45,9 @@ def command(old, new, lang, fmt, output, strict, per_half, edition):
         else:
             c.emit(render(d, lang))
     except OSError as exc:
-        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
+        from lketool.i18n import t
+
+        raise click.UsageError(t("cli.cannot-write", lang, path=output, reason=exc.strerror or exc))
     sys.exit(d.exit_code)
 
 

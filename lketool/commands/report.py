@@ -175,7 +175,7 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     except OSError as exc:
         from lketool.atomic import os_error_text
 
-        click.echo(t("report.cli.outdir-unwritable", lang, path=outdir, reason=os_error_text(exc)), err=True)
+        click.echo(t("report.cli.outdir-unwritable", lang, path=outdir, reason=os_error_text(exc, lang, outdir)), err=True)
         sys.exit(2)
 
     n_ok = len(result.reports)
