@@ -19,6 +19,7 @@ from email.utils import format_datetime, localtime, parseaddr
 from pathlib import Path
 from typing import Any, Sequence
 
+from lketool.i18n import Msg
 from lketool.mailer.errors import MailConfigError, UnitProblem
 from lketool.mailer.manifest import Manifest, ReportEntry
 
@@ -57,10 +58,7 @@ def parse_attach(spec: str) -> tuple[str, ...]:
         if not part or part in ("none", "tidak"):
             continue
         if part not in ATTACH_KINDS:
-            raise MailConfigError(
-                f"--attach: jenis lampiran '{part}' tidak dikenal; pilih dari "
-                f"{', '.join(ATTACH_KINDS)} (atau 'none')."
-            )
+            raise MailConfigError("mail.attach-unknown", part=part, choices=", ".join(ATTACH_KINDS))
         if part not in kinds:
             kinds.append(part)
     return tuple(kinds)
@@ -204,10 +202,7 @@ class EmailTemplates:
         self.directory = Path(directory) if directory else default_template_dir()
         missing = [n for n in TEMPLATE_NAMES if not (self.directory / n).is_file()]
         if missing:
-            raise MailConfigError(
-                f"Template email tidak lengkap di {self.directory}: "
-                f"{', '.join(missing)} tidak ada (atur dengan --templates)."
-            )
+            raise MailConfigError("mail.templates-missing", folder=self.directory, missing=", ".join(missing))
         self._jinja = jinja2
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.directory), encoding="utf-8"),
@@ -228,7 +223,7 @@ class EmailTemplates:
         # A header cannot hold line breaks; a template ending in "\n" is normal.
         subject = " ".join(subject.split())
         if not subject:
-            raise MailConfigError("Template subject.txt.j2 menghasilkan subjek kosong.")
+            raise MailConfigError("mail.subject-empty")
         return RenderedEmail(subject=subject, text=text, html=html)
 
     def _render_one(self, name: str, context: dict[str, Any]) -> str:
@@ -241,8 +236,8 @@ class EmailTemplates:
             if line is None:
                 frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(name)]
                 line = frames[-1].lineno if frames else None
-            where = f"{name}, baris {line}" if line else name
-            raise MailConfigError(f"Template email bermasalah ({where}): {exc}") from exc
+            where = Msg("mail.template-where", name=name, line=line) if line else name
+            raise MailConfigError("mail.template-error", where=where, detail=str(exc)) from exc
 
 
 def template_context(

@@ -8,13 +8,39 @@ Two kinds of problem exist and they must not be confused:
   attachment, message too large). The batch goes on; the unit is reported as
   failed and the CLI exits with 1.
 
-Messages are in Bahasa Indonesia because they are shown to users as they are.
+Messages are worded from the catalogue (keys ``mail.*``) when raised with a key and
+parameters: ``message(lang)`` gives any language, ``str()`` Indonesian, the language of
+the programme's users.  A plain text (not a ``mail.`` key) is kept as it is.
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class MailError(Exception):
-    """Base class for all mailer errors."""
+    """Base class for all mailer errors: ``MailError("mail.some.key", **params)``, or a
+    plain text."""
+
+    def __init__(self, text: str = "", /, **params: Any):
+        self.key = text if text.startswith("mail.") else None
+        self.params = params
+        self._text = text
+        super().__init__(self.message("id"))
+
+    def message(self, lang: str = "id") -> str:
+        """The message in ``lang`` (a plain text stays as given)."""
+        if self.key is None:
+            return self._text
+        from lketool.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+    def __reduce__(self):
+        return (_rebuild, (self.__class__, self._text, self.params))
+
+
+def _rebuild(cls, text, params):
+    return cls(text, **params)
 
 
 class MailConfigError(MailError):

@@ -83,7 +83,7 @@ def run_mail(
     elif settings.sender:
         problem = address_problem(settings.sender_address)
         if problem:
-            raise MailConfigError(f"Alamat pengirim {settings.sender!r} tidak sah: {problem}.")
+            raise MailConfigError("mail.sender-invalid", sender=repr(settings.sender), problem=problem)
         sender = settings.sender
     else:
         sender = DRY_RUN_SENDER
