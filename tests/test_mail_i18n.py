@@ -101,3 +101,24 @@ def test_nested_words_follow_the_message_language():
     assert back.message("en") == err.message("en")
     plain = MailConfigError("teks biasa")  # a plain text is kept as it is
     assert str(plain) == plain.message("en") == "teks biasa"
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("id", ["[GAGAL] Unit Tanpa Alamat: tidak ada alamat email untuk unit ini di units.csv",
+            "Peringatan: Alamat pengirim belum diatur", "Peringatan: units.csv (baris 2): 'Unit Typo' tidak cocok",
+            "alamat email tidak sah: 'x y@z.id' (alamat mengandung spasi, baris 3)"]),
+    ("en", ["[FAILED] Unit Tanpa Alamat: no email address for this unit in units.csv",
+            "Warning: No sender address set", "Warning: units.csv (row 2): 'Unit Typo' matches no unit",
+            "invalid email address: 'x y@z.id' (address contains a space, row 3)"]),
+])
+def test_unit_reasons_and_warnings_in_the_runs_language(lang, words, tmp_path):
+    out = make_outdir(tmp_path / "out", [unit_report("Dinas Contoh", "dinas-contoh", kinds=("docx",)),
+                                         unit_report("Unit Tanpa Alamat", "tanpa", kinds=("docx",)),
+                                         unit_report("Biro Salah", "biro", kinds=("docx",))])
+    rec = write_csv(tmp_path / "units.csv", ["Unit Typo,a@x.go.id,,", "Biro Salah,x y@z.id,,"])
+    r = run("--recipients", str(rec), "--reports", str(out), "--lang", lang)
+    assert r.exit_code == 1, r.output
+    for w in words:
+        assert w in r.output, (w, r.output)
+    log_free = (out / "outbox")  # the dry run wrote nothing for the failed units
+    assert not (log_free / "tanpa.eml").exists()

@@ -23,7 +23,8 @@ from lketool.mailer import (
     run_mail,
 )
 
-from lketool.i18n import has, t  # a unit's line starts with its state, worded as mail.cli.state.<state>
+from lketool.i18n import has, t
+from lketool.mailer.errors import worded  # a unit's line starts with its state, worded as mail.cli.state.<state>
 
 _PATH = click.Path(path_type=Path)
 
@@ -117,7 +118,7 @@ def command(
             settings,
             password_provider=password,
             on_outcome=lambda o: _print_outcome(o, lang),
-            on_warning=lambda w: click.echo(t("mail.cli.warning", lang, warning=w), err=True),
+            on_warning=lambda w: click.echo(t("mail.cli.warning", lang, warning=worded(w, lang)), err=True),
         )
     except MailConfigError as exc:
         click.echo(t("mail.cli.error", lang, message=exc.message(lang)), err=True)
@@ -139,7 +140,7 @@ def _print_outcome(o: UnitOutcome, lang: str = "id") -> None:
     else:
         line = f"[{label}] {o.unit}"
     if o.reason:
-        line += f": {o.reason}"
+        line += f": {worded(o.reason, lang)}"
     click.echo(line)
 
 
@@ -155,7 +156,7 @@ def _print_summary(summary: MailSummary, options: MailOptions, lang: str = "id")
     if failed:
         click.echo(t("mail.cli.failed", lang))
         for o in failed:
-            click.echo(f"  - {o.unit}: {o.reason}")
+            click.echo(f"  - {o.unit}: {worded(o.reason, lang)}")
     if summary.dry_run:
         if summary.count("written"):
             click.echo(t("mail.cli.check-eml", lang))

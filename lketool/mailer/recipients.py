@@ -238,7 +238,7 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
         if cells[0].strip().startswith("#"):
             continue  # lets users keep notes in the sheet
         row = {col: cells[i].strip() for i, col in enumerate(header) if col and i < len(cells)}
-        rows.append((f"baris {lineno}", row))
+        rows.append((Msg("mail.where.row", n=lineno), row))
     if header is None:
         raise MailConfigError("mail.recipients.empty", name=path.name)
     return rows
@@ -275,7 +275,7 @@ def _read_yaml(path: Path) -> list[tuple[str, dict[str, Any]]]:
         for i, item in enumerate(data, start=1):
             if not isinstance(item, dict):
                 raise MailConfigError("mail.recipients.entry", name=path.name, index=i)
-            rows.append((f"entri {i}", {_column(str(k)): v for k, v in item.items()}))
+            rows.append((Msg("mail.where.entry", n=i), {_column(str(k)): v for k, v in item.items()}))
     elif isinstance(data, dict):
         # Short form:  "Dinas Contoh": a@x.id   or   "Dinas Contoh": {email: ..., cc: ...}
         for unit, value in data.items():
@@ -283,7 +283,7 @@ def _read_yaml(path: Path) -> list[tuple[str, dict[str, Any]]]:
                 "email": value
             }
             row.setdefault("unit", unit)
-            rows.append((f"entri {unit}", row))
+            rows.append((Msg("mail.where.entry", n=unit), row))
     elif data is None:
         rows = []
     else:
@@ -298,7 +298,7 @@ def _build_book(path: Path, rows: list[tuple[str, dict[str, Any]]]) -> Recipient
         unit = str(row.get("unit") or "").strip()
         file = str(row.get("file") or "").strip()
         if not unit and not file:
-            warnings.append(f"{path.name} {where}: tidak ada nama unit/file; baris dilewati.")
+            warnings.append(Msg("mail.warn.no-unit", name=path.name, where=where))
             continue
         by, match = ("unit", unit) if unit else ("file", file)
         norm = normalize_unit(match) if by == "unit" else _normalize_file(match)
@@ -311,7 +311,7 @@ def _build_book(path: Path, rows: list[tuple[str, dict[str, Any]]]) -> Recipient
             for address in split_addresses(row.get(column)):
                 problem = address_problem(address)
                 if problem:
-                    entry.invalid.append(f"{address!r} ({problem}, {where})")
+                    entry.invalid.append(Msg("mail.invalid-address", address=repr(address), problem=problem, where=where))
                 else:
                     good.append(address)
             _extend_unique(target, good)

@@ -307,13 +307,13 @@ class SmtpSender:
             raise MailConfigError("mail.smtp.login", reply=_reply(exc.smtp_code, exc.smtp_error), env=PASSWORD_ENV) from None
         except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected) as exc:
             _quiet_close(smtp)
-            raise SmtpConnectError(f"tidak dapat terhubung ke server SMTP {host}:{port}: {exc}") from None
+            raise SmtpConnectError("mail.smtp.connect", host=host, port=port, detail=str(exc)) from None
         except smtplib.SMTPException as exc:
             _quiet_close(smtp)
             raise MailConfigError("mail.smtp.session", host=host, port=port, detail=str(exc)) from None
         except OSError as exc:  # after the SMTP errors: they are OSError subclasses
             _quiet_close(smtp)
-            raise SmtpConnectError(f"tidak dapat terhubung ke server SMTP {host}:{port}: {exc}") from None
+            raise SmtpConnectError("mail.smtp.connect", host=host, port=port, detail=str(exc)) from None
         self._smtp = smtp
 
     def _get_password(self) -> str:
@@ -355,27 +355,27 @@ class SmtpSender:
         except smtplib.SMTPRecipientsRefused as exc:
             return SendResult(
                 refused={a: _reply(*r) for a, r in exc.recipients.items()},
-                error="semua penerima ditolak server",
+                error=Msg("mail.smtp.all-refused"),
             )
         except smtplib.SMTPSenderRefused as exc:
             reply = _reply(exc.smtp_code, exc.smtp_error)
             if exc.smtp_code == 552:  # SIZE given in MAIL FROM was over the server's limit
-                return SendResult(error=f"ukuran email melebihi batas server: {reply}; kurangi --attach")
-            return SendResult(error=f"alamat pengirim ditolak server: {reply}")
+                return SendResult(error=Msg("mail.smtp.too-big", reply=reply))
+            return SendResult(error=Msg("mail.smtp.sender-refused", reply=reply))
         except smtplib.SMTPDataError as exc:
-            return SendResult(error=f"server menolak isi email: {_reply(exc.smtp_code, exc.smtp_error)}")
+            return SendResult(error=Msg("mail.smtp.data-refused", reply=_reply(exc.smtp_code, exc.smtp_error)))
         except smtplib.SMTPServerDisconnected as exc:
             # No final "250" was received, so by RFC 5321 the server has not
             # taken responsibility for the message: it is safe to retry later.
             self._drop()
-            return SendResult(error=f"koneksi ke server terputus saat mengirim: {exc or 'tanpa pesan'}")
+            return SendResult(error=Msg("mail.smtp.disconnected", detail=str(exc) or Msg("mail.smtp.no-detail")))
         except smtplib.SMTPResponseException as exc:
-            return SendResult(error=f"server menolak: {_reply(exc.smtp_code, exc.smtp_error)}")
+            return SendResult(error=Msg("mail.smtp.refused", reply=_reply(exc.smtp_code, exc.smtp_error)))
         except smtplib.SMTPException as exc:
-            return SendResult(error=f"kesalahan SMTP: {exc}")
+            return SendResult(error=Msg("mail.smtp.error", detail=str(exc)))
         except OSError as exc:  # socket errors and timeouts (SMTP errors are OSError too: keep last)
             self._drop()
-            return SendResult(error=f"koneksi ke server gagal saat mengirim: {exc or type(exc).__name__}")
+            return SendResult(error=Msg("mail.smtp.send-failed", detail=str(exc) or type(exc).__name__))
         refused_text = {a: _reply(*r) for a, r in (refused or {}).items()}
         refused_fold = {a.casefold() for a in refused_text}
         accepted = [a for a in envelope if a.casefold() not in refused_fold]
