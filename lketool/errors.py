@@ -26,6 +26,11 @@ class Worded:
         return self.message("en")
 
 
+def message_in(exc: BaseException, lang: str = "id") -> str:
+    """What ``exc`` says, in ``lang`` when it is worded from the catalogue (else its text)."""
+    return exc.message(lang) if isinstance(exc, Worded) else str(exc)
+
+
 class Keyed(Worded):
     """A fault worded by one catalogue key: ``Keyed.__init__(key, **params)``; ``message(lang)``
     is ``t(key, lang, **params)`` and ``str()`` the Indonesian text (the language of the

@@ -88,7 +88,9 @@ def load_results(paths, edition, strict: bool, per_half: bool, unit: str | None 
     try:
         results = check_files(paths, rubric=edition, strict=strict, per_half=per_half, **declarations())
     except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
+        from lketool.errors import message_in
+
+        raise click.UsageError(message_in(exc, lang))
     if not results:
         raise click.UsageError(t("cli.no-files", lang))
     known = {n["id"] for p in results[0].rubric.predicates.values() for n in p.get("not_checked", [])}

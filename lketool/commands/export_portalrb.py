@@ -53,7 +53,9 @@ def command(paths, out, unit_id, nama, kategori, afirmasi, tahun, allow_incomple
     except ExportUsageError as exc:
         raise click.UsageError(str(exc))
     except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
+        from lketool.errors import message_in
+
+        raise click.UsageError(message_in(exc, lang))
     except OSError as exc:
         from lketool.atomic import os_error_text
 

@@ -170,7 +170,9 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
     except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
-        click.echo(str(exc), err=True)
+        from lketool.errors import message_in
+
+        click.echo(message_in(exc, lang), err=True)
         sys.exit(2)
     except OSError as exc:
         from lketool.atomic import os_error_text
