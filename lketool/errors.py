@@ -26,6 +26,36 @@ class Worded:
         return self.message("en")
 
 
+def message_in(exc: BaseException, lang: str = "id") -> str:
+    """What ``exc`` says, in ``lang`` when it is worded from the catalogue (else its text)."""
+    return exc.message(lang) if isinstance(exc, Worded) else str(exc)
+
+
+class Keyed(Worded):
+    """A fault worded by one catalogue key: ``Keyed.__init__(key, **params)``; ``message(lang)``
+    is ``t(key, lang, **params)`` and ``str()`` the Indonesian text (the language of the
+    programme's users, as before the catalogue).  Mixed in before the builtin exception a
+    fault is (``class LetterSettingsError(Keyed, ValueError)``); picklable with its key."""
+
+    def __init__(self, key: str, /, **params: Any):
+        self.key = key
+        self.params = params
+        super().__init__(self.message("id"))
+
+    def message(self, lang: str = "id") -> str:
+        """The text in ``lang``."""
+        from lketool.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+    def __reduce__(self):
+        return (_rebuild_keyed, (self.__class__, self.key, self.params))
+
+
+def _rebuild_keyed(cls, key, params):
+    return cls(key, **params)
+
+
 class WorkbookError(Worded, LKEError):
     """A file that cannot be read as an LKE workbook.
 

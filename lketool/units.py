@@ -24,6 +24,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from lketool.errors import Keyed
 
 FILE_COLUMNS = ("file", "berkas", "nama_berkas", "nama berkas", "filename")
 UNIT_COLUMNS = ("unit", "nama_unit", "nama unit", "unit_kerja", "unit kerja", "nama")
@@ -33,8 +36,19 @@ WBK_VALUES = {"ya": True, "yes": True, "1": True, "1.0": True, "true": True,
               "tidak": False, "no": False, "0": False, "0.0": False, "false": False}
 
 
-class UnitsFileError(ValueError):
-    """The units file cannot be used; the message names the file (Indonesian)."""
+class UnitsFileError(Keyed, ValueError):
+    """The units file cannot be used.  ``code`` names the fault (``not-found``,
+    ``unreadable``, ``not-xlsx``, ``empty``, ``two-columns``, ``bad-wbk``, ``two-names``,
+    ``two-wbk``, ``no-pairs``); ``message(lang)`` words it from the catalogue (keys
+    ``units.<code>``), naming the file (and the row and value where one is at fault).
+    ``str()`` is the Indonesian message."""
+
+    def __init__(self, code: str, /, **params: Any):
+        super().__init__(code if code.startswith("units.") else f"units.{code}", **params)
+
+    @property
+    def code(self) -> str:
+        return self.key[len("units."):]
 
 
 def _key(name: str) -> str:
@@ -50,7 +64,7 @@ def _rows_csv(path: Path) -> list[list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnitsFileError(f"Berkas unit {path} tidak dapat dibaca: {exc.strerror or exc}") from None
+        raise UnitsFileError("unreadable", path=path, reason=exc.strerror or str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:  # saved by Excel on Windows in the ANSI code page
@@ -69,7 +83,7 @@ def _rows_xlsx(path: Path) -> list[list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any damage: one message naming the file
-        raise UnitsFileError(f"Berkas unit {path} tidak dapat dibaca sebagai XLSX ({type(exc).__name__}).") from None
+        raise UnitsFileError("not-xlsx", path=path, kind=type(exc).__name__) from None
     try:
         ws = wb.worksheets[0]
         return [["" if v is None else str(v).strip() for v in row]
@@ -140,11 +154,11 @@ def read_units(path: str | Path) -> Units:
     :class:`UnitsFileError` naming the file (and the row and value for a bad WBK value)."""
     p = Path(path)
     if not p.is_file():
-        raise UnitsFileError(f"Berkas unit {p} tidak ditemukan.")
+        raise UnitsFileError("not-found", path=p)
     rows = _rows_xlsx(p) if p.suffix.lower() in (".xlsx", ".xlsm") else _rows_csv(p)
     numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(r)]
     if not numbered:
-        raise UnitsFileError(f"Berkas unit {p} kosong.")
+        raise UnitsFileError("empty", path=p)
     head = [c.casefold() for c in numbered[0][1]]
     fcol = next((head.index(c) for c in FILE_COLUMNS if c in head), None)
     ucol = next((head.index(c) for c in UNIT_COLUMNS if c in head), None)
@@ -152,7 +166,7 @@ def read_units(path: str | Path) -> Units:
     if fcol is None or (ucol is None and wcol is None):
         fcol, ucol, wcol = 0, 1, None
         if len(numbered[0][1]) < 2:
-            raise UnitsFileError(f"Berkas unit {p} harus berisi dua kolom: berkas dan nama unit.")
+            raise UnitsFileError("two-columns", path=p)
     else:
         numbered = numbered[1:]
     names: dict[str, str] = {}
@@ -166,20 +180,18 @@ def read_units(path: str | Path) -> Units:
         try:
             has = wbk_value(w)
         except ValueError:
-            raise UnitsFileError(f"Berkas unit {p}, baris {n}: nilai {head[wcol]} {w!r} untuk {f} tidak dikenal; "
-                                 "isi ya/tidak (yes/no, 1/0) atau kosongkan.") from None
+            raise UnitsFileError("bad-wbk", path=p, row=n, column=head[wcol], value=repr(w), file=f) from None
         for k in {_key(f), _stem_key(f)}:
             if u:
                 if k in names and names[k] != u:
-                    raise UnitsFileError(f"Berkas unit {p}: {f} diberi dua nama unit ({names[k]!r} dan {u!r}).")
+                    raise UnitsFileError("two-names", path=p, file=f, first=repr(names[k]), second=repr(u))
                 names[k] = u
             if has is not None:
                 if k in wbk and wbk[k] != has:
-                    raise UnitsFileError(f"Berkas unit {p}, baris {n}: {f} diberi dua nilai {head[wcol]} "
-                                         "yang berbeda.")
+                    raise UnitsFileError("two-wbk", path=p, row=n, file=f, column=head[wcol])
                 wbk[k] = has
     if not names and not wbk:
-        raise UnitsFileError(f"Berkas unit {p} tidak berisi pasangan berkas dan nama unit.")
+        raise UnitsFileError("no-pairs", path=p)
     return Units(names=names, wbk=wbk)
 
 

@@ -63,5 +63,6 @@ def test_rubric_matches_portalrb_master(master_json):
 
 def test_editions_listed_and_unknown_edition_is_a_clear_error():
     assert "permenpanrb-90-2021" in available_editions()
-    with pytest.raises(ValueError, match="unknown rubric edition"):
+    with pytest.raises(ValueError, match="edisi rubrik 'permenpanrb-1-1900' tidak dikenal") as e:
         load_rubric("permenpanrb-1-1900")
+    assert e.value.message("en").startswith("unknown rubric edition 'permenpanrb-1-1900'; available: ")

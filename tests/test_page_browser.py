@@ -465,3 +465,30 @@ def test_works_offline_after_the_first_visit(server):
         assert _text(d, "#detail-unit") == "RSUD Kota Contoh"
     finally:
         d.quit()
+
+
+def test_chart_draws_the_rubrics_minimums(page, cli):
+    """The chart's dashed lines, their labels and the bar colours follow the rubric's area
+    minimums handed over by the bridge (nothing typed in app.js)."""
+    from lketool import display as show
+    from lketool.rubric import load_rubric
+
+    mins = sorted(float(c["min"]) for p in load_rubric().predicates.values() for c in p["criteria"]
+                  if c["metric"] == "area_share")
+    name = SAMPLES[0].name
+    _select(page, name)
+    labels = page.execute_script("return [...document.querySelectorAll('#chart svg > text')].map(e => e.textContent)")
+    assert labels[:len(mins)] == [f"{k} {show.percent(m, 0, 'id')}" for k, m in zip(("WBK", "WBBM"), mins)]
+    assert len(page.find_elements("css selector", "#chart svg line")) == len(mins)
+    # bars: red below every minimum, blue from the lowest, green from the highest
+    fills = page.execute_script("return [...document.querySelectorAll('#chart svg rect')]"
+                                ".map(e => e.getAttribute('fill')).filter(f => f !== '#eef1f5' && f !== '#8fa3bf')")
+    shares = [a["share"] for a in cli[name]["scores"]["areas"]]
+    colour = {0: "#b42318", 1: "#0b5cad", 2: "#1e7b34"}
+    assert fills == [colour[sum(s >= m for m in mins)] for s in shares]
+    page.find_element("id", "lang-en").click()
+    wait_for(page, "return document.documentElement.lang === 'en' && "
+                   "document.querySelector('#chart svg > text').textContent === arguments[0]",
+             f"WBK {show.percent(mins[0], 0, 'en')}")
+    page.find_element("id", "lang-id").click()
+    wait_for(page, "return document.documentElement.lang === 'id'")

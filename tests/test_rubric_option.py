@@ -71,11 +71,14 @@ def test_report_passes_the_edition_through(other_edition, tmp_path):
     assert other_edition == [OTHER]
 
 
-@pytest.mark.parametrize("command", ["recap", "report"])
-def test_unknown_edition_is_a_usage_error(command, tmp_path):
-    args = [command, str(SAMPLE), "--rubric", "permenpanrb-1-1900", "-q"]
-    args += ["-o", str(tmp_path / ("out" if command == "report" else "Rekap.xlsx"))]
+@pytest.mark.parametrize("lang, words", [("id", "edisi rubrik 'permenpanrb-1-1900' tidak dikenal"),
+                                         ("en", "unknown rubric edition 'permenpanrb-1-1900'")])
+@pytest.mark.parametrize("command", ["recap", "report", "score"])
+def test_unknown_edition_is_a_usage_error(command, lang, words, tmp_path):
+    args = [command, str(SAMPLE), "--rubric", "permenpanrb-1-1900", "-q", "--lang", lang]
+    if command != "score":
+        args += ["-o", str(tmp_path / ("out" if command == "report" else "Rekap.xlsx"))]
     res = CliRunner().invoke(main, args, catch_exceptions=False)
     assert res.exit_code == 2
-    assert "unknown rubric edition 'permenpanrb-1-1900'" in res.output
+    assert words in res.output
     assert not (tmp_path / "Rekap.xlsx").exists()

@@ -79,26 +79,29 @@ def default_jobs(jobs: int | None) -> int:
     return max(1, jobs or os.cpu_count() or 1)
 
 
-def load_results(paths, edition, strict: bool, per_half: bool, unit: str | None = None):
-    """Check and score every workbook named or found in ``paths`` (usage errors as click's).
-    ``unit`` replaces the workbook's unit name (one file only)."""
+def load_results(paths, edition, strict: bool, per_half: bool, unit: str | None = None, lang: str = "id"):
+    """Check and score every workbook named or found in ``paths`` (usage errors as click's,
+    worded in ``lang``).  ``unit`` replaces the workbook's unit name (one file only)."""
     from lketool.api import check_files
+    from lketool.i18n import t
 
     try:
         results = check_files(paths, rubric=edition, strict=strict, per_half=per_half, **declarations())
     except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
+        from lketool.errors import message_in
+
+        raise click.UsageError(message_in(exc, lang))
     if not results:
-        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+        raise click.UsageError(t("cli.no-files", lang))
     known = {n["id"] for p in results[0].rubric.predicates.values() for n in p.get("not_checked", [])}
     unknown = sorted(set(declarations()["declared"]) - known)
     if unknown:
-        raise click.UsageError(f"--terpenuhi {', '.join(unknown)}: tidak dikenal; pilihan: {', '.join(sorted(known))}")
+        raise click.UsageError(t("cli.unknown-declared", lang, ids=", ".join(unknown), choices=", ".join(sorted(known))))
     if unit is not None:
         if len(results) != 1:
-            raise click.UsageError("--unit hanya untuk satu berkas masukan")
+            raise click.UsageError(t("cli.unit-one", lang))
         if not unit.strip():
-            raise click.UsageError("--unit: nama unit kosong")
+            raise click.UsageError(t("cli.unit-empty", lang))
         results[0].unit = unit.strip()
     return results
 
@@ -143,14 +146,16 @@ def output_and_exit(results, fmt: str, lang: str, *, scores: bool, output: Path 
                     quiet: bool = False) -> None:
     """Print or write ``results`` with the renderer of ``fmt`` (:data:`RENDERERS`) and exit
     with :func:`exit_code`."""
+    from lketool.i18n import t
+
     if fmt in NEEDS_FILE and output is None:
-        raise click.UsageError(f"--format {fmt} butuh -o BERKAS.{fmt}")
+        raise click.UsageError(t("cli.needs-output", lang, fmt=fmt))
     try:
         RENDERERS[fmt](results, lang, scores, output, quiet)
     except OSError as exc:
-        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
+        raise click.UsageError(t("cli.cannot-write", lang, path=output, reason=exc.strerror or exc))
     if output is not None and not quiet:
-        click.echo(("Written: " if lang == "en" else "Ditulis: ") + str(output), err=True)
+        click.echo(t("cli.written", lang, path=output), err=True)
     sys.exit(exit_code(results))
 
 

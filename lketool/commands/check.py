@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from lketool.commands import _common as c
+from lketool.i18n import t
 
 
 @click.command("check")
@@ -35,7 +36,7 @@ def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, an
     PATHS: berkas .xlsx atau folder (dibaca berulang ke subfolder).
 
     Kode keluar: 0 tidak ada kesalahan, 1 ada kesalahan, 2 berkas tidak terbaca."""
-    results = c.load_results(paths, edition, strict, per_half, unit)
+    results = c.load_results(paths, edition, strict, per_half, unit, lang)
     if online:
         from lketool.links.summary import Progress, offline_message
         from lketool.online import add_link_problems, collect_links
@@ -48,7 +49,7 @@ def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition, an
     failed = False
     if annotate is not None:
         if len(results) != 1:
-            raise click.UsageError("--annotate hanya untuk satu berkas masukan; untuk banyak berkas: --annotate-dir")
+            raise click.UsageError(t("cli.annotate-many", lang))
         if results[0].error is None:
             failed = _annotate([(results[0], annotate)], lang)
     if annotate_dir is not None:
@@ -82,7 +83,7 @@ def _annotate_many(results, folder: Path, lang: str) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.UsageError(f"--annotate-dir {folder}: folder tidak dapat dibuat ({exc.strerror or exc})")
+        raise click.UsageError(t("cli.annotate-dir", lang, folder=folder, reason=exc.strerror or exc))
     jobs, taken = [], set()
     for res in results:
         if res.error is not None:

@@ -32,7 +32,9 @@ def command(old, new, lang, fmt, output, strict, per_half, edition):
     try:
         d = diff_files(old, new, rubric=edition, strict=strict, per_half=per_half)
     except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
+        from lketool.errors import message_in
+
+        raise click.UsageError(message_in(exc, lang))
     try:
         if fmt == "json":
             c.write_text(json.dumps(d.to_dict(lang), ensure_ascii=False, indent=2, default=str) + "\n", output)
@@ -45,7 +47,9 @@ def command(old, new, lang, fmt, output, strict, per_half, edition):
         else:
             c.emit(render(d, lang))
     except OSError as exc:
-        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
+        from lketool.i18n import t
+
+        raise click.UsageError(t("cli.cannot-write", lang, path=output, reason=exc.strerror or exc))
     sys.exit(d.exit_code)
 
 

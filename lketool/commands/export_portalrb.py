@@ -53,11 +53,15 @@ def command(paths, out, unit_id, nama, kategori, afirmasi, tahun, allow_incomple
     except ExportUsageError as exc:
         raise click.UsageError(str(exc))
     except ValueError as exc:  # unknown rubric edition
-        raise click.UsageError(str(exc))
+        from lketool.errors import message_in
+
+        raise click.UsageError(message_in(exc, lang))
     except OSError as exc:
         from lketool.atomic import os_error_text
 
-        raise click.UsageError(f"{out}: tidak dapat menulis ({os_error_text(exc, 'id', out)})")
+        from lketool.i18n import t
+
+        raise click.UsageError(t("cli.cannot-write", lang, path=out, reason=os_error_text(exc, lang, out)))
     if fmt == "json":
         c.emit(json.dumps({"results": [r.to_dict(lang) for r in summary.results],
                            "mapping_notes": [{**n["notice"].to_dict(lang), "files": n["files"]}

@@ -35,13 +35,14 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
     Kode keluar: 0 semua dapat dibuka, 1 ada tautan bermasalah, 2 berkas tidak terbaca
     atau tidak ada koneksi internet."""
     from lketool.api import check_files
+    from lketool.i18n import t
     from lketool.links import LinkCache
     from lketool.links.summary import Progress, counts, offline_message, remedy
     from lketool.online import add_link_problems, collect_links
 
     results = check_files(paths)
     if not results:
-        raise click.UsageError("tidak ada berkas .xlsx/.xlsm yang ditemukan")
+        raise click.UsageError(t("cli.no-files", lang))
     total = len({link for r in results for link, *_ in collect_links(r)})
     progress = None if quiet else Progress(total, lang)
     checked = add_link_problems(results, allow_private=allow_private, cache=None if no_cache else LinkCache(),
@@ -71,7 +72,7 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
         else:
             c.write_text("\n".join(render(results, rows, lang, offline, quiet)) + "\n", output)
     except OSError as exc:
-        raise click.UsageError(f"{output}: tidak dapat menulis ({exc.strerror or exc})")
+        raise click.UsageError(t("cli.cannot-write", lang, path=output, reason=exc.strerror or exc))
     if offline:
         if fmt != "table" or output is not None:
             click.echo(offline, err=True)

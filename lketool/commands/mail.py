@@ -23,13 +23,8 @@ from lketool.mailer import (
     run_mail,
 )
 
-_LABELS = {
-    "sent": "TERKIRIM",
-    "written": "DITULIS",
-    "skipped": "DILEWATI",
-    "failed": "GAGAL",
-    "partial": "SEBAGIAN",
-}
+from lketool.i18n import has, t
+from lketool.mailer.errors import worded  # a unit's line starts with its state, worded as mail.cli.state.<state>
 
 _PATH = click.Path(path_type=Path)
 
@@ -74,6 +69,8 @@ _PATH = click.Path(path_type=Path)
               help="File sertifikat CA (PEM) untuk server dengan sertifikat internal.")
 @click.option("--retry-uncertain", is_flag=True, default=False,
               help="Kirim ulang email yang status sebelumnya tidak pasti (program terhenti saat mengirim).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Bahasa pesan: id (Indonesia) atau en (English).")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -90,6 +87,7 @@ def command(
     timeout: float | None,
     cafile: Path | None,
     retry_uncertain: bool,
+    lang: str = "id",
 ) -> None:
     try:
         settings = load_smtp_settings(config, os.environ, rate=rate, timeout=timeout, cafile=cafile)
@@ -106,12 +104,12 @@ def command(
         )
         if send:
             settings.require_for_sending()  # fail before printing where we would send
-            click.echo(f"Mengirim lewat {settings.describe()}")
+            click.echo(t("mail.cli.sending", lang, server=settings.describe()))
 
         def password() -> str | None:
             # Only asked when a login is actually needed; never an option.
             return os.environ.get(PASSWORD_ENV) or click.prompt(
-                f"Kata sandi SMTP untuk {settings.user}", hide_input=True,
+                t("mail.cli.password", lang, user=settings.user), hide_input=True,
                 default="", show_default=False, err=True,
             )
 
@@ -119,25 +117,22 @@ def command(
             options,
             settings,
             password_provider=password,
-            on_outcome=_print_outcome,
-            on_warning=lambda w: click.echo(f"Peringatan: {w}", err=True),
+            on_outcome=lambda o: _print_outcome(o, lang),
+            on_warning=lambda w: click.echo(t("mail.cli.warning", lang, warning=worded(w, lang)), err=True),
         )
     except MailConfigError as exc:
-        click.echo(f"Kesalahan: {exc}", err=True)
+        click.echo(t("mail.cli.error", lang, message=exc.message(lang)), err=True)
         ctx.exit(2)
     except KeyboardInterrupt:
-        click.echo(
-            "\nDibatalkan. Jalankan lagi perintah yang sama untuk melanjutkan; "
-            "yang sudah terkirim tidak akan dikirim ulang.",
-            err=True,
-        )
+        click.echo("\n" + t("mail.cli.cancelled", lang), err=True)
         ctx.exit(130)
-    _print_summary(summary, options)
+    _print_summary(summary, options, lang)
     ctx.exit(summary.exit_code)
 
 
-def _print_outcome(o: UnitOutcome) -> None:
-    label = _LABELS.get(o.state, o.state.upper())
+def _print_outcome(o: UnitOutcome, lang: str = "id") -> None:
+    key = f"mail.cli.state.{o.state}"
+    label = t(key, lang) if has(key, "id") else o.state.upper()
     if o.state == "written":
         line = f"[{label}] {o.unit} -> {o.path}"
     elif o.state == "sent":
@@ -145,32 +140,27 @@ def _print_outcome(o: UnitOutcome) -> None:
     else:
         line = f"[{label}] {o.unit}"
     if o.reason:
-        line += f": {o.reason}"
+        line += f": {worded(o.reason, lang)}"
     click.echo(line)
 
 
-def _print_summary(summary: MailSummary, options: MailOptions) -> None:
+def _print_summary(summary: MailSummary, options: MailOptions, lang: str = "id") -> None:
     failed = summary.failed
     click.echo("")
     if summary.dry_run:
-        click.echo(
-            f"Uji coba - belum ada email yang dikirim. {summary.count('written')} email ditulis ke "
-            f"{options.outbox_path}, {summary.count('skipped')} dilewati (sudah terkirim), "
-            f"{len(failed)} gagal."
-        )
+        click.echo(t("mail.cli.dry-summary", lang, written=summary.count("written"), outbox=options.outbox_path,
+                     skipped=summary.count("skipped"), failed=len(failed)))
     else:
-        click.echo(
-            f"Ringkasan: {summary.count('sent')} terkirim, {summary.count('skipped')} dilewati "
-            f"(sudah terkirim), {len(failed)} gagal."
-        )
+        click.echo(t("mail.cli.summary", lang, sent=summary.count("sent"), skipped=summary.count("skipped"),
+                     failed=len(failed)))
     if failed:
-        click.echo("Gagal:")
+        click.echo(t("mail.cli.failed", lang))
         for o in failed:
-            click.echo(f"  - {o.unit}: {o.reason}")
+            click.echo(f"  - {o.unit}: {worded(o.reason, lang)}")
     if summary.dry_run:
         if summary.count("written"):
-            click.echo("Periksa file .eml (bisa dibuka di Outlook/Thunderbird), lalu jalankan lagi dengan --send.")
+            click.echo(t("mail.cli.check-eml", lang))
     else:
-        click.echo(f"Log pengiriman: {options.sendlog_path}")
+        click.echo(t("mail.cli.sendlog", lang, path=options.sendlog_path))
         if failed:
-            click.echo("Jalankan lagi perintah yang sama untuk mencoba ulang yang gagal.")
+            click.echo(t("mail.cli.retry", lang))

@@ -94,13 +94,15 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, fm
     try:  # an unknown or broken edition is a usage error, not a failure per workbook
         load_rubric(edition or DEFAULT_EDITION)
     except ValueError as exc:
-        _fail(ctx, str(exc), lang)
+        from lketool.errors import message_in
+
+        _fail(ctx, message_in(exc, lang), lang)
     from lketool.units import UnitsFileError, read_units
 
     try:
         units = read_units(units_file).entries() if units_file else ()
     except UnitsFileError as exc:
-        _fail(ctx, str(exc), lang)
+        _fail(ctx, exc.message(lang), lang)
     options = RecapOptions(strict=strict, per_half=per_half, lang=lang, rubric=edition or DEFAULT_EDITION,
                            units=units, **_c.declarations())
     try:

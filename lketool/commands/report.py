@@ -12,37 +12,37 @@ from pathlib import Path
 import click
 
 from lketool.commands import _common as _c
+from lketool.i18n import t
 
 _FORMATS = ("docx", "html", "pdf")
 
 
-def _parse_formats(value: str) -> tuple[str, ...]:
+def _parse_formats(value: str, lang: str = "id") -> tuple[str, ...]:
     parts = [p.strip().lower() for p in value.split(",") if p.strip()]
     bad = [p for p in parts if p not in _FORMATS]
     if bad or not parts:
-        raise click.BadParameter(f"format tidak dikenal: {', '.join(bad) or '(kosong)'}; pilih dari "
-                                 f"{', '.join(_FORMATS)} (dipisah koma)", param_hint="--format")
+        raise click.BadParameter(t("report.cli.bad-format", lang, bad=", ".join(bad) or t("report.cli.empty", lang),
+                                   choices=", ".join(_FORMATS)), param_hint="--format")
     return tuple(dict.fromkeys(parts))
 
 
-def _parse_date(value: str | None) -> _dt.date | None:
+def _parse_date(value: str | None, lang: str = "id") -> _dt.date | None:
     if not value:
         return None
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' bukan tanggal TTTT-BB-HH (mis. 2026-11-21)",
-                                 param_hint="--date") from None
+        raise click.BadParameter(t("report.cli.bad-date", lang, value=value), param_hint="--date") from None
 
 
 class _Progress:
     """rich progress bar on a terminal, one plain line per step otherwise (logs, CI)."""
 
-    LABELS = {"periksa": "Memeriksa", "tulis": "Menulis laporan", "ringkasan": "Menulis ringkasan",
-              "pdf": "Membuat PDF (LibreOffice)"}
+    PHASES = ("periksa", "tulis", "ringkasan", "pdf")  # worded as report.cli.phase.<phase>
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, lang: str = "id"):
         self.quiet = quiet
+        self.labels = {p: t(f"report.cli.phase.{p}", lang) for p in self.PHASES}
         self.tty = sys.stderr.isatty()
         self.bar = None
         self.tasks: dict[str, int] = {}
@@ -65,7 +65,7 @@ class _Progress:
     def __call__(self, phase: str, done: int, total: int, label: str) -> None:
         if self.quiet:
             return
-        name = self.LABELS.get(phase, phase)
+        name = self.labels.get(phase, phase)
         if self.bar is not None:
             if phase not in self.tasks:
                 self.tasks[phase] = self.bar.add_task(name, total=total, label="")
@@ -125,9 +125,10 @@ class _Progress:
 @click.option("--rubric", "edition", default=None, metavar="EDISI",
               help="Edisi rubrik (bawaan: permenpanrb-90-2021).")
 @click.option("-q", "--quiet", is_flag=True, help="Tanpa tampilan kemajuan.")
+@_c.LANG
 def command(paths, outdir, formats, summary, instansi, templates, recommendations, report_date, overwrite, jobs,
             strict, per_half, unit, units_file, settings_file, nomor, sifat, hal, kepada, penandatangan, jabatan,
-            nip, tempat, tanggal, kop, edition, quiet):
+            nip, tempat, tanggal, kop, edition, quiet, lang):
     from lketool.api import iter_workbooks
     from lketool.report.batch import ReportOptions, generate_reports
     from lketool.report.recommend import RecommendationError
@@ -136,14 +137,14 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
     from lketool.report.letter import LetterSettingsError, load_kop, load_settings
     from lketool.units import Units, UnitsFileError, read_units
 
-    fmts = _parse_formats(formats)
-    day = _parse_date(report_date)
+    fmts = _parse_formats(formats, lang)
+    day = _parse_date(report_date, lang)
     inputs = iter_workbooks(paths)
     if not inputs:
-        click.echo("Tidak ada berkas LKE (.xlsx/.xlsm) pada jalur yang diberikan.", err=True)
+        click.echo(t("report.cli.no-files", lang), err=True)
         sys.exit(2)
     if unit is not None and len(inputs) != 1:
-        click.echo("--unit hanya untuk satu berkas masukan; untuk banyak berkas gunakan --units BERKAS.", err=True)
+        click.echo(t("report.cli.unit-one", lang), err=True)
         sys.exit(2)
     given = {"nomor": nomor, "sifat": sifat, "hal": hal, "kepada": kepada, "penandatangan": penandatangan,
              "jabatan": jabatan, "nip": nip, "tempat": tempat, "tanggal": tanggal}
@@ -155,39 +156,43 @@ def command(paths, outdir, formats, summary, instansi, templates, recommendation
         kop_bytes = load_kop(kop_path) if kop_path else None
         units = read_units(units_file) if units_file else Units()
     except (LetterSettingsError, UnitsFileError) as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message(lang), err=True)
         sys.exit(2)
     opts = ReportOptions(formats=fmts, summary=summary, instansi=instansi or settings.get("instansi"),
                          report_date=day, templates=tuple(templates), recommendations=recommendations,
                          overwrite=overwrite, jobs=_c.default_jobs(jobs), strict=strict, per_half=per_half, letter=letter,
-                         kop=kop_bytes, unit=unit, units=units.names, units_wbk=units.wbk, rubric=edition, **_c.declarations())
+                         kop=kop_bytes, unit=unit, units=units.names, units_wbk=units.wbk, rubric=edition, lang=lang,
+                         **_c.declarations())
     try:
-        with _Progress(quiet) as progress:
+        with _Progress(quiet, lang) as progress:
             result = generate_reports(paths, outdir, opts, progress=progress)
     except (TemplateNotFound, RecommendationError) as exc:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message(lang), err=True)
         sys.exit(2)
     except ValueError as exc:  # unknown or invalid rubric edition (RubricError names the file)
-        click.echo(str(exc), err=True)
+        from lketool.errors import message_in
+
+        click.echo(message_in(exc, lang), err=True)
         sys.exit(2)
     except OSError as exc:
         from lketool.atomic import os_error_text
 
-        click.echo(f"Folder keluaran {outdir} tidak dapat ditulis: {os_error_text(exc)}", err=True)
+        click.echo(t("report.cli.outdir-unwritable", lang, path=outdir, reason=os_error_text(exc, lang, outdir)), err=True)
         sys.exit(2)
 
     n_ok = len(result.reports)
-    click.echo(f"Laporan ditulis: {n_ok} unit ke {outdir}" + (f" (format: {', '.join(fmts)})" if n_ok else ""))
+    click.echo(t("report.cli.written", lang, n=n_ok, path=outdir)
+               + (t("report.cli.formats", lang, formats=", ".join(fmts)) if n_ok else ""))
     if result.summary is not None:
         if result.summary.ok:
-            click.echo(f"Ringkasan: {', '.join(result.summary.outputs.values())}")
+            click.echo(t("report.cli.summary", lang, files=", ".join(result.summary.outputs.values())))
         else:
-            click.echo(f"Ringkasan GAGAL: {result.summary.error}")
+            click.echo(t("report.cli.summary-failed", lang, error=result.summary.error))
     if result.failures:
-        click.echo(f"Gagal: {len(result.failures)} berkas")
+        click.echo(t("report.cli.failed-count", lang, n=len(result.failures)))
         for o in result.failures:
-            click.echo(f"  GAGAL {o.source_file}: {o.error}")
+            click.echo("  " + t("report.cli.failed-one", lang, file=o.source_file, error=o.error))
     for note in result.notes:
         click.echo(note)
-    click.echo(f"Daftar laporan: {result.manifest}")
+    click.echo(t("report.cli.manifest", lang, path=result.manifest))
     sys.exit(0 if result.ok else 1)

@@ -23,5 +23,5 @@ def command(paths, lang, fmt, output, quiet, unit, strict, per_half, edition):
     syarat, selisihnya, dan syarat yang tidak dapat diperiksa dari LKE.
 
     PATHS: berkas .xlsx atau folder.  Kode keluar: 0, 1 (ada kesalahan isian), 2 (berkas tidak terbaca)."""
-    results = c.load_results(paths, edition, strict, per_half, unit)
+    results = c.load_results(paths, edition, strict, per_half, unit, lang)
     c.output_and_exit(results, fmt, lang, scores=True, output=output, quiet=quiet)

@@ -53,13 +53,14 @@ def make_server(site: Path, port: int = 8765) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def check_site(site: Path) -> str | None:
-    """Why ``site`` is not a built page, or None when it is."""
+def check_site(site: Path, lang: str = "id") -> str | None:
+    """Why ``site`` is not a built page (in ``lang``), or None when it is."""
+    from lketool.i18n import t
+
     if not site.is_dir():
-        return f"Folder {site} tidak ada. Bangun dulu: python tools/build_page.py {site}"
+        return t("serve.no-folder", lang, site=site)
     if not (site / "index.html").is_file() or not (site / "files.json").is_file():
-        return (f"{site} bukan hasil tools/build_page.py (index.html/files.json tidak ada). "
-                f"Bangun dulu: python tools/build_page.py {site}")
+        return t("serve.not-site", lang, site=site)
     return None
 
 
@@ -69,20 +70,24 @@ def check_site(site: Path) -> str | None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port di 127.0.0.1 (0: port bebas mana pun).")
 @click.option("--no-browser", is_flag=True, help="Jangan buka peramban.")
-def command(site: Path, port: int, no_browser: bool) -> None:
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Bahasa pesan: id (Indonesia) atau en (English).")
+def command(site: Path, port: int, no_browser: bool, lang: str) -> None:
     """Sajikan halaman LKE (hasil tools/build_page.py) di komputer ini, 127.0.0.1 saja.
 
     Berkas Anda tidak diunggah ke mana pun: pemeriksaan berjalan di peramban."""
-    problem = check_site(site)
+    from lketool.i18n import t
+
+    problem = check_site(site, lang)
     if problem:
         raise click.UsageError(problem)
     try:
         server = make_server(site, port)
     except OSError as exc:
-        raise click.UsageError(f"Port {port} tidak dapat dipakai ({exc.strerror}); coba --port 0")
+        raise click.UsageError(t("serve.port", lang, port=port, reason=exc.strerror))
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(f"Halaman LKE: {url}  (Ctrl+C untuk berhenti)")
-    click.echo("Berkas Anda tidak diunggah ke mana pun.")
+    click.echo(t("serve.url", lang, url=url))
+    click.echo(t("serve.private", lang))
     if not no_browser:
         import webbrowser
 

@@ -21,7 +21,8 @@ from lketool.mailer.compose import (
     message_key,
     template_context,
 )
-from lketool.mailer.errors import UnitProblem
+from lketool.i18n import Msg
+from lketool.mailer.errors import Joined as _joined, UnitProblem
 from lketool.mailer.manifest import Manifest, ReportEntry
 from lketool.mailer.outbox import eml_filename, write_eml
 from lketool.mailer.recipients import RecipientBook
@@ -113,32 +114,25 @@ def plan_mail(
     plan = MailPlan(warnings=list(book.warnings))
     max_bytes = int(max_size_mb * MB)
     for failure in manifest.failures:
-        plan.warnings.append(
-            f"Laporan tidak dibuat untuk {failure.get('source_file', '?')}: "
-            f"{failure.get('error', '')} (tidak ada email untuknya)."
-        )
+        plan.warnings.append(Msg("mail.warn.report-failed", file=failure.get("source_file", "?"),
+                                 error=failure.get("error", "")))
     for entry in book.unused(manifest.reports):
-        plan.warnings.append(
-            f"{book.source.name} ({', '.join(entry.where)}): '{entry.match}' tidak cocok dengan "
-            "unit mana pun di manifest - periksa ejaan nama unit."
-        )
+        plan.warnings.append(Msg("mail.warn.unused", name=book.source.name, where=_joined(entry.where),
+                                 match=entry.match))
     if log_state.bad_lines:
-        plan.warnings.append(
-            f"{log_state.bad_lines} baris log pengiriman tidak terbaca (kemungkinan terpotong "
-            "saat program berhenti) dan diabaikan."
-        )
+        plan.warnings.append(Msg("mail.warn.bad-lines", n=log_state.bad_lines))
 
     for report in manifest.reports:
         try:
             planned = _compose(report, manifest, book, templates, attach, max_bytes, sender)
         except UnitProblem as exc:
-            plan.decided.append(UnitOutcome(report.unit, FAILED, str(exc)))
+            plan.decided.append(UnitOutcome(report.unit, FAILED, exc.worded()))
             continue
         status = log_state.get(planned.key)
         remaining = status.remaining(planned.all_recipients)
         if not remaining:
             plan.decided.append(
-                UnitOutcome(report.unit, SKIPPED, "sudah terkirim sebelumnya", planned.key,
+                UnitOutcome(report.unit, SKIPPED, Msg("mail.unit.already-sent"), planned.key,
                             tuple(planned.all_recipients))
             )
             continue
@@ -147,9 +141,7 @@ def plan_mail(
                 UnitOutcome(
                     report.unit,
                     FAILED,
-                    "status tidak pasti: pengiriman sebelumnya terhenti di tengah transaksi SMTP, "
-                    "server mungkin sudah menerimanya. Tanyakan ke penerima; bila belum diterima, "
-                    "jalankan lagi dengan --retry-uncertain.",
+                    Msg("mail.unit.uncertain"),
                     planned.key,
                     tuple(remaining),
                 )
@@ -157,7 +149,7 @@ def plan_mail(
             continue
         planned.envelope = remaining
         if len(remaining) < len(planned.all_recipients):
-            planned.note = f"kirim ulang hanya ke yang belum menerima: {', '.join(remaining)}"
+            planned.note = Msg("mail.unit.resend-rest", addresses=", ".join(remaining))
         plan.messages.append(planned)
     return plan
 
@@ -173,11 +165,11 @@ def _compose(
 ) -> PlannedMessage:
     recipients = book.lookup(report)
     if recipients is None:
-        raise UnitProblem(f"tidak ada alamat email untuk unit ini di {book.source.name}")
+        raise UnitProblem("mail.unit.no-address", name=book.source.name)
     if recipients.invalid:
-        raise UnitProblem("alamat email tidak sah: " + "; ".join(recipients.invalid))
+        raise UnitProblem("mail.unit.invalid", addresses=_joined(recipients.invalid, "; "))
     if not recipients.to:
-        raise UnitProblem(f"kolom email kosong untuk unit ini di {book.source.name}")
+        raise UnitProblem("mail.unit.email-empty", name=book.source.name)
     attachments = collect_attachments(report, manifest.outdir, attach, max_bytes)
     key = message_key(report.unit, recipients.to, recipients.cc, attachments)
     rendered = templates.render(template_context(report, manifest, recipients.name, attachments))
@@ -217,7 +209,7 @@ def write_outbox(plan: MailPlan, outbox: Path, on_outcome: Callback | None = Non
         try:
             path = write_eml(outbox, name, pm.message)
         except UnitProblem as exc:
-            outcome = UnitOutcome(pm.report.unit, FAILED, str(exc), pm.key)
+            outcome = UnitOutcome(pm.report.unit, FAILED, exc.worded(), pm.key)
         else:
             outcome = UnitOutcome(pm.report.unit, WRITTEN, pm.note, pm.key, tuple(pm.envelope), path)
         outcomes.append(outcome)
@@ -251,7 +243,7 @@ def send_plan(
             transport.ensure_connected()
         except SmtpConnectError as exc:
             for rest in plan.messages[index:]:
-                emit(UnitOutcome(rest.report.unit, FAILED, f"tidak dicoba: {exc}", rest.key))
+                emit(UnitOutcome(rest.report.unit, FAILED, Msg("mail.unit.not-tried", detail=exc.worded()), rest.key))
             break
         msg = pm.message
         log.record(
@@ -282,15 +274,16 @@ def send_plan(
                 UnitOutcome(
                     pm.report.unit,
                     PARTIAL,
-                    f"terkirim ke {', '.join(result.accepted)}; ditolak: {refused}",
+                    Msg("mail.unit.partial", accepted=", ".join(result.accepted), refused=refused),
                     pm.key,
                     tuple(result.accepted),
                 )
             )
         else:
-            reason = result.error or "gagal"
+            reason = result.error or Msg("mail.unit.failed")
             if result.refused:
-                reason += ": " + "; ".join(f"{a} ({why})" for a, why in result.refused.items())
+                reason = Msg("mail.unit.refused", reason=reason,
+                             refused="; ".join(f"{a} ({why})" for a, why in result.refused.items()))
             emit(UnitOutcome(pm.report.unit, FAILED, reason, pm.key))
     return outcomes
 

@@ -19,6 +19,7 @@ from email.utils import format_datetime, localtime, parseaddr
 from pathlib import Path
 from typing import Any, Sequence
 
+from lketool.i18n import Msg
 from lketool.mailer.errors import MailConfigError, UnitProblem
 from lketool.mailer.manifest import Manifest, ReportEntry
 
@@ -57,10 +58,7 @@ def parse_attach(spec: str) -> tuple[str, ...]:
         if not part or part in ("none", "tidak"):
             continue
         if part not in ATTACH_KINDS:
-            raise MailConfigError(
-                f"--attach: jenis lampiran '{part}' tidak dikenal; pilih dari "
-                f"{', '.join(ATTACH_KINDS)} (atau 'none')."
-            )
+            raise MailConfigError("mail.attach-unknown", part=part, choices=", ".join(ATTACH_KINDS))
         if part not in kinds:
             kinds.append(part)
     return tuple(kinds)
@@ -94,42 +92,46 @@ def collect_attachments(
     for kind in kinds:
         rel = report.outputs.get(kind)
         if not rel:
-            raise UnitProblem(
-                f"lampiran {kind} tidak ada di manifest untuk unit ini "
-                f"(jalankan ulang `lketool report` atau ubah --attach)"
-            )
+            raise UnitProblem("mail.unit.attach-missing", kind=kind)
         path = (root / rel).resolve()
         # The manifest is data: never let it attach files from outside OUTDIR.
         if root != path and root not in path.parents:
-            raise UnitProblem(f"lampiran {kind} '{rel}' berada di luar folder laporan")
+            raise UnitProblem("mail.unit.attach-outside", kind=kind, path=rel)
         if not path.is_file():
-            raise UnitProblem(f"file lampiran {kind} tidak ditemukan: {path}")
+            raise UnitProblem("mail.unit.attach-not-found", kind=kind, path=path)
         paths.append((kind, path))
     total = sum(p.stat().st_size for _, p in paths)
     if total > max_bytes:
-        raise UnitProblem(_too_big(total, max_bytes, paths))
+        raise _too_big(total, max_bytes, paths)
     out = []
     for kind, path in paths:
         try:
             out.append(Attachment(kind=kind, filename=path.name, data=path.read_bytes()))
         except OSError as exc:
-            raise UnitProblem(f"file lampiran {kind} tidak dapat dibaca: {exc}") from exc
+            raise UnitProblem("mail.unit.attach-unreadable", kind=kind, detail=str(exc)) from exc
     return out
 
 
-def _mb(n: int) -> str:
+def _mb(n: int, lang: str = "id") -> str:
     from lketool.display import number
 
-    return number(n / MB, 1, "id") + " MB"
+    return number(n / MB, 1, lang) + " MB"
 
 
-def _too_big(size: int, max_bytes: int, paths: Sequence[tuple[str, Path]]) -> str:
-    files = ", ".join(f"{p.name} {_mb(p.stat().st_size)}" for _, p in paths)
-    return (
-        f"ukuran email {_mb(size)} melebihi batas --max-size {_mb(max_bytes)}"
-        + (f" (lampiran: {files})" if files else "")
-        + "; kurangi jenis --attach atau naikkan --max-size bila server mengizinkan"
-    )
+def _sizes(size: int, max_bytes: int, files: Sequence[tuple[str, int]]) -> dict[str, Any]:
+    """The size parameters of a too-big message, each also ``<name>_en`` (the catalogue
+    takes the one of the language it words: 1,5 MB / 1.5 MB)."""
+    out: dict[str, Any] = {}
+    for lang, suffix in (("id", ""), ("en", "_en")):
+        listed = ", ".join(f"{name} {_mb(n, lang)}" for name, n in files)
+        out["size" + suffix] = _mb(size, lang)
+        out["limit" + suffix] = _mb(max_bytes, lang)
+        out["files" + suffix] = Msg("mail.unit.attachments", files=listed) if listed else ""
+    return out
+
+
+def _too_big(size: int, max_bytes: int, paths: Sequence[tuple[str, Path]]) -> UnitProblem:
+    return UnitProblem("mail.unit.too-big", **_sizes(size, max_bytes, [(p.name, p.stat().st_size) for _, p in paths]))
 
 
 def message_key(unit: str, to: Sequence[str], cc: Sequence[str], attachments: Sequence[Attachment]) -> str:
@@ -204,10 +206,7 @@ class EmailTemplates:
         self.directory = Path(directory) if directory else default_template_dir()
         missing = [n for n in TEMPLATE_NAMES if not (self.directory / n).is_file()]
         if missing:
-            raise MailConfigError(
-                f"Template email tidak lengkap di {self.directory}: "
-                f"{', '.join(missing)} tidak ada (atur dengan --templates)."
-            )
+            raise MailConfigError("mail.templates-missing", folder=self.directory, missing=", ".join(missing))
         self._jinja = jinja2
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.directory), encoding="utf-8"),
@@ -228,7 +227,7 @@ class EmailTemplates:
         # A header cannot hold line breaks; a template ending in "\n" is normal.
         subject = " ".join(subject.split())
         if not subject:
-            raise MailConfigError("Template subject.txt.j2 menghasilkan subjek kosong.")
+            raise MailConfigError("mail.subject-empty")
         return RenderedEmail(subject=subject, text=text, html=html)
 
     def _render_one(self, name: str, context: dict[str, Any]) -> str:
@@ -241,8 +240,8 @@ class EmailTemplates:
             if line is None:
                 frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(name)]
                 line = frames[-1].lineno if frames else None
-            where = f"{name}, baris {line}" if line else name
-            raise MailConfigError(f"Template email bermasalah ({where}): {exc}") from exc
+            where = Msg("mail.template-where", name=name, line=line) if line else name
+            raise MailConfigError("mail.template-error", where=where, detail=str(exc)) from exc
 
 
 def template_context(
@@ -311,9 +310,5 @@ def check_size(msg: EmailMessage, max_bytes: int, attachments: Sequence[Attachme
     """Raise :class:`UnitProblem` when the encoded message exceeds ``max_bytes``."""
     size = message_size(msg)
     if size > max_bytes:
-        files = ", ".join(f"{a.filename} {_mb(len(a.data))}" for a in attachments)
-        raise UnitProblem(
-            f"ukuran email {_mb(size)} (setelah dikodekan) melebihi batas --max-size {_mb(max_bytes)}"
-            + (f" (lampiran: {files})" if files else "")
-            + "; kurangi jenis --attach atau naikkan --max-size bila server mengizinkan"
-        )
+        raise UnitProblem("mail.unit.too-big-encoded",
+                          **_sizes(size, max_bytes, [(a.filename, len(a.data)) for a in attachments]))

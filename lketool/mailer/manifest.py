@@ -55,28 +55,21 @@ def load_manifest(outdir: Path) -> Manifest:
     """
     path = Path(outdir) / MANIFEST_NAME
     if not path.is_file():
-        raise MailConfigError(
-            f"{path} tidak ditemukan. Jalankan `lketool report` lebih dulu, "
-            "atau periksa folder --reports."
-        )
+        raise MailConfigError("mail.manifest.missing", path=path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise MailConfigError(
-            f"{path} bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}): {exc.msg}"
-        ) from exc
+        raise MailConfigError("mail.manifest.bad-json", path=path, line=exc.lineno, column=exc.colno,
+                              detail=exc.msg) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailConfigError(f"{path} tidak dapat dibaca: {exc}") from exc
+        raise MailConfigError("mail.manifest.unreadable", path=path, detail=str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
-        raise MailConfigError(f"{path} tidak berisi daftar 'reports'.")
+        raise MailConfigError("mail.manifest.no-list", path=path)
 
     reports = [_report(item, i, path) for i, item in enumerate(data["reports"], start=1)]
     if not reports:
         # Mailing nothing and exiting 0 would look like success.
-        raise MailConfigError(
-            f"{path} tidak mendaftar satu laporan pun (semua berkas gagal atau tidak ditulis). "
-            "Jalankan `lketool report` lagi dan periksa pesan GAGAL-nya."
-        )
+        raise MailConfigError("mail.manifest.empty", path=path)
     failures = data.get("failures") or []
     if not isinstance(failures, list):
         failures = []
@@ -91,16 +84,16 @@ def load_manifest(outdir: Path) -> Manifest:
 
 def _report(item: Any, index: int, path: Path) -> ReportEntry:
     if not isinstance(item, dict) or not str(item.get("unit") or "").strip():
-        raise MailConfigError(f"{path}: laporan ke-{index} tidak punya nama 'unit'.")
+        raise MailConfigError("mail.manifest.no-unit", path=path, index=index)
     unit = str(item["unit"]).strip()
     outputs = item.get("outputs") or {}
     if not isinstance(outputs, dict):
-        raise MailConfigError(f"{path}: 'outputs' untuk unit {unit} bukan objek.")
+        raise MailConfigError("mail.manifest.outputs", path=path, unit=unit)
     total = item.get("total")
     try:
         total = None if total is None else float(total)
     except (TypeError, ValueError):
-        raise MailConfigError(f"{path}: nilai 'total' untuk unit {unit} bukan angka.") from None
+        raise MailConfigError("mail.manifest.total", path=path, unit=unit) from None
     return ReportEntry(
         unit=unit,
         key=str(item.get("key") or _slug(unit)),

@@ -37,7 +37,7 @@ def write_eml(outbox: Path, filename: str, msg: EmailMessage) -> Path:
         write_atomic(path, msg.as_bytes())
     except PermissionError as exc:
         # Typical on Windows when the previous .eml is still open in Outlook.
-        raise UnitProblem(f"{path} tidak dapat ditulis (mungkin sedang dibuka program lain): {exc}") from exc
+        raise UnitProblem("mail.unit.eml-locked", path=path, detail=str(exc)) from exc
     except OSError as exc:
-        raise UnitProblem(f"{path} tidak dapat ditulis: {exc}") from exc
+        raise UnitProblem("mail.unit.eml-unwritable", path=path, detail=str(exc)) from exc
     return path

@@ -29,6 +29,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Iterable
 
+from lketool.i18n import Msg
 from lketool.mailer.errors import MailConfigError
 from lketool.mailer.manifest import ReportEntry
 
@@ -49,19 +50,20 @@ _ADDRESS_RE = re.compile(rf"^{_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
 
 def address_problem(address: str) -> str | None:
-    """Return why ``address`` is not a usable e-mail address, or None if it is."""
+    """Return why ``address`` is not a usable e-mail address, or None if it is (a
+    :class:`lketool.i18n.Msg`: Indonesian as a str, worded anew in any message it fills)."""
     if not address:
-        return "alamat kosong"
+        return Msg("mail.address.empty")
     if len(address) > 254:
-        return "alamat terlalu panjang"
+        return Msg("mail.address.too-long")
     if any(ch.isspace() for ch in address):
-        return "alamat mengandung spasi"
+        return Msg("mail.address.space")
     if not address.isascii():
-        return "alamat mengandung huruf non-ASCII"
+        return Msg("mail.address.non-ascii")
     if address.count("@") != 1:
-        return "alamat harus memuat tepat satu '@'"
+        return Msg("mail.address.at")
     if not _ADDRESS_RE.match(address):
-        return "format alamat tidak sah"
+        return Msg("mail.address.format")
     return None
 
 
@@ -185,16 +187,14 @@ def load_recipients(path: Path) -> RecipientBook:
     """
     path = Path(path)
     if not path.is_file():
-        raise MailConfigError(f"File penerima {path} tidak ditemukan.")
+        raise MailConfigError("mail.recipients.missing", path=path)
     suffix = path.suffix.casefold()
     if suffix in (".yaml", ".yml"):
         rows = _read_yaml(path)
     elif suffix in (".csv", ".txt"):
         rows = _read_csv(path)
     else:
-        raise MailConfigError(
-            f"File penerima {path.name}: format tidak dikenal; gunakan .csv atau .yaml."
-        )
+        raise MailConfigError("mail.recipients.format", name=path.name)
     return _build_book(path, rows)
 
 
@@ -211,7 +211,7 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
         text = _decode(path.read_bytes())
     except OSError as exc:
-        raise MailConfigError(f"File penerima {path} tidak dapat dibaca: {exc}") from exc
+        raise MailConfigError("mail.recipients.unreadable", path=path, detail=str(exc)) from exc
     lines = text.splitlines()
     header_line = next((ln for ln in lines if ln.strip()), "")
     if header_line.strip().casefold().startswith("sep=") and len(header_line.strip()) == 5:
@@ -224,10 +224,7 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
         # (the comma is the decimal mark there), so detect it from the header.
         delimiter = max([";", ",", "\t"], key=header_line.count)
     if header_line.count(delimiter) == 0:
-        raise MailConfigError(
-            f"{path.name}: baris judul harus memuat kolom 'unit' (atau 'file') dan 'email', "
-            "dipisah koma atau titik koma."
-        )
+        raise MailConfigError("mail.recipients.header", name=path.name)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[str, dict[str, Any]]] = []
@@ -241,9 +238,9 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
         if cells[0].strip().startswith("#"):
             continue  # lets users keep notes in the sheet
         row = {col: cells[i].strip() for i, col in enumerate(header) if col and i < len(cells)}
-        rows.append((f"baris {lineno}", row))
+        rows.append((Msg("mail.where.row", n=lineno), row))
     if header is None:
-        raise MailConfigError(f"{path.name} kosong.")
+        raise MailConfigError("mail.recipients.empty", name=path.name)
     return rows
 
 
@@ -257,34 +254,28 @@ def _column(name: str) -> str:
 
 def _check_header(path: Path, header: list[str], raw: list[str]) -> None:
     if "email" not in header or not ({"unit", "file"} & set(header)):
-        raise MailConfigError(
-            f"{path.name}: kolom wajib 'unit' (atau 'file') dan 'email' tidak ditemukan; "
-            f"kolom yang ada: {', '.join(c.strip() for c in raw)}."
-        )
+        raise MailConfigError("mail.recipients.columns", name=path.name, columns=", ".join(c.strip() for c in raw))
 
 
 def _read_yaml(path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
         import yaml  # optional: CSV needs nothing extra
     except ImportError:
-        raise MailConfigError(
-            f"{path.name} berformat YAML, tetapi paket PyYAML belum terpasang. "
-            "Pasang dengan `pip install pyyaml`, atau simpan daftar penerima sebagai CSV."
-        ) from None
+        raise MailConfigError("mail.recipients.no-yaml", name=path.name) from None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailConfigError(f"File penerima {path} tidak dapat dibaca: {exc}") from exc
+        raise MailConfigError("mail.recipients.unreadable", path=path, detail=str(exc)) from exc
     except yaml.YAMLError as exc:
-        raise MailConfigError(f"{path.name} bukan YAML yang sah: {exc}") from exc
+        raise MailConfigError("mail.recipients.bad-yaml", name=path.name, detail=str(exc)) from exc
     if isinstance(data, dict) and set(data) == {"recipients"}:
         data = data["recipients"]
     rows: list[tuple[str, dict[str, Any]]] = []
     if isinstance(data, list):
         for i, item in enumerate(data, start=1):
             if not isinstance(item, dict):
-                raise MailConfigError(f"{path.name}: entri ke-{i} harus berisi unit dan email.")
-            rows.append((f"entri {i}", {_column(str(k)): v for k, v in item.items()}))
+                raise MailConfigError("mail.recipients.entry", name=path.name, index=i)
+            rows.append((Msg("mail.where.entry", n=i), {_column(str(k)): v for k, v in item.items()}))
     elif isinstance(data, dict):
         # Short form:  "Dinas Contoh": a@x.id   or   "Dinas Contoh": {email: ..., cc: ...}
         for unit, value in data.items():
@@ -292,11 +283,11 @@ def _read_yaml(path: Path) -> list[tuple[str, dict[str, Any]]]:
                 "email": value
             }
             row.setdefault("unit", unit)
-            rows.append((f"entri {unit}", row))
+            rows.append((Msg("mail.where.entry", n=unit), row))
     elif data is None:
         rows = []
     else:
-        raise MailConfigError(f"{path.name}: isi YAML harus berupa daftar atau pemetaan unit.")
+        raise MailConfigError("mail.recipients.yaml-shape", name=path.name)
     return rows
 
 
@@ -307,7 +298,7 @@ def _build_book(path: Path, rows: list[tuple[str, dict[str, Any]]]) -> Recipient
         unit = str(row.get("unit") or "").strip()
         file = str(row.get("file") or "").strip()
         if not unit and not file:
-            warnings.append(f"{path.name} {where}: tidak ada nama unit/file; baris dilewati.")
+            warnings.append(Msg("mail.warn.no-unit", name=path.name, where=where))
             continue
         by, match = ("unit", unit) if unit else ("file", file)
         norm = normalize_unit(match) if by == "unit" else _normalize_file(match)
@@ -320,7 +311,7 @@ def _build_book(path: Path, rows: list[tuple[str, dict[str, Any]]]) -> Recipient
             for address in split_addresses(row.get(column)):
                 problem = address_problem(address)
                 if problem:
-                    entry.invalid.append(f"{address!r} ({problem}, {where})")
+                    entry.invalid.append(Msg("mail.invalid-address", address=repr(address), problem=problem, where=where))
                 else:
                     good.append(address)
             _extend_unique(target, good)

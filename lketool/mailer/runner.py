@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from lketool.i18n import Msg
 from lketool.mailer.batch import (
     DRY_RUN_SENDER,
     Callback,
@@ -83,14 +84,11 @@ def run_mail(
     elif settings.sender:
         problem = address_problem(settings.sender_address)
         if problem:
-            raise MailConfigError(f"Alamat pengirim {settings.sender!r} tidak sah: {problem}.")
+            raise MailConfigError("mail.sender-invalid", sender=repr(settings.sender), problem=problem)
         sender = settings.sender
     else:
         sender = DRY_RUN_SENDER
-        early.append(
-            "Alamat pengirim belum diatur (LKETOOL_SMTP_FROM atau 'from' di --config); "
-            f"file .eml memakai {DRY_RUN_SENDER}."
-        )
+        early.append(Msg("mail.warn.no-sender", sender=DRY_RUN_SENDER))
 
     def warn_all(items: list[str]) -> None:
         for w in items:

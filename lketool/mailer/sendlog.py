@@ -86,7 +86,7 @@ def read_sendlog(path: Path) -> SendLogState:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MailConfigError(f"Log pengiriman {path} tidak dapat dibaca: {exc}") from exc
+        raise MailConfigError("mail.sendlog.unreadable", path=path, detail=str(exc)) from exc
     for line in raw.splitlines():
         if not line.strip():
             continue
@@ -141,19 +141,16 @@ class SendLogWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock_fh = open(lock_path, "a+b")
         except OSError as exc:
-            raise MailConfigError(f"Log pengiriman {self.path} tidak dapat dibuat: {exc}") from exc
+            raise MailConfigError("mail.sendlog.create", path=self.path, detail=str(exc)) from exc
         if not _try_lock(self._lock_fh):
             self._lock_fh.close()
             self._lock_fh = None
-            raise MailConfigError(
-                f"Log pengiriman {self.path} sedang dipakai proses `lketool mail --send` lain. "
-                "Tunggu sampai proses itu selesai."
-            )
+            raise MailConfigError("mail.sendlog.locked", path=self.path)
         try:
             self._fh = open(self.path, "ab")
         except OSError as exc:
             self.close()
-            raise MailConfigError(f"Log pengiriman {self.path} tidak dapat ditulis: {exc}") from exc
+            raise MailConfigError("mail.sendlog.write", path=self.path, detail=str(exc)) from exc
         # If a crash tore the last line, start on a fresh line so the next
         # record stays readable.
         if self._fh.tell() > 0:

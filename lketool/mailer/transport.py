@@ -23,6 +23,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from lketool.i18n import Msg
 from lketool.mailer.errors import MailConfigError, MailError
 from lketool.mailer.recipients import address_problem
 
@@ -71,23 +72,14 @@ class SmtpSettings:
     def require_for_sending(self) -> None:
         """Raise :class:`MailConfigError` if ``--send`` cannot work with these settings."""
         if not self.host:
-            raise MailConfigError(
-                "Server SMTP belum diatur: isi 'host' di --config smtp.toml "
-                "atau variabel lingkungan LKETOOL_SMTP_HOST."
-            )
+            raise MailConfigError("mail.smtp.no-host")
         if not self.sender:
-            raise MailConfigError(
-                "Alamat pengirim belum diatur: isi 'from' di --config smtp.toml "
-                "atau variabel lingkungan LKETOOL_SMTP_FROM."
-            )
+            raise MailConfigError("mail.smtp.no-sender")
         problem = address_problem(self.sender_address)
         if problem:
-            raise MailConfigError(f"Alamat pengirim {self.sender!r} tidak sah: {problem}.")
+            raise MailConfigError("mail.sender-invalid", sender=repr(self.sender), problem=problem)
         if self.user and self.security == "none" and not _is_loopback(self.host):
-            raise MailConfigError(
-                "Kata sandi tidak akan dikirim tanpa enkripsi: gunakan security = "
-                "'starttls' atau 'ssl' bila server memerlukan login."
-            )
+            raise MailConfigError("mail.smtp.plain-password")
 
 
 def _is_loopback(host: str) -> bool:
@@ -106,19 +98,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
         try:
             import tomli as tomllib
         except ImportError:
-            raise MailConfigError(
-                "Membaca --config (TOML) di Python 3.10 memerlukan paket tomli "
-                "(`pip install tomli`), atau gunakan variabel lingkungan LKETOOL_SMTP_*."
-            ) from None
+            raise MailConfigError("mail.config.tomli") from None
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise MailConfigError(f"File konfigurasi {path} tidak ditemukan.") from None
+        raise MailConfigError("mail.config.missing", path=path) from None
     except OSError as exc:
-        raise MailConfigError(f"File konfigurasi {path} tidak dapat dibaca: {exc}") from exc
+        raise MailConfigError("mail.config.unreadable", path=path, detail=str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise MailConfigError(f"File konfigurasi {path} bukan TOML yang sah: {exc}") from exc
+        raise MailConfigError("mail.config.bad-toml", path=path, detail=str(exc)) from exc
 
 
 def load_smtp_settings(
@@ -143,16 +132,11 @@ def load_smtp_settings(
         data = _read_toml(Path(config))
         table = data.get("smtp", data) if isinstance(data.get("smtp"), dict) else data
         if "password" in table or "pass" in table:
-            raise MailConfigError(
-                f"{config}: kata sandi tidak boleh disimpan di file konfigurasi. Hapus baris "
-                f"'password' dan gunakan variabel lingkungan {PASSWORD_ENV} atau isi saat diminta."
-            )
+            raise MailConfigError("mail.config.password", config=config, env=PASSWORD_ENV)
         unknown = sorted(set(table) - _CONFIG_KEYS - {"smtp"})
         if unknown:
-            raise MailConfigError(
-                f"{config}: kunci tidak dikenal: {', '.join(unknown)} "
-                f"(yang dikenal: {', '.join(sorted(_CONFIG_KEYS))})."
-            )
+            raise MailConfigError("mail.config.unknown-keys", config=config, keys=", ".join(unknown),
+                                  known=", ".join(sorted(_CONFIG_KEYS)))
         values.update({k: v for k, v in table.items() if k != "smtp"})
         if "sender" in values and "from" not in values:
             values["from"] = values.pop("sender")
@@ -165,26 +149,24 @@ def load_smtp_settings(
 
     security = str(values.get("security") or "starttls").strip().casefold()
     if security not in SECURITY_MODES:
-        raise MailConfigError(
-            f"security = {values.get('security')!r} tidak dikenal; pilih starttls, ssl, atau none."
-        )
+        raise MailConfigError("mail.config.security", value=repr(values.get("security")))
     port = _number(values.get("port"), "port", int)
     if port is not None and not 0 < port < 65536:
-        raise MailConfigError(f"port {port} di luar rentang 1-65535.")
+        raise MailConfigError("mail.config.port", port=port)
     cfg_cafile = values.get("cafile")
     if cafile is None and cfg_cafile:
         cafile = Path(cfg_cafile)
         if not cafile.is_absolute():
             cafile = base / cafile  # relative to the config file, not to the cwd
     if cafile is not None and not Path(cafile).is_file():
-        raise MailConfigError(f"File sertifikat CA {cafile} tidak ditemukan.")
+        raise MailConfigError("mail.config.cafile", path=cafile)
 
     rate_value = rate if rate is not None else _number(values.get("rate"), "rate", float)
     timeout_value = timeout if timeout is not None else _number(values.get("timeout"), "timeout", float)
     if rate_value is not None and rate_value < 0:
-        raise MailConfigError("rate tidak boleh negatif (0 = tanpa batas).")
+        raise MailConfigError("mail.config.rate")
     if timeout_value is not None and timeout_value <= 0:
-        raise MailConfigError("timeout harus lebih dari 0 detik.")
+        raise MailConfigError("mail.config.timeout")
     return SmtpSettings(
         host=str(values["host"]).strip() if values.get("host") else None,
         port=port,
@@ -204,7 +186,7 @@ def _number(value: Any, name: str, kind: type) -> Any:
     try:
         return kind(value)
     except (TypeError, ValueError):
-        raise MailConfigError(f"{name} harus berupa angka, bukan {value!r}.") from None
+        raise MailConfigError("mail.config.number", name=name, value=repr(value)) from None
 
 
 class RateLimiter:
@@ -307,50 +289,38 @@ class SmtpSender:
                 smtp.login(s.user, self._get_password())
         except ssl.SSLCertVerificationError as exc:
             _quiet_close(smtp)
-            raise MailConfigError(
-                f"Sertifikat server {host} tidak dapat diverifikasi ({exc.verify_message}). "
-                "Jika server memakai sertifikat internal instansi, berikan file CA-nya dengan --cafile."
-            ) from None
+            raise MailConfigError("mail.smtp.certificate", host=host, detail=exc.verify_message) from None
         except ssl.SSLError as exc:
             _quiet_close(smtp)
-            raise MailConfigError(
-                f"Gagal membuka TLS ke {host}:{port}: {exc}. Periksa security/port "
-                "(biasanya 465 = ssl, 587 = starttls)."
-            ) from None
+            raise MailConfigError("mail.smtp.tls", host=host, port=port, detail=str(exc)) from None
         except smtplib.SMTPNotSupportedError as exc:
             _quiet_close(smtp)
             if "STARTTLS" in str(exc):
-                why = "tidak menawarkan STARTTLS; periksa security/port (465 biasanya ssl)"
+                why = Msg("mail.smtp.why.starttls")
             elif "AUTH" in str(exc):
-                why = "tidak menawarkan login (AUTH) pada koneksi ini; periksa security, atau kosongkan user"
+                why = Msg("mail.smtp.why.auth")
             else:
-                why = f"menolak fitur yang diminta ({exc})"
-            raise MailConfigError(f"Server {host}:{port} {why}.") from None
+                why = Msg("mail.smtp.why.other", detail=str(exc))
+            raise MailConfigError("mail.smtp.not-supported", host=host, port=port, why=why) from None
         except smtplib.SMTPAuthenticationError as exc:
             _quiet_close(smtp)
-            raise MailConfigError(
-                f"Login SMTP ditolak server ({_reply(exc.smtp_code, exc.smtp_error)}). "
-                f"Periksa user dan kata sandi ({PASSWORD_ENV})."
-            ) from None
+            raise MailConfigError("mail.smtp.login", reply=_reply(exc.smtp_code, exc.smtp_error), env=PASSWORD_ENV) from None
         except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected) as exc:
             _quiet_close(smtp)
-            raise SmtpConnectError(f"tidak dapat terhubung ke server SMTP {host}:{port}: {exc}") from None
+            raise SmtpConnectError("mail.smtp.connect", host=host, port=port, detail=str(exc)) from None
         except smtplib.SMTPException as exc:
             _quiet_close(smtp)
-            raise MailConfigError(f"Server SMTP {host}:{port} menolak sesi: {exc}") from None
+            raise MailConfigError("mail.smtp.session", host=host, port=port, detail=str(exc)) from None
         except OSError as exc:  # after the SMTP errors: they are OSError subclasses
             _quiet_close(smtp)
-            raise SmtpConnectError(f"tidak dapat terhubung ke server SMTP {host}:{port}: {exc}") from None
+            raise SmtpConnectError("mail.smtp.connect", host=host, port=port, detail=str(exc)) from None
         self._smtp = smtp
 
     def _get_password(self) -> str:
         if self._password is None:
             password = self._password_provider() if self._password_provider else None
             if not password:
-                raise MailConfigError(
-                    f"Server memerlukan login sebagai {self.settings.user}, tetapi kata sandi kosong; "
-                    f"isi variabel lingkungan {PASSWORD_ENV} atau ketik saat diminta."
-                )
+                raise MailConfigError("mail.smtp.no-password", user=self.settings.user, env=PASSWORD_ENV)
             self._password = password
         return self._password
 
@@ -385,27 +355,27 @@ class SmtpSender:
         except smtplib.SMTPRecipientsRefused as exc:
             return SendResult(
                 refused={a: _reply(*r) for a, r in exc.recipients.items()},
-                error="semua penerima ditolak server",
+                error=Msg("mail.smtp.all-refused"),
             )
         except smtplib.SMTPSenderRefused as exc:
             reply = _reply(exc.smtp_code, exc.smtp_error)
             if exc.smtp_code == 552:  # SIZE given in MAIL FROM was over the server's limit
-                return SendResult(error=f"ukuran email melebihi batas server: {reply}; kurangi --attach")
-            return SendResult(error=f"alamat pengirim ditolak server: {reply}")
+                return SendResult(error=Msg("mail.smtp.too-big", reply=reply))
+            return SendResult(error=Msg("mail.smtp.sender-refused", reply=reply))
         except smtplib.SMTPDataError as exc:
-            return SendResult(error=f"server menolak isi email: {_reply(exc.smtp_code, exc.smtp_error)}")
+            return SendResult(error=Msg("mail.smtp.data-refused", reply=_reply(exc.smtp_code, exc.smtp_error)))
         except smtplib.SMTPServerDisconnected as exc:
             # No final "250" was received, so by RFC 5321 the server has not
             # taken responsibility for the message: it is safe to retry later.
             self._drop()
-            return SendResult(error=f"koneksi ke server terputus saat mengirim: {exc or 'tanpa pesan'}")
+            return SendResult(error=Msg("mail.smtp.disconnected", detail=str(exc) or Msg("mail.smtp.no-detail")))
         except smtplib.SMTPResponseException as exc:
-            return SendResult(error=f"server menolak: {_reply(exc.smtp_code, exc.smtp_error)}")
+            return SendResult(error=Msg("mail.smtp.refused", reply=_reply(exc.smtp_code, exc.smtp_error)))
         except smtplib.SMTPException as exc:
-            return SendResult(error=f"kesalahan SMTP: {exc}")
+            return SendResult(error=Msg("mail.smtp.error", detail=str(exc)))
         except OSError as exc:  # socket errors and timeouts (SMTP errors are OSError too: keep last)
             self._drop()
-            return SendResult(error=f"koneksi ke server gagal saat mengirim: {exc or type(exc).__name__}")
+            return SendResult(error=Msg("mail.smtp.send-failed", detail=str(exc) or type(exc).__name__))
         refused_text = {a: _reply(*r) for a, r in (refused or {}).items()}
         refused_fold = {a.casefold() for a in refused_text}
         accepted = [a for a in envelope if a.casefold() not in refused_fold]

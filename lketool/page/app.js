@@ -337,15 +337,19 @@ function svg(tag, attrs, text) {
 }
 
 function renderChart(v) {
-  // Horizontal bars: each area's share, with the WBK (60%) and WBBM (75%) minimums.
+  // Horizontal bars: each area's share, with the predicates' minimum area shares as dashed
+  // lines. The minimums and their display text come from the rubric through the bridge
+  // (v.area_minimums, lowest first): the page keeps no threshold of its own.
+  const mins = v.area_minimums || [];
   const areas = v.areas;
-  const rowH = 30, left = 230, width = 640, top = 24, barW = width - left - 60;
+  const rowH = 30, left = 230, width = 640, top = 24, valueRoom = 64, barW = width - left - valueRoom;
   const h = top + areas.length * rowH + 24;
   const root = svg("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-label": t("chartShare") });
   const x = (share) => left + Math.max(0, Math.min(1, share)) * barW;
-  for (const [pct, label] of [[0.6, "WBK 60%"], [0.75, "WBBM 75%"]]) {
-    root.append(svg("line", { x1: x(pct), x2: x(pct), y1: top - 6, y2: h - 20, stroke: "#9a6700", "stroke-dasharray": "4 3" }));
-    root.append(svg("text", { x: x(pct), y: top - 10, "font-size": 11, "text-anchor": "middle", fill: "#5b6474" }, label));
+  for (const m of mins) {
+    const label = t("chartMin", { name: m.name, min: m.min_text });
+    root.append(svg("line", { x1: x(m.min), x2: x(m.min), y1: top - 6, y2: h - 20, stroke: "#9a6700", "stroke-dasharray": "4 3" }));
+    root.append(svg("text", { x: x(m.min), y: top - 10, "font-size": 11, "text-anchor": "middle", fill: "#5b6474" }, label));
   }
   areas.forEach((a, i) => {
     const y = top + i * rowH;
@@ -354,7 +358,9 @@ function renderChart(v) {
     label.append(svg("title", {}, a.name));
     root.append(label);
     root.append(svg("rect", { x: left, y: y + 5, width: barW, height: a.tpi_share !== null ? 9 : 16, fill: "#eef1f5" }));
-    const color = a.share >= 0.75 ? "#1e7b34" : a.share >= 0.6 ? "#0b5cad" : "#b42318";
+    // red below every minimum, blue from the lowest, green from the highest
+    const met = mins.filter((m) => a.share >= m.min).length;
+    const color = !mins.length ? "#0b5cad" : !met ? "#b42318" : met === mins.length ? "#1e7b34" : "#0b5cad";
     root.append(svg("rect", { x: left, y: y + 5, width: x(a.share) - left, height: a.tpi_share !== null ? 9 : 16, fill: color }));
     if (a.tpi_share !== null) {
       root.append(svg("rect", { x: left, y: y + 15, width: x(a.tpi_share) - left, height: 7, fill: "#8fa3bf" }));

@@ -88,6 +88,7 @@ def view(result, key: str, lang: str = "id") -> dict[str, Any]:
     out["verdict"] = verdict_view(result, lang)
     out["score_rows"] = score_rows_view(result, lang)
     out["areas"] = area_view(result, lang)
+    out["area_minimums"] = area_minimums_view(result, lang)
     out["findings"] = findings_view(result, d["problems"], lang)
     out["total_text"] = show.number(result.scores.total, 2, lang)
     out["recap"] = recap_row_view(result, out["verdict"], lang)
@@ -182,6 +183,30 @@ def area_view(result, lang: str = "id") -> list[dict[str, Any]]:
                     "value_text": show.number(v, 2, lang), "share_text": show.percent(v / w if w else 0.0, 1, lang),
                     "tpi_share_text": show.percent(tv / w, 1, lang) if tv is not None and w else ""})
     return out
+
+
+def area_minimums_view(result, lang: str = "id") -> list[dict[str, Any]]:
+    """The chart's threshold lines: per predicate, the minimum area share its criteria ask
+    (``{"key": "wbk", "name": "WBK", "min": 0.6, "min_text": "60%"}``, lowest first), from
+    the rubric's predicates through :func:`lketool.recap.tables.thresholds` as the recap
+    takes them, so the page never types a threshold of its own.  ``min_text`` has as many
+    decimals as the minimum needs (0.625 -> ``62,5%``), in the page's number format."""
+    from lketool.recap.tables import thresholds
+
+    mins = thresholds(result.rubric).get("area")
+    if mins is None:  # a rubric without an area criterion: no lines to draw
+        return []
+    out = [{"key": key, "name": key.upper(), "min": m, "min_text": _exact_percent(m, lang)}
+           for key, m in zip(("wbk", "wbbm"), mins)]
+    return sorted(out, key=lambda x: x["min"])
+
+
+def _exact_percent(share: float, lang: str) -> str:
+    """``share`` as a percentage with the fewest decimals that show it exactly (up to 4)."""
+    for digits in range(5):
+        if abs(round(share * 100, digits) - share * 100) < 1e-9:
+            return show.percent(share, digits, lang)
+    return show.percent(share, 4, lang)
 
 
 def findings_view(result, problems: list[dict], lang: str = "id") -> list[dict[str, Any]]:
@@ -329,5 +354,5 @@ class _cwd:
         os.chdir(self.old)
 
 
-__all__ = ["check_bytes", "view_json", "view", "verdict_view", "recap_row_view", "score_rows_view", "area_view", "findings_view",
-           "annotated_copy", "report_html", "result_json", "recap_workbook", "forget", "safe_relative"]
+__all__ = ["check_bytes", "view_json", "view", "verdict_view", "recap_row_view", "score_rows_view", "area_view",
+           "area_minimums_view", "findings_view", "annotated_copy", "report_html", "result_json", "recap_workbook", "forget", "safe_relative"]

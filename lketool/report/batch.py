@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lketool import __version__
+from lketool.i18n import t
 from lketool.report.names import unique_keys
 from lketool.report.output import atomic_write_bytes
 
@@ -53,6 +54,7 @@ class ReportOptions:
     units_wbk: dict[str, bool] = field(default_factory=dict)  # --units column sudah_wbk: wins over has_wbk
     has_wbk: bool | None = None  # --sudah-wbk/--belum-wbk: the WBBM prerequisite (lketool.verdict)
     declared: tuple[str, ...] = ()  # --terpenuhi: conditions the LKE cannot show, declared met
+    lang: str = "id"  # --lang: the words of failures and notes (printed and in manifest.json); reports stay Indonesian
 
 
 @dataclass
@@ -120,7 +122,7 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
                          per_half=options["per_half"], has_wbk=has_wbk,
                          declared=options.get("declared", ()))
         if res.error is not None:
-            return "fail", res.error.message("id")
+            return "fail", res.error.message(options.get("lang", "id"))
 
         ctx = build_context(res, instansi=options["instansi"], report_date=options["report_date"],
                             recommendations=options["recommendations"], letter=options["letter"],
@@ -134,10 +136,11 @@ def _analyse(path: str, options: dict) -> tuple[str, Any]:
                         "errors": res.counts.get("error", 0), "warnings": res.counts.get("warning", 0)}
         return "ok", ctx
     except Exception as exc:  # a batch reports every file; one crash must not stop it
-        return "fail", f"Gagal membaca atau menilai berkas: {type(exc).__name__}: {exc}"
+        return "fail", t("report.batch.read-failed", options.get("lang", "id"), kind=type(exc).__name__, detail=exc)
 
 
-def _render(ctx: dict, targets: dict[str, str], templates: dict[str, str]) -> tuple[dict[str, str], str | None]:
+def _render(ctx: dict, targets: dict[str, str], templates: dict[str, str],
+            lang: str = "id") -> tuple[dict[str, str], str | None]:
     """Render ``ctx`` to each ``targets[fmt]`` path; returns (written, error message)."""
     written: dict[str, str] = {}
     try:
@@ -151,22 +154,22 @@ def _render(ctx: dict, targets: dict[str, str], templates: dict[str, str]) -> tu
             written[fmt] = out
         return written, None
     except Exception as exc:
-        return written, _render_error(exc, fmt, templates.get(fmt))
+        return written, _render_error(exc, fmt, templates.get(fmt), lang)
 
 
-def _render_error(exc: Exception, fmt: str, template: str | None) -> str:
+def _render_error(exc: Exception, fmt: str, template: str | None, lang: str = "id") -> str:
     import jinja2
 
     name = Path(template).name if template else fmt
     if isinstance(exc, jinja2.UndefinedError):
-        return f"Template {name} memakai variabel yang tidak dikenal ({exc}); lihat daftar variabel di docs/report.md"
+        return t("report.batch.template-variable", lang, name=name, detail=exc)
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"Template {name} tidak sah (baris {exc.lineno}): {exc.message}"
+        return t("report.batch.template-syntax", lang, name=name, line=exc.lineno, detail=exc.message)
     if isinstance(exc, OSError):
         from lketool.atomic import os_error_text
 
-        return f"Gagal menulis laporan {fmt.upper()}: {os_error_text(exc)}"
-    return f"Gagal menulis laporan {fmt.upper()} ({type(exc).__name__}: {exc})"
+        return t("report.batch.write-failed", lang, fmt=fmt.upper(), detail=os_error_text(exc))
+    return t("report.batch.write-crashed", lang, fmt=fmt.upper(), kind=type(exc).__name__, detail=exc)
 
 
 # ---------------------------------------------------------------- the batch
@@ -196,8 +199,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
         needed += [("summary", k[1]) for k in needed]
     for k in needed:
         if not templates[k].is_file():
-            raise TemplateNotFound(f"Template {templates[k]} tidak ditemukan. Pasang ulang lketool, atau berikan "
-                                   "template sendiri dengan --template.")
+            raise TemplateNotFound("report.template.missing", path=templates[k])
     rec_path = opts.recommendations
     if rec_path is None:
         dirs = [Path(t) for t in opts.templates if Path(t).is_dir()]
@@ -207,7 +209,8 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     worker_opts = {"strict": opts.strict, "per_half": opts.per_half, "rubric": opts.rubric, "instansi": opts.instansi,
                    "report_date": day if isinstance(day, str) else day.isoformat(), "recommendations": recs,
                    "letter": dict(opts.letter), "kop": opts.kop, "unit": opts.unit, "units": dict(opts.units),
-                   "units_wbk": dict(opts.units_wbk), "has_wbk": opts.has_wbk, "declared": tuple(opts.declared)}
+                   "units_wbk": dict(opts.units_wbk), "has_wbk": opts.has_wbk, "declared": tuple(opts.declared),
+                   "lang": opts.lang}
 
     files, seen = [], set()
     for f in iter_workbooks(paths):
@@ -243,7 +246,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
         contexts[i]["link"] = f"{key}.html" if "html" in formats else ""
 
     # 3. render
-    pdf_ok = "pdf" not in formats or _pdf_available(result)
+    pdf_ok = "pdf" not in formats or _pdf_available(result, opts.lang)
     staging = Path(tempfile.mkdtemp(prefix=".lketool-report-", dir=outdir)) if "pdf" in formats else None
     try:
         jobs = []
@@ -252,12 +255,11 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
             wanted = [f for f in formats if f != "pdf" or pdf_ok]
             existing = [f"{o.key}.{f}" for f in wanted if (outdir / f"{o.key}.{f}").exists()]
             if existing and not opts.overwrite:
-                o.error = (f"Berkas {', '.join(existing)} sudah ada di {outdir}; tidak ditimpa. "
-                           "Gunakan --overwrite untuk menimpa, atau pilih folder keluaran lain.")
+                o.error = t("report.batch.exists-outdir", opts.lang, files=", ".join(existing), outdir=outdir)
                 continue
             jobs.append((i, _targets(o.key, formats, pdf_ok, outdir, staging)))
         tpl = {"html": str(templates[("report", "html")]), "docx": str(templates[("report", "docx")])}
-        for n, (written, err) in _run(_render, [(contexts[i], t, tpl) for i, t in jobs], opts.jobs,
+        for n, (written, err) in _run(_render, [(contexts[i], tg, tpl, opts.lang) for i, tg in jobs], opts.jobs,
                                       lambda n, total, d: notify("tulis", d, total, outcomes[jobs[n][0]].unit or "")):
             i, targets = jobs[n]
             o = outcomes[i]
@@ -272,7 +274,7 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
                                             opts, worker_opts["report_date"], notify)
         # 5. PDF
         if "pdf" in formats and pdf_ok:
-            _make_pdfs(result, formats, outdir, staging, notify)
+            _make_pdfs(result, formats, outdir, staging, notify, opts.lang)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -280,12 +282,12 @@ def generate_reports(paths: Iterable[str | Path], outdir: str | Path, options: R
     return result
 
 
-def _pdf_available(result: BatchResult) -> bool:
-    from lketool.report.pdf import NOT_INSTALLED, pdf_available
+def _pdf_available(result: BatchResult, lang: str = "id") -> bool:
+    from lketool.report.pdf import NOT_INSTALLED_KEY, pdf_available
 
     if pdf_available():
         return True
-    result.notes.append(NOT_INSTALLED)
+    result.notes.append(t(NOT_INSTALLED_KEY, lang))
     return False
 
 
@@ -302,7 +304,8 @@ def _targets(key: str, formats, pdf_ok: bool, outdir: Path, staging: Path | None
     return t
 
 
-def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify: Progress) -> None:
+def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify: Progress,
+               lang: str = "id") -> None:
     from lketool.report.pdf import PdfUnavailable, docx_to_pdf_many
 
     items = [o for o in result.outcomes if o.ok and o.key]
@@ -315,7 +318,7 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
             sources[src.resolve()] = o
     if not sources:
         return
-    notify("pdf", 0, 1, f"{len(sources)} dokumen")
+    notify("pdf", 0, 1, t("report.batch.documents", lang, n=len(sources)))
     try:
         # LibreOffice writes NAME.pdf beside NAME.docx; convert in staging so a half-written
         # PDF never appears in OUTDIR, then move.
@@ -328,9 +331,9 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
                 staged[copy] = src
             else:
                 staged[src] = src
-        converted = docx_to_pdf_many(list(staged))
+        converted = docx_to_pdf_many(list(staged), lang=lang)
     except PdfUnavailable as exc:
-        result.notes.append(str(exc))
+        result.notes.append(exc.message(lang))
         return
     for copy, got in converted.items():
         o = sources[staged[Path(copy).resolve()]]
@@ -339,15 +342,15 @@ def _make_pdfs(result: BatchResult, formats, outdir: Path, staging: Path, notify
             os.replace(got, dst)
             o.outputs["pdf"] = dst.name
         else:
-            o.error = f"PDF gagal dibuat: {got}"
-    notify("pdf", 1, 1, f"{len(sources)} dokumen")
+            o.error = t("report.batch.pdf-failed", lang, error=got)
+    notify("pdf", 1, 1, t("report.batch.documents", lang, n=len(sources)))
 
 
 def _write_summary(contexts, outcomes, formats, pdf_ok, outdir, staging, templates, opts, day, notify):
     from lketool.report.summary import build_summary_context
 
     o = ReportOutcome(source_file="", unit="Ringkasan", key=SUMMARY_KEY)
-    notify("ringkasan", 0, 1, "ringkasan")
+    notify("ringkasan", 0, 1, t("report.batch.summary", opts.lang))
     # Every workbook that could be scored is summarised, even when its own report was
     # not (re)written; failures are the workbooks that could not be read or scored.
     ctxs = [c for c in contexts if c is not None]
@@ -358,16 +361,16 @@ def _write_summary(contexts, outcomes, formats, pdf_ok, outdir, staging, templat
     if "pdf" in formats and pdf_ok and (outdir / f"{SUMMARY_KEY}.pdf").exists():
         existing.append(f"{SUMMARY_KEY}.pdf")
     if existing and not opts.overwrite:
-        o.error = f"Berkas {', '.join(existing)} sudah ada; tidak ditimpa. Gunakan --overwrite untuk menimpa."
+        o.error = t("report.batch.exists", opts.lang, files=", ".join(existing))
         return o
     tpl = {"html": str(templates[("summary", "html")]), "docx": str(templates[("summary", "docx")])}
-    written, err = _render(ctx, targets, tpl)
+    written, err = _render(ctx, targets, tpl, opts.lang)
     if err:
         o.error = err
         _remove(written.values())
     else:
         o.outputs = {f: Path(p).name for f, p in written.items() if Path(p).parent == outdir}
-    notify("ringkasan", 1, 1, "ringkasan")
+    notify("ringkasan", 1, 1, t("report.batch.summary", opts.lang))
     return o
 
 

@@ -20,14 +20,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lketool.errors import Keyed
 from lketool.report.context import LETTER_FIELDS
 
 SETTINGS_KEYS = LETTER_FIELDS + ("kop", "instansi")
 KOP_MAX_BYTES = 5 * 1024 * 1024
 
 
-class LetterSettingsError(ValueError):
-    """A settings file or letterhead image cannot be used (message names the file)."""
+class LetterSettingsError(Keyed, ValueError):
+    """A settings file or letterhead image cannot be used (message names the file; worded
+    from the catalogue, keys ``report.settings.*`` and ``report.kop.*``)."""
 
 
 def load_settings(path: str | Path) -> dict[str, Any]:
@@ -36,7 +38,7 @@ def load_settings(path: str | Path) -> dict[str, Any]:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise LetterSettingsError(f"Berkas pengaturan {p} tidak dapat dibaca: {exc.strerror or exc}") from None
+        raise LetterSettingsError("report.settings.unreadable", path=p, reason=exc.strerror or str(exc)) from None
     suffix = p.suffix.lower()
     try:
         if suffix == ".toml":
@@ -47,25 +49,24 @@ def load_settings(path: str | Path) -> dict[str, Any]:
             try:
                 import yaml
             except ImportError:
-                raise LetterSettingsError(f"Berkas pengaturan {p.name} berformat YAML, tetapi paket pyyaml belum "
-                                          "terpasang; simpan sebagai .toml atau .json.") from None
+                raise LetterSettingsError("report.settings.no-yaml", name=p.name) from None
             data = yaml.safe_load(raw.decode("utf-8-sig"))
         elif suffix == ".json":
             data = json.loads(raw.decode("utf-8-sig"))
         else:
-            raise LetterSettingsError(f"Berkas pengaturan {p.name}: gunakan .toml, .json, atau .yaml.")
+            raise LetterSettingsError("report.settings.suffix", name=p.name)
     except LetterSettingsError:
         raise
     except Exception as exc:  # tomllib/json/yaml errors and bad UTF-8: one sentence naming the file
-        raise LetterSettingsError(f"Berkas pengaturan {p} tidak sah: {exc}") from None
+        raise LetterSettingsError("report.settings.invalid", path=p, detail=str(exc)) from None
     if isinstance(data, dict) and isinstance(data.get("surat"), dict):
         data = {**{k: v for k, v in data.items() if k != "surat"}, **data["surat"]}
     if not isinstance(data, dict):
-        raise LetterSettingsError(f"Berkas pengaturan {p} harus berisi pasangan kunci = nilai.")
+        raise LetterSettingsError("report.settings.not-pairs", path=p)
     unknown = sorted(str(k) for k in data if k not in SETTINGS_KEYS)
     if unknown:
-        raise LetterSettingsError(f"Berkas pengaturan {p}: kunci tidak dikenal {', '.join(unknown)}; "
-                                  f"yang dikenal: {', '.join(SETTINGS_KEYS)}.")
+        raise LetterSettingsError("report.settings.unknown-keys", path=p, keys=", ".join(unknown),
+                                  known=", ".join(SETTINGS_KEYS))
     out = {k: str(v) for k, v in data.items() if v is not None and not isinstance(v, (dict, list))}
     if out.get("kop"):
         out["kop"] = str((p.parent / out["kop"]).resolve()) if not Path(out["kop"]).is_absolute() else out["kop"]
@@ -78,11 +79,11 @@ def load_kop(path: str | Path) -> bytes:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise LetterSettingsError(f"Gambar kop {p} tidak dapat dibaca: {exc.strerror or exc}") from None
+        raise LetterSettingsError("report.kop.unreadable", path=p, reason=exc.strerror or str(exc)) from None
     if len(data) > KOP_MAX_BYTES:
-        raise LetterSettingsError(f"Gambar kop {p} terlalu besar ({len(data) // 1024} KB; paling besar 5 MB).")
+        raise LetterSettingsError("report.kop.too-large", path=p, kb=len(data) // 1024)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        raise LetterSettingsError(f"Gambar kop {p} bukan PNG atau JPEG.")
+        raise LetterSettingsError("report.kop.not-image", path=p)
     try:
         from PIL import Image
         import io
@@ -90,5 +91,5 @@ def load_kop(path: str | Path) -> bytes:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
     except Exception:
-        raise LetterSettingsError(f"Gambar kop {p} rusak atau tidak dapat dibuka.") from None
+        raise LetterSettingsError("report.kop.broken", path=p) from None
     return data

@@ -8,12 +8,15 @@ import os
 import tempfile
 from pathlib import Path
 
-NOT_INSTALLED = ("PDF tidak dibuat: LibreOffice tidak ditemukan di komputer ini. Pasang LibreOffice "
-                 "(https://www.libreoffice.org) lalu jalankan lagi, atau pilih --format docx,html.")
+from lketool.errors import Keyed
+from lketool.i18n import t
+
+NOT_INSTALLED_KEY = "report.pdf.not-installed"
+NOT_INSTALLED = t(NOT_INSTALLED_KEY, "id")  # the Indonesian words, for callers that want a plain text
 
 
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed (message in Indonesian)."""
+class PdfUnavailable(Keyed, RuntimeError):
+    """LibreOffice is not installed (``message(lang)``; ``str()`` is Indonesian)."""
 
 
 def pdf_available() -> bool:
@@ -23,14 +26,14 @@ def pdf_available() -> bool:
     return find_soffice() is not None
 
 
-def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0) -> dict[Path, Path | str]:
+def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0, lang: str = "id") -> dict[Path, Path | str]:
     """Convert each ``.docx`` to a ``.pdf`` beside it.  Returns ``{docx: pdf path}`` or
-    ``{docx: error message}`` per document; raises :class:`PdfUnavailable` when
+    ``{docx: error message in lang}`` per document; raises :class:`PdfUnavailable` when
     LibreOffice is missing.  Each PDF is moved into place atomically."""
     from lketool import libreoffice as lo
 
     if lo.find_soffice() is None:
-        raise PdfUnavailable(NOT_INSTALLED)
+        raise PdfUnavailable(NOT_INSTALLED_KEY)
     out: dict[Path, Path | str] = {}
     by_dir: dict[Path, list[Path]] = {}
     for d in docs:
@@ -41,7 +44,7 @@ def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0) -> dict[Path, Pat
                 _convert_many(group, Path(tmp), timeout)
             except lo.LibreOfficeError as exc:
                 for d in group:
-                    out[d] = exc.message("id")
+                    out[d] = exc.message(lang)
                 continue
             for d in group:
                 produced = Path(tmp) / f"{d.stem}.pdf"
@@ -50,7 +53,7 @@ def docx_to_pdf_many(docs: list[Path], timeout: float = 600.0) -> dict[Path, Pat
                     os.replace(produced, dst)
                     out[d] = dst
                 else:
-                    out[d] = f"LibreOffice tidak menghasilkan PDF untuk {d.name}"
+                    out[d] = t("libreoffice.no-pdf", lang, file=d.name)
     return out
 
 

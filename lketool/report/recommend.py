@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lketool.errors import Keyed
 from lketool.report.templates import TEMPLATE_DIR
 
 DEFAULT_RECOMMENDATIONS = ("Lengkapi pelaksanaan dan bukti dukung indikator ini sesuai kriteria LKE, "
                            "lalu pantau dan evaluasi hasilnya secara berkala.")
 
 
-class RecommendationError(ValueError):
-    """The recommendation file cannot be read; the message is for the user (Indonesian)."""
+class RecommendationError(Keyed, ValueError):
+    """The recommendation file cannot be read; worded from the catalogue (``report.recommend.*``)."""
 
 
 def find_recommendations(folder: Path | None = None) -> Path | None:
@@ -37,29 +38,27 @@ def load_recommendations(path: str | Path | None = None) -> dict[str, str]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RecommendationError(f"File rekomendasi {p} tidak dapat dibaca: {exc}") from exc
+        raise RecommendationError("report.recommend.unreadable", path=p, reason=str(exc)) from exc
     if p.suffix.lower() in (".yaml", ".yml"):
         try:
             import yaml
         except ImportError:
-            raise RecommendationError(f"File rekomendasi {p.name} berformat YAML, tetapi paket pyyaml belum "
-                                      "terpasang. Pasang dengan `pip install pyyaml`, atau simpan sebagai "
-                                      "rekomendasi.json.") from None
+            raise RecommendationError("report.recommend.no-yaml", name=p.name) from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise RecommendationError(f"File rekomendasi {p} bukan YAML yang sah: {exc}") from exc
+            raise RecommendationError("report.recommend.bad-yaml", path=p, detail=str(exc)) from exc
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise RecommendationError(f"File rekomendasi {p} bukan JSON yang sah (baris {exc.lineno}, "
-                                      f"kolom {exc.colno}): {exc.msg}") from exc
+            raise RecommendationError("report.recommend.bad-json", path=p, line=exc.lineno, column=exc.colno,
+                                      detail=exc.msg) from exc
     if not isinstance(data, dict):
-        raise RecommendationError(f"File rekomendasi {p} harus berisi pasangan kode indikator: teks.")
+        raise RecommendationError("report.recommend.not-pairs", path=p)
     table = data.get("indikator", data)
     if not isinstance(table, dict):
-        raise RecommendationError(f"File rekomendasi {p}: 'indikator' harus berisi pasangan kode: teks.")
+        raise RecommendationError("report.recommend.indikator", path=p)
     out = {str(k): str(v).strip() for k, v in table.items() if not str(k).startswith("_") and v}
     out["default"] = str(data.get("default") or out.get("default") or DEFAULT_RECOMMENDATIONS).strip()
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lketool.errors import Keyed
 from lketool.resources import resource_dir
 
 TEMPLATE_DIR = resource_dir("report_templates")
@@ -16,8 +17,9 @@ NAMES = {("report", "docx"): "report.docx", ("report", "html"): "report.html.j2"
          ("summary", "docx"): "summary.docx", ("summary", "html"): "summary.html.j2"}
 
 
-class TemplateNotFound(FileNotFoundError):
-    """A template file that was asked for does not exist (message in Indonesian)."""
+class TemplateNotFound(Keyed, FileNotFoundError):
+    """A template file that was asked for does not exist or is of no known kind (worded from
+    the catalogue, ``report.template.*``)."""
 
 
 def resolve_templates(overrides: list[str | Path] | None = None) -> dict[tuple[str, str], Path]:
@@ -31,7 +33,7 @@ def resolve_templates(overrides: list[str | Path] | None = None) -> dict[tuple[s
                     chosen[k] = p / name
             continue
         if not p.is_file():
-            raise TemplateNotFound(f"Template {p} tidak ditemukan.")
+            raise TemplateNotFound("report.template.not-found", path=p)
         kind = "summary" if p.name.lower().startswith(("summary", "ringkasan")) else "report"
         lower = p.name.lower()
         if lower.endswith(".docx"):
@@ -39,5 +41,5 @@ def resolve_templates(overrides: list[str | Path] | None = None) -> dict[tuple[s
         elif lower.endswith((".html.j2", ".html", ".j2", ".jinja", ".htm")):
             chosen[(kind, "html")] = p
         else:
-            raise TemplateNotFound(f"Template {p.name} tidak dikenal: gunakan .docx atau .html.j2.")
+            raise TemplateNotFound("report.template.unknown", name=p.name)
     return chosen

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from lketool.errors import Keyed
+
 DATA_DIR = Path(__file__).with_name("data")
 DEFAULT_EDITION = "permenpanrb-90-2021"
 CHOICE_TYPES = ("yn", "abc", "abcd", "abcde")
@@ -499,12 +501,16 @@ def available_editions() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.json"))
 
 
+class UnknownEdition(Keyed, ValueError):
+    """No rubric edition of that name ships with lketool (worded from the catalogue)."""
+
+
 @lru_cache(maxsize=None)
 def load_rubric(edition: str = DEFAULT_EDITION) -> Rubric:
     """Load a rubric edition by name, e.g. ``"permenpanrb-90-2021"``."""
     path = DATA_DIR / f"{edition}.json"
     if not path.is_file():
-        raise ValueError(f"unknown rubric edition {edition!r}; available: {', '.join(available_editions())}")
+        raise UnknownEdition("rubric.unknown-edition", edition=repr(edition), available=", ".join(available_editions()))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
