@@ -18,23 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lketool.i18n import t
 from lketool.reader import cell_ref
 from lketool.score import denominator
 
 FIELDS = ("unit", "tpi", "note", "tpi_note", "evidence", "evidence_text")
-FIELD_LABELS = {
-    "unit": ("Jawaban unit", "Unit answer"),
-    "tpi": ("Jawaban TPI", "TPI answer"),
-    "note": ("Catatan unit", "Unit note"),
-    "tpi_note": ("Catatan TPI", "TPI note"),
-    "evidence": ("Tautan bukti", "Evidence links"),
-    "evidence_text": ("Keterangan bukti", "Evidence text"),
-}
-# rows a diff adds to the score rows of lketool.view
-EXTRA_LABELS = {
-    "answered": ("Butir terjawab", "Items answered"),
-    "tpi_total": ("Nilai total (TPI)", "Total score (TPI)"),
-}
+# Each field is worded by the catalogue key diff.field.<field>; the rows a diff adds to
+# the score rows of lketool.view by diff.score.<key>.
 
 
 @dataclass
@@ -66,7 +56,8 @@ class Change:
         return self.new_cell or self.old_cell
 
     def label(self, lang: str = "id") -> str:
-        return FIELD_LABELS[self.field][1 if lang == "en" else 0]
+        """The field's name in ``lang`` (catalogue ``diff.field.<field>``)."""
+        return t(f"diff.field.{self.field}", lang)
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {"cell": self.cell, "old_cell": self.old_cell, "new_cell": self.new_cell, "item": self.item,
@@ -304,13 +295,17 @@ def _score_rows(old, new) -> list[ScoreRow]:
             indent = "  " * rid["level"]
             rows.append(ScoreRow(key, indent + rid["label"], indent + ren["label"],
                                  ro[key]["value"] if key in ro else None, rid["value"]))
-    rows.append(ScoreRow("answered", *EXTRA_LABELS["answered"], so.answered, sn.answered, None))
+    rows.append(ScoreRow("answered", *_both("diff.score.answered"), so.answered, sn.answered, None))
     if old.tpi_scores is not None or new.tpi_scores is not None:
-        rows.append(ScoreRow("tpi_total", *EXTRA_LABELS["tpi_total"],
+        rows.append(ScoreRow("tpi_total", *_both("diff.score.tpi_total"),
                              old.tpi_scores.total if old.tpi_scores else None,
                              new.tpi_scores.total if new.tpi_scores else None))
     return rows
 
 
-__all__ = ["Change", "DiffResult", "ScoreRow", "VerdictRow", "diff_files", "diff_results", "FIELDS",
-           "FIELD_LABELS"]
+def _both(key: str) -> tuple[str, str]:
+    """The (Indonesian, English) texts of a catalogue key, as a ScoreRow takes them."""
+    return t(key, "id"), t(key, "en")
+
+
+__all__ = ["Change", "DiffResult", "ScoreRow", "VerdictRow", "diff_files", "diff_results", "FIELDS"]

@@ -9,6 +9,7 @@ import click
 
 from lketool.commands import _common as c
 from lketool.display import number, percent
+from lketool.i18n import t
 
 
 @click.command("diff")
@@ -47,8 +48,6 @@ def command(old, new, lang, fmt, output, strict, per_half, edition):
         else:
             c.emit(render(d, lang))
     except OSError as exc:
-        from lketool.i18n import t
-
         raise click.UsageError(t("cli.cannot-write", lang, path=output, reason=exc.strerror or exc))
     sys.exit(d.exit_code)
 
@@ -79,9 +78,9 @@ def _show(v, width: int = 30, empty: str = "(kosong)") -> str:
     return _short(s, width)
 
 
-def _values(ch, en: bool, width: int = 30) -> tuple[str, str]:
+def _values(ch, lang: str, width: int = 30) -> tuple[str, str]:
     """The Old and New columns; for link lists, what was removed and what was added."""
-    empty = "(empty)" if en else "(kosong)"
+    empty = t("diff.empty", lang)
     old, new = ch.old or [], ch.new or []
     if ch.field != "evidence" or not old or not new:
         return _show(ch.old, width, empty), _show(ch.new, width, empty)
@@ -90,49 +89,47 @@ def _values(ch, en: bool, width: int = 30) -> tuple[str, str]:
     if not removed and not added:  # same links, another order
         return _show(old, width, empty), _show(new, width, empty)
     kept = len(old) - len(removed)
-    o = "- " + _show(removed, width - 2) if removed else (f"({kept} links kept)" if en else f"({kept} tautan tetap)")
-    n = "+ " + _show(added, width - 2) if added else (f"({kept} links kept)" if en else f"({kept} tautan tetap)")
+    o = "- " + _show(removed, width - 2) if removed else t("diff.links-kept", lang, n=kept)
+    n = "+ " + _show(added, width - 2) if added else t("diff.links-kept", lang, n=kept)
     return o, n
 
 
-def _cell(ch, en: bool) -> str:
+def _cell(ch, lang: str) -> str:
     where = ch.cell or "-"
     if ch.old_cell and ch.new_cell and ch.old_cell != ch.new_cell:
         o_sheet, o_ref = ch.old_cell.split("!", 1)
         n_sheet = ch.new_cell.split("!", 1)[0]
         shown = o_ref if o_sheet == n_sheet else ch.old_cell
-        where += f" ({'was' if en else 'dulu'} {shown})"
+        where += " (" + t("diff.cell-was", lang, cell=shown) + ")"
     elif ch.old_cell and not ch.new_cell:
-        where += " (" + ("not in the new version" if en else "tidak ada di versi baru") + ")"
+        where += " (" + t("diff.not-in-new", lang) + ")"
     elif ch.new_cell and not ch.old_cell:
-        where += " (" + ("not in the old version" if en else "tidak ada di versi lama") + ")"
+        where += " (" + t("diff.not-in-old", lang) + ")"
     return where
 
 
 def render(d, lang: str = "id") -> str:
     """Readable terminal text: changes by sheet!cell, then scores and verdicts."""
-    en = lang == "en"
     lines = []
     for side, err in d.errors:
-        which = ("old" if side == "old" else "new") if en else ("lama" if side == "old" else "baru")
-        lines.append(f"ERROR ({which}): {err.message(lang)}")
+        which = t("diff.side.old" if side == "old" else "diff.side.new", lang)
+        lines.append(t("diff.error", lang, side=which, message=err.message(lang)))
     if d.errors:
         return "\n".join(lines)
     o, n = d.old, d.new
-    lines.append(f"{'Old' if en else 'Lama'}: {o.file}  ({o.unit}; {o.layout}; sheet {o.sheet})")
-    lines.append(f"{'New' if en else 'Baru'}: {n.file}  ({n.unit}; {n.layout}; sheet {n.sheet})")
+    old_word, new_word = t("diff.old", lang), t("diff.new", lang)
+    for side, v in ((old_word, o), (new_word, n)):
+        lines.append(t("diff.version", lang, side=side, file=v.file, unit=v.unit, layout=v.layout, sheet=v.sheet))
     if not d.same_unit:
-        lines.append("WARNING: the unit names differ; are these versions of the same unit?" if en else
-                     "PERHATIAN: nama unit berbeda; apakah keduanya memang versi LKE unit yang sama?")
+        lines.append(t("diff.units-differ", lang))
     lines.append("")
     if not d.changes:
-        lines.append("No differences in answers, notes or evidence." if en else
-                     "Tidak ada perbedaan jawaban, catatan, maupun bukti dukung.")
+        lines.append(t("diff.no-changes", lang))
     else:
-        lines.append(f"{'Changes' if en else 'Perubahan'} ({len(d.changes)}):")
-        head = ("Cell", "Item", "Field", "Old", "New") if en else ("Sel", "Butir", "Bagian", "Lama", "Baru")
-        rows = [(_cell(ch, en), ch.item + (f" ({'question' if en else 'soal'} {ch.soal_id})" if ch.soal_id else ""), ch.label(lang),
-                 *_values(ch, en), ch.text) for ch in d.changes]
+        lines.append(t("diff.changes", lang, n=len(d.changes)))
+        head = (t("diff.head.cell", lang), t("diff.head.item", lang), t("diff.head.field", lang), old_word, new_word)
+        rows = [(_cell(ch, lang), ch.item + (" (" + t("diff.question", lang, id=ch.soal_id) + ")" if ch.soal_id else ""),
+                 ch.label(lang), *_values(ch, lang), ch.text) for ch in d.changes]
         w = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
         wo = max(len(head[3]), *(len(r[3]) for r in rows))
         lines.append(f"  {head[0]:<{w[0]}}  {head[1]:<{w[1]}}  {head[2]:<{w[2]}}  {head[3]:<{wo}}  {head[4]}")
@@ -140,8 +137,7 @@ def render(d, lang: str = "id") -> str:
             lines.append(f"  {r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]:<{wo}}  {r[4]}")
             lines += c.wrap(r[5], w[0] + 4)  # the whole question, wrapped to the terminal
     lines.append("")
-    lines.append(f"  {'Score' if en else 'Nilai':<46}{'Old' if en else 'Lama':>9}{'New' if en else 'Baru':>9}"
-                 f"{'Change' if en else 'Selisih':>10}")
+    lines.append(f"  {t('diff.head.score', lang):<46}{old_word:>9}{new_word:>9}{t('diff.head.change', lang):>10}")
     for s in d.scores:
         if s.key == "answered":
             lines.append(f"  {s.label(lang):<46}{s.old:>9}{s.new:>9}{s.delta:>+10}")
@@ -152,23 +148,23 @@ def render(d, lang: str = "id") -> str:
         if s.weight:
             so = "-" if s.old is None else percent(s.old / s.weight, 1, lang)
             sn = "-" if s.new is None else percent(s.new / s.weight, 1, lang)
-            lines.append(f"  {'    ' + ('share' if en else 'capaian'):<46}{so:>9}{sn:>9}")
+            lines.append(f"  {'    ' + t('diff.share', lang):<46}{so:>9}{sn:>9}")
     lines.append("")
     for v in d.verdicts:
-        lines.append(f"  {v.label}: {_verdict(v.old, en)} -> {_verdict(v.new, en)}"
+        lines.append(f"  {v.label}: {_verdict(v.old, lang)} -> {_verdict(v.new, lang)}"
                      + ("" if v.old == v.new else "  *"))
         if v.old_missed != v.new_missed:
-            lines.append(f"      {'missed before' if en else 'tidak terpenuhi sebelumnya'}: "
+            lines.append(f"      {t('diff.missed-before', lang)}: "
                          f"{'; '.join(v.missed_labels('old', lang)) or '-'}")
-            lines.append(f"      {'missed now' if en else 'tidak terpenuhi sekarang'}: "
+            lines.append(f"      {t('diff.missed-now', lang)}: "
                          f"{'; '.join(v.missed_labels('new', lang)) or '-'}")
     return "\n".join(lines)
 
 
-def _verdict(ok, en: bool) -> str:
+def _verdict(ok, lang: str) -> str:
     from lketool.verdict import status_of, word
 
-    return word(status_of(ok), "en" if en else "id")
+    return word(status_of(ok), lang)
 
 
 def _plain(v):
@@ -181,7 +177,6 @@ DIFF_COLUMNS = [("kind", "Jenis", "Kind"), ("cell", "Sel", "Cell"), ("old_cell",
                 ("item", "Butir", "Item"), ("soal_id", "ID soal", "Question ID"), ("field", "Bagian", "Field"),
                 ("label", "Label", "Label"), ("old", "Lama", "Old"), ("new", "Baru", "New"),
                 ("text", "Teks", "Text")]
-_KINDS = {"change": "perubahan", "score": "nilai", "verdict": "kelayakan", "error": "galat"}
 
 
 def to_csv(d, lang: str = "id") -> str:
@@ -194,7 +189,9 @@ def to_csv(d, lang: str = "id") -> str:
 
 def csv_rows(d, lang: str = "id") -> list[list]:
     """The rows of :func:`to_csv`, in column order."""
-    kind = (lambda k: k) if lang == "en" else _KINDS.get
+    def kind(k: str) -> str:
+        return t(f"diff.kind.{k}", lang)
+
     rows: list[list] = []
     for side, err in d.errors:
         rows.append([kind("error"), "", "", "", "", side, err.code, "", "", err.message(lang)])
