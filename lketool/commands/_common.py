@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from lketool import csvout
+from lketool.i18n import t, tn
 from lketool.problems import ERROR, INFO, WARNING, severity_count, severity_label
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
@@ -252,31 +253,20 @@ def _where(p) -> str:
 def file_summary(r, lang: str, cols: int | None = None) -> list[str]:
     """The per-file summary lines of ``check``: root problems and derived values, and
     how many root errors stand between the file and a clean submission."""
-    en = lang == "en"
     if r.error is not None:
-        return ["  " + ("The file could not be read; nothing was checked." if en else
-                        "Berkas tidak terbaca; tidak ada yang diperiksa.")]
+        return ["  " + t("table.check.unreadable", lang)]
     roots = [p for p in r.problems if not p.caused_by and p.severity != INFO]
     derived = [p for p in r.problems if p.caused_by]
     n_err = sum(p.severity == ERROR for p in roots)
     n_warn = sum(p.severity == WARNING for p in roots)
-    if en:
-        head = f"{len(roots)} root problem{'' if len(roots) == 1 else 's'}"
-        tail = f"{len(derived)} derived value{'' if len(derived) == 1 else 's'}"
-    else:
-        head, tail = f"{len(roots)} masalah pokok", f"{len(derived)} nilai turunan"
+    head, tail = tn("count.root-problems", len(roots), lang), tn("count.derived-values", len(derived), lang)
     sevs = f"{severity_count(n_err, ERROR, lang)}, {severity_count(n_warn, WARNING, lang)}"
     lines = [f"  -> {head} ({sevs}), {tail}"]
     if n_err == 0:
-        last = ("No errors: ready to submit." if en else "Tidak ada kesalahan: siap dikirim.") + \
-            ((" Warnings are worth a look." if en else " Peringatan sebaiknya ditinjau.") if n_warn else "")
-    elif en:
-        fix = "fix" if n_err == 1 else "fixes"
-        last = (f"{n_err} {fix} stand{'s' if n_err == 1 else ''} between this file and a clean submission"
-                + (f"; the {tail} follow by themselves." if derived else "."))
+        last = t("table.check.ready", lang) + (t("table.check.warnings-worth-a-look", lang) if n_warn else "")
     else:
-        last = (f"Perlu {n_err} perbaikan sebelum LKE ini bersih untuk dikirim"
-                + (f"; {tail} ikut benar dengan sendirinya." if derived else "."))
+        last = (tn("count.fixes-needed", n_err, lang)
+                + (t("table.check.derived-follow", lang, derived=tail) if derived else "."))
     return lines + wrap(last, 2, cols)
 
 
@@ -286,7 +276,6 @@ def problems_table(results, lang: str, quiet: bool = False) -> str:
     it, and the summary lines."""
     color = sys.stdout.isatty()
     cols = width()
-    en = lang == "en"
     lines: list[str] = []
     for r in results:
         lines.append(f"== {r.file}")
@@ -310,16 +299,14 @@ def problems_table(results, lang: str, quiet: bool = False) -> str:
                 lines += _finding_lines(p, lang, color, cols, 2)
                 kids = by_root.get((p.location.sheet, p.location.cell, p.code), [])
                 if kids:
-                    lines.append("      " + (f"Derived values that follow from it ({len(kids)}):" if en else
-                                             f"Nilai turunan yang mengikutinya ({len(kids)}):"))
+                    lines.append("      " + t("table.check.derived-under", lang, n=len(kids)))
                     for q in kids:
                         lines += _finding_lines(q, lang, color, cols, 8, derived=True)
         lines += file_summary(r, lang, cols)
     if len(results) > 1:
         bad = sum(1 for r in results if r.has_errors)
         lines.append("")
-        lines.append(f"{len(results)} files: {len(results) - bad} clean, {bad} to fix" if en else
-                     f"{len(results)} berkas: {len(results) - bad} bersih, {bad} perlu diperbaiki")
+        lines.append(t("table.check.files", lang, n=len(results), clean=len(results) - bad, bad=bad))
     return "\n".join(lines)
 
 
@@ -335,7 +322,7 @@ def _finding_lines(p, lang: str, color: bool, cols: int, indent: int, derived: b
     out = [first] + wrap(p.message(lang), indent + 4, cols)
     todo = "" if derived else p.remedy(lang)  # a derived value needs no fix of its own
     if todo:
-        out += wrap(("What to do: " if lang == "en" else "Perbaikan: ") + todo, indent + 4, cols)
+        out += wrap(t("table.check.remedy", lang, remedy=todo), indent + 4, cols)
     return out
 
 
@@ -354,8 +341,8 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
     from lketool.verdict import verdict_for
     from lketool.view import score_rows
 
-    en = lang == "en"
     lines = []
+    score_word = t("table.score.score", lang)
     for r in results:
         lines.append(f"== {r.file}" + (f"  ({r.unit}; {r.layout})" if r.unit else ""))
         if r.error is not None:
@@ -372,25 +359,25 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
         has_wb = any(x["workbook"] is not None for x in parts)
         has_tpi = r.tpi_scores is not None
         w = max([30] + [len(x["label"]) + 2 * x["level"] + 2 for x in rows])  # labels whole, never cut
-        head = f"  {'':<{w}}{('score' if en else 'nilai'):>8}"
+        head = f"  {'':<{w}}{score_word:>8}"
         head += f"{'TPI':>8}" if has_tpi else ""
-        head += f"{('workbook' if en else 'di workbook'):>13}" if has_wb else ""
+        head += f"{t('table.score.workbook', lang):>13}" if has_wb else ""
         lines.append(head)
         for x in parts:
             row = f"  {'  ' * x['level'] + x['label']:<{w}}{fmt2(x['value'], lang):>8}"
             row += f"{fmt2(x['tpi'], lang):>8}" if has_tpi else ""
             row += f"{fmt2(x['workbook'], lang):>13}" if has_wb and x["workbook"] is not None else ""
             lines.append(row)
-        lines.append(f"  {'Area':<{w}}{('score' if en else 'nilai'):>8}{('weight' if en else 'bobot'):>8}{'%':>8}")
+        lines.append(f"  {'Area':<{w}}{score_word:>8}{t('table.score.weight', lang):>8}{'%':>8}")
         for x in areas:
             lines.append(f"  {'  ' + x['label']:<{w}}{fmt2(x['value'], lang):>8}{show.minimum(x['max'], lang):>8}"
                          f"{show.percent(x['share'], 1, lang):>8}")
         s = r.scores
-        done = "answered" if en else "terjawab"
-        lines.append(f"  {'Completeness' if en else 'Kelengkapan':<{w}}{s.answered}/{s.expected} {done}")
+        done = t("table.score.answered", lang, answered=s.answered, expected=s.expected)
+        lines.append(f"  {t('table.score.completeness', lang):<{w}}{done}")
         lines.extend("  " + ln for ln in v["lines"])
         c = r.counts
-        lines.append(f"  {'Problems' if en else 'Temuan'}: {severity_count(c[ERROR], ERROR, lang)}, "
+        lines.append(f"  {t('table.score.problems', lang)}: {severity_count(c[ERROR], ERROR, lang)}, "
                      f"{severity_count(c[WARNING], WARNING, lang)} (lketool check)")
     return "\n".join(lines)
 

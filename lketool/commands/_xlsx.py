@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lketool.atomic import atomic_path
 from lketool.cells import sheet_name, xlsxwriter_text
+from lketool.i18n import t
 
 
 def write_results(results, output: str | Path, lang: str, *, scores: bool) -> Path:
@@ -19,7 +20,6 @@ def write_results(results, output: str | Path, lang: str, *, scores: bool) -> Pa
 
     from lketool.commands import _common as c
 
-    en = lang == "en"
     with atomic_path(output) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
@@ -27,11 +27,11 @@ def write_results(results, output: str | Path, lang: str, *, scores: bool) -> Pa
             taken: set[str] = set()
             if scores:
                 cols, rows = c.score_rows_table(results, lang)
-                _sheet(wb, sheet_name("Scores" if en else "Nilai", taken), cols, rows, lang)
+                _sheet(wb, sheet_name(t("xlsx.sheet.scores", lang), taken), cols, rows, lang)
             else:
                 cols, rows = c.finding_rows(results, lang)
-                _sheet(wb, sheet_name("Findings" if en else "Temuan", taken), cols, rows, lang)
-                _sheet(wb, sheet_name("Files" if en else "Berkas", taken), *_file_rows(results, lang), lang)
+                _sheet(wb, sheet_name(t("xlsx.sheet.findings", lang), taken), cols, rows, lang)
+                _sheet(wb, sheet_name(t("xlsx.sheet.files", lang), taken), *_file_rows(results, lang), lang)
         finally:
             wb.close()
     return Path(output)
