@@ -24,18 +24,26 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from lketool.cells import csv_text
+from lketool.i18n import t
 
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: a stable key and its header in each language."""
+    """One CSV column: a stable key and its header, worded by the catalogue key ``label``
+    (``column.<table>.<key>``); a header that comes from data (a rubric label) is given
+    per language in ``texts`` instead (see :func:`data_col`)."""
 
     key: str
-    id: str
-    en: str
+    label: str = ""
+    texts: tuple[tuple[str, str], ...] = ()
 
     def header(self, lang: str) -> str:
-        return self.en if lang == "en" else self.id
+        """The header in ``lang``."""
+        if self.texts:
+            given = dict(self.texts)
+            # like the catalogue: a language without its own text falls back to English, then Indonesian
+            return given.get(lang) or given.get("en") or given.get("id", self.key)
+        return t(self.label, lang)
 
 
 def separator(lang: str) -> str:
@@ -103,6 +111,13 @@ def write(columns: Sequence[Column], rows, lang: str, output: str | Path | None 
     write_bytes(output, data)
 
 
-def cols(*specs: tuple[str, str, str]) -> list[Column]:
-    """``cols(("file", "Berkas", "File"), ...)``: a column list from (key, id, en) triples."""
-    return [Column(*s) for s in specs]
+def cols(table: str, *keys: str) -> list[Column]:
+    """``cols("findings", "file", "unit")``: columns whose headers are the catalogue keys
+    ``column.<table>.<key>``."""
+    return [Column(k, f"column.{table}.{k}") for k in keys]
+
+
+def data_col(key: str, **texts: str) -> Column:
+    """A column whose header comes from data, given per language: ``data_col("total",
+    id="Nilai total", en="Total score")``."""
+    return Column(key, texts=tuple(texts.items()))

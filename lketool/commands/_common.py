@@ -190,11 +190,8 @@ def dump_json(results, lang: str, scores: bool) -> str:
 
 # --- one row per finding (check: CSV and xlsx) -------------------------------------------
 
-FINDING_COLUMNS = csvout.cols(
-    ("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("sheet", "Sheet", "Sheet"), ("cell", "Sel", "Cell"),
-    ("severity", "Tingkat", "Severity"), ("code", "Kode", "Code"), ("item", "Butir", "Item"),
-    ("message", "Pesan", "Message"), ("remedy", "Perbaikan", "What to do"),
-    ("caused_by", "Akibat dari", "Caused by"))
+FINDING_COLUMNS = csvout.cols("findings", "file", "unit", "sheet", "cell", "severity", "code", "item", "message",
+                               "remedy", "caused_by")
 
 
 def _refs(p) -> str:
@@ -382,14 +379,9 @@ def scores_table(results, lang: str, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
-SCORE_HEAD = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout", "Tata letak", "Layout")]
-SCORE_TAIL = [("answered", "Terjawab", "Answered"), ("expected", "Butir", "Expected"),
-              ("wbk", "WBK", "WBK"), ("wbbm", "WBBM", "WBBM"), ("basis", "Dasar putusan", "Basis"),
-              ("provisional", "Sementara", "Provisional"),
-              ("errors", "Kesalahan", "Errors"), ("warnings", "Peringatan", "Warnings"),
-              ("root_problems", "Masalah pokok", "Root problems"),
-              ("workbook_total", "Total di workbook", "Workbook total"), ("tpi_total", "Total TPI", "TPI total"),
-              ("error", "Galat", "Error")]
+SCORE_HEAD = csvout.cols("scores", "file", "unit", "layout")
+SCORE_TAIL = csvout.cols("scores", "answered", "expected", "wbk", "wbbm", "basis", "provisional", "errors", "warnings",
+                         "root_problems", "workbook_total", "tpi_total", "error")
 
 
 def _verdict_cells(r, lang: str) -> dict:
@@ -410,8 +402,8 @@ def score_rows_table(results, lang: str):
     view = []
     if first is not None:
         view = list(zip(score_rows(first, "id"), score_rows(first, "en")))
-    columns = csvout.cols(*SCORE_HEAD, *[(a["key"].replace(":", "_"), a["label"], b["label"]) for a, b in view],
-                          *SCORE_TAIL)
+    columns = [*SCORE_HEAD, *[csvout.data_col(a["key"].replace(":", "_"), id=a["label"], en=b["label"]) for a, b in view],
+               *SCORE_TAIL]
     rows = []
     for r in results:
         if r.error is not None:

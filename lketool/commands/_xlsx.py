@@ -41,11 +41,8 @@ def _file_rows(results, lang: str):
     from lketool import csvout
     from lketool.problems import ERROR, INFO, WARNING
 
-    cols = csvout.cols(("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("layout", "Tata letak", "Layout"),
-                       ("root_errors", "Kesalahan pokok", "Root errors"),
-                       ("root_warnings", "Peringatan pokok", "Root warnings"),
-                       ("derived", "Nilai turunan", "Derived values"), ("errors", "Kesalahan", "Errors"),
-                       ("warnings", "Peringatan", "Warnings"), ("error", "Galat", "Error"))
+    cols = csvout.cols("files", "file", "unit", "layout", "root_errors", "root_warnings", "derived", "errors",
+                       "warnings", "error")
     rows = []
     for r in results:
         roots = [p for p in r.problems if not p.caused_by and p.severity != INFO]

@@ -42,7 +42,7 @@ def command(old, new, lang, fmt, output, strict, per_half, edition):
         elif fmt == "csv":
             from lketool import csvout
 
-            csvout.write(csvout.cols(*DIFF_COLUMNS), csv_rows(d, lang), lang, output)
+            csvout.write(csvout.cols("diff", *DIFF_COLUMNS), csv_rows(d, lang), lang, output)
         elif output is not None:
             c.write_text(render(d, lang) + "\n", output)
         else:
@@ -173,10 +173,7 @@ def _plain(v):
     return v  # numbers stay numbers: lketool.csvout writes them in the dialect's notation
 
 
-DIFF_COLUMNS = [("kind", "Jenis", "Kind"), ("cell", "Sel", "Cell"), ("old_cell", "Sel lama", "Old cell"),
-                ("item", "Butir", "Item"), ("soal_id", "ID soal", "Question ID"), ("field", "Bagian", "Field"),
-                ("label", "Label", "Label"), ("old", "Lama", "Old"), ("new", "Baru", "New"),
-                ("text", "Teks", "Text")]
+DIFF_COLUMNS = ("kind", "cell", "old_cell", "item", "soal_id", "field", "label", "old", "new", "text")
 
 
 def to_csv(d, lang: str = "id") -> str:
@@ -184,7 +181,7 @@ def to_csv(d, lang: str = "id") -> str:
     ``lang``: see :mod:`lketool.csvout`)."""
     from lketool import csvout
 
-    return csvout.render(csvout.cols(*DIFF_COLUMNS), csv_rows(d, lang), lang)
+    return csvout.render(csvout.cols("diff", *DIFF_COLUMNS), csv_rows(d, lang), lang)
 
 
 def csv_rows(d, lang: str = "id") -> list[list]:

@@ -10,11 +10,8 @@ import click
 
 from lketool.commands import _common as c
 
-LINK_COLUMNS = [("file", "Berkas", "File"), ("unit", "Unit", "Unit"), ("sheet", "Sheet", "Sheet"),
-                ("cell", "Sel", "Cell"), ("item", "Butir", "Item"), ("link", "Tautan", "Link"),
-                ("status", "Status", "Status"), ("label", "Keterangan", "Label"),
-                ("http_status", "Kode HTTP", "HTTP status"), ("service", "Layanan", "Service"),
-                ("detail", "Rincian", "Detail"), ("remedy", "Yang perlu dilakukan", "What to do")]
+LINK_COLUMNS = ("file", "unit", "sheet", "cell", "item", "link", "status", "label", "http_status", "service",
+                "detail", "remedy")
 
 
 @click.command("links")
@@ -68,7 +65,7 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
         elif fmt == "csv":
             from lketool import csvout
 
-            csvout.write(csvout.cols(*LINK_COLUMNS), [] if offline else rows, lang, output)
+            csvout.write(csvout.cols("links", *LINK_COLUMNS), [] if offline else rows, lang, output)
         else:
             c.write_text("\n".join(render(results, rows, lang, offline, quiet)) + "\n", output)
     except OSError as exc:
