@@ -20,27 +20,10 @@ from pathlib import Path
 from lketool.problems import CATALOGUE, ERROR, INFO, SEVERITY_ORDER, WARNING, severity_label
 from lketool.i18n import t
 
-SUMMARY_SHEET = {"id": "Hasil Pemeriksaan", "en": "Check Results"}
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "BDD7EE"}  # red-ish, amber, blue
-SEVERITY_LABEL = {lang: {sev: severity_label(sev, lang) for sev in (ERROR, WARNING, INFO)}
-                  for lang in ("id", "en")}  # the catalogue's one severity table
-_TEXT = {
-    "id": {"title": "Hasil Pemeriksaan LKE", "unit": "Unit kerja", "file": "Berkas", "sheet": "Sheet",
-           "counts": "Jumlah temuan", "score": "Nilai hitung ulang", "wb_score": "Nilai di workbook",
-           "legend": "Warna sel: merah = kesalahan, kuning = peringatan, biru = info. Klik alamat sel untuk "
-                     "menuju selnya; arahkan kursor ke sel untuk membaca komentarnya.",
-           "cols": ("No", "Sheet", "Sel", "Temuan", "Tingkat", "Keterangan", "Butir", "Kode"),
-           "none": "Tidak ada temuan.", "na": "-", "comment_head": "Hasil pemeriksaan lketool:",
-           "previous": "Komentar sebelumnya:"},
-    "en": {"title": "LKE Check Results", "unit": "Unit", "file": "File", "sheet": "Sheet",
-           "counts": "Findings", "score": "lketool recomputed score", "wb_score": "Workbook score",
-           "legend": "Cell colours: red = error, amber = warning, blue = info. Click a cell address to go to "
-                     "the cell; hover over the cell to read its comment.",
-           "cols": ("No", "Sheet", "Cell", "Finding", "Severity", "Details", "Item", "Code"),
-           "none": "No findings.", "na": "-", "comment_head": "lketool check results:",
-           "previous": "Earlier comment:"},
-}
+# The summary sheet's words are the catalogue's annotate.summary.*; its columns annotate.col.*.
+_COLS = ("no", "sheet", "cell", "finding", "severity", "details", "item", "code")
 
 
 class AnnotateError(ValueError):
@@ -75,7 +58,6 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
 
     if result.error is not None:
         raise AnnotateError(t("annotate.unreadable", lang, file=result.file, code=result.error.code))
-    lang = "en" if lang == "en" else "id"
     src, out = Path(result.file), Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise AnnotateError(t("annotate.out-suffix", lang, out=out))
@@ -95,7 +77,6 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
     except Exception as exc:  # openpyxl reads every sheet, damaged ones too; check read only the LKE sheet
         raise AnnotateError(t("annotate.damaged", lang, file=src, reason=_reason(exc, lang))) from None
 
-    severities = SEVERITY_LABEL[lang]
     by_cell: "OrderedDict[tuple[str, str], list]" = OrderedDict()
     rows = []
     for p in result.problems:
@@ -111,11 +92,11 @@ def annotate_workbook(result, out: str | Path, lang: str = "id") -> Path:
         cell = wb[sheet][coord]
         worst = min((p.severity for p in problems), key=lambda s: SEVERITY_ORDER.get(s, 9))
         cell.fill = fills.get(worst, fills[INFO])
-        lines = [_TEXT[lang]["comment_head"]]
+        lines = [t("annotate.summary.comment_head", lang)]
         for p in problems:
-            lines.append(f"- [{severities.get(p.severity, p.severity)}] {_title(p, lang)}: {_detail(p, result, lang)}")
+            lines.append(f"- [{severity_label(p.severity, lang)}] {_title(p, lang)}: {_detail(p, result, lang)}")
         if cell.comment is not None and cell.comment.text:
-            lines += ["", _TEXT[lang]["previous"], cell.comment.text]
+            lines += ["", t("annotate.summary.previous", lang), cell.comment.text]
         # messages quote workbook text: drop the characters XML 1.0 (and so Excel) refuses
         text = _XML_BAD.sub("", "\n".join(lines))
         comment = Comment(text, "lketool")
@@ -169,8 +150,7 @@ def _lines(text: str, width: int) -> int:
 
 
 def _title(p, lang: str) -> str:
-    kind = CATALOGUE[p.code]
-    return kind.title_en if lang == "en" else kind.title_id
+    return CATALOGUE[p.code].title(lang)
 
 
 def _detail(p, result, lang: str) -> str:
@@ -197,8 +177,10 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
 
     from lketool.cells import openpyxl_text
 
-    t = _TEXT[lang]
-    name = SUMMARY_SHEET[lang]
+    def word(key: str) -> str:
+        return t(f"annotate.summary.{key}", lang)
+
+    name = word("sheet")
     base, n = name, 2
     while name in wb.sheetnames:
         name = f"{base} ({n})"
@@ -210,18 +192,19 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    ws["A1"] = t["title"]
+    ws["A1"] = word("title")
     ws["A1"].font = Font(bold=True, size=14)
     # Every text that came from the workbook (unit name, file and sheet names, messages
     # quoting cells) goes in through openpyxl_text: always a string, never a formula.
-    info = [(t["unit"], result.unit or ""), (t["file"], Path(result.file).name), (t["sheet"], result.sheet or "")]
+    info = [(word("unit"), result.unit or ""), (word("file"), Path(result.file).name),
+            (word("sheet-name"), result.sheet or "")]
     counts = result.counts
-    sev = SEVERITY_LABEL[lang]
-    info.append((t["counts"], ", ".join(f"{sev[k]} {counts.get(k, 0)}" for k in (ERROR, WARNING, INFO))))
+    info.append((word("counts"), ", ".join(f"{severity_label(k, lang)} {counts.get(k, 0)}"
+                                           for k in (ERROR, WARNING, INFO))))
     if result.scores is not None:
-        info.append((t["score"], round(result.scores.total, 2)))
+        info.append((word("score"), round(result.scores.total, 2)))
     wbs = (result.workbook_scores or {}).get("total") if result.workbook_scores else None
-    info.append((t["wb_score"], round(wbs, 2) if isinstance(wbs, (int, float)) else t["na"]))
+    info.append((word("wb_score"), round(wbs, 2) if isinstance(wbs, (int, float)) else "-"))
     r = 2
     for label, value in info:
         ws.cell(r, 1, label).font = bold
@@ -233,14 +216,14 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
         else:
             openpyxl_text(cell, value)
         r += 1
-    legend = ws.cell(r, 1, t["legend"])
+    legend = ws.cell(r, 1, word("legend"))
     legend.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(t["cols"]))
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(_COLS))
     ws.row_dimensions[r].height = 30
     r += 2
     header = r
-    for c, label in enumerate(t["cols"], start=1):
-        cell = ws.cell(header, c, label)
+    for c, col in enumerate(_COLS, start=1):
+        cell = ws.cell(header, c, t(f"annotate.col.{col}", lang))
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.alignment = wrap
@@ -259,7 +242,7 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
                                        display=loc.cell)
             cell.font = link_font
         openpyxl_text(ws.cell(r, 4), _title(p, lang))
-        sc = ws.cell(r, 5, sev.get(p.severity, p.severity))
+        sc = ws.cell(r, 5, severity_label(p.severity, lang))
         if p.severity in fills:
             sc.fill = fills[p.severity]
         msg = ws.cell(r, 6)
@@ -275,7 +258,7 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
             ws.row_dimensions[r].height = 15 * lines
     last = header + max(len(rows), 1)
     if not rows:
-        ws.cell(header + 1, 1, t["none"])
+        ws.cell(header + 1, 1, word("none"))
     else:
         ws.auto_filter.ref = f"A{header}:H{last}"
     ws.freeze_panes = f"A{header + 1}"
