@@ -51,15 +51,15 @@ def os_error_text(exc: BaseException, lang: str = "id", path: str | Path | None 
     "folder tidak dapat ditulis" for a read-only or forbidden folder, "sedang dibuka di
     program lain" when the folder is writable but the file is not (Windows says
     "access denied" for a file Excel holds open), else the system's own words."""
+    from lketool.i18n import t
+
     code = getattr(exc, "errno", None)
-    en = lang == "en"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return "the disk is full" if en else "disk penuh"
+        return t("atomic.disk-full", lang)
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         if code != errno.EROFS and path is not None and _folder_writable(Path(path)):
-            return ("the file is open in another program (e.g. Excel)" if en
-                    else "berkas sedang dibuka di program lain (mis. Excel)")
-        return "the folder cannot be written to" if en else "folder tidak dapat ditulis"
+            return t("atomic.file-open", lang)
+        return t("atomic.folder-read-only", lang)
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 

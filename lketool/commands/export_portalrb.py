@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 
 from lketool.commands import _common as c
-
-_STATUS = {"written": ("DITULIS", "WRITTEN"), "refused": ("DITOLAK", "REFUSED"),
-           "unreadable": ("TIDAK TERBACA", "UNREADABLE")}
+from lketool.i18n import t, tn
 
 
 @click.command("export-portalrb")
@@ -88,11 +86,10 @@ def render(summary, lang: str = "id") -> str:
     remarks about the layout's mapping to PortalRB once, at the end."""
     from lketool.problems import CATALOGUE, severity_label
 
-    en = lang == "en"
     cols = c.width()
     lines = []
     for r in summary.results:
-        label = _STATUS[r.status][1 if en else 0]
+        label = t(f"export.status.{r.status}", lang)
         if r.status == "unreadable":
             lines.append(f"{label}  {r.file}: {r.error.message(lang)}")
             continue
@@ -100,43 +97,37 @@ def render(summary, lang: str = "id") -> str:
         who = f"{u['nama']}; id {u['id']}; {u['kategori']}"
         if r.status == "written":
             n = len(r.payload["answers"])
-            lines.append(f"{label}  {r.output}  ({who}; {n} {'answers' if en else 'jawaban'})")
+            lines.append(f"{label}  {r.output}  ({who}; {t('export.answers', lang, n=n)})")
         else:
             n = len(r.blockers)
-            lines.append(f"{label}  {r.file}  ({who}): " + (
-                f"{n} required answer{'' if n == 1 else 's'} missing or invalid; nothing written" if en else
-                f"{n} jawaban wajib kosong atau tidak sah; tidak ada berkas yang ditulis"))
+            lines.append(f"{label}  {r.file}  ({who}): " + tn("export.refused-count", n, lang))
         for b in r.blockers + [b for b in r.notices if not b.mapping]:
             lines += _notice_lines(b, lang, cols, CATALOGUE, severity_label)
         if r.status == "refused" and r.blockers and any(b.soal_id for b in r.blockers):
-            lines.append("    " + ("Fix these cells, or use --allow-incomplete to export them as null."
-                                   if en else "Perbaiki sel di atas, atau pakai --allow-incomplete untuk "
-                                              "mengekspornya sebagai null."))
+            lines.append("    " + t("export.fix", lang))
     notes = mapping_notes(summary)
     if notes:
         readable = sum(1 for r in summary.results if r.status != "unreadable")
         lines.append("")
-        lines.append(("Layout mapping notes (once for the run):" if en else
-                      "Catatan pemetaan ke PortalRB (sekali untuk seluruh berkas):"))
+        lines.append(t("export.mapping-notes", lang))
         for note in notes:
             b = note["notice"]
             k = len(note["files"])
-            suffix = "" if k == readable else (f" ({k} files)" if en else f" ({k} berkas)")
+            suffix = "" if k == readable else t("export.note-files", lang, n=k)
             lines += _notice_lines(b, lang, cols, CATALOGUE, severity_label, suffix)
     for p in summary.unit_lists:
-        lines.append(f"{'Unit list' if en else 'Daftar unit'}: {p}")
+        lines.append(t("export.unit-list", lang, path=p))
     return "\n".join(lines)
 
 
 def _notice_lines(b, lang, cols, catalogue, severity_label, suffix: str = "") -> list[str]:
     """A blocker or notice: cell, soal, severity and the full question text (wrapped),
     then what is wrong."""
-    en = lang == "en"
     kind = catalogue.get(b.code)
     msg = b.message(lang)
     if kind is not None and b.text and b.text[:40] in msg:  # the message repeats the question
-        msg = kind.title_en if en else kind.title_id
-    soal = (f"{'question' if en else 'soal'} {b.soal_id}") if b.soal_id is not None else ""
+        msg = kind.title(lang)
+    soal = t("export.question", lang, id=b.soal_id) if b.soal_id is not None else ""
     head = f"    {b.cell or '-':<14} {soal:<12} {severity_label(b.severity, lang).upper():<11}"
     body = c.wrap(b.text or "", len(head), cols)
     body[0] = head + body[0][len(head):]
