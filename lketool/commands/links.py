@@ -9,6 +9,7 @@ import sys
 import click
 
 from lketool.commands import _common as c
+from lketool.i18n import t
 
 LINK_COLUMNS = ("file", "unit", "sheet", "cell", "item", "link", "status", "label", "http_status", "service",
                 "detail", "remedy")
@@ -32,7 +33,6 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
     Kode keluar: 0 semua dapat dibuka, 1 ada tautan bermasalah, 2 berkas tidak terbaca
     atau tidak ada koneksi internet."""
     from lketool.api import check_files
-    from lketool.i18n import t
     from lketool.links import LinkCache
     from lketool.links.summary import Progress, counts, offline_message, remedy
     from lketool.online import add_link_problems, collect_links
@@ -53,7 +53,7 @@ def command(paths, lang, fmt, output, quiet, timeout, no_cache, allow_private):
                          "status": status, "label": res.label(lang) if res else "",
                          "http_status": res.http_status if res else None,
                          "service": res.service if res else None,
-                         "detail": (res.detail_en if lang == "en" else res.detail_id) if res else "",
+                         "detail": res.detail(lang) if res else "",
                          "remedy": remedy(status, lang)})
     failures = [{"file": r.file, "error": r.error.message(lang)} for r in results if r.error]
     offline = offline_message(checked.values(), lang) if checked.offline else None
@@ -92,7 +92,7 @@ def render(results, rows, lang: str, offline: str | None, quiet: bool = False) -
     if offline:
         return lines + c.wrap(offline, 0)
     if not rows:
-        lines.append("No evidence links found." if lang == "en" else "Tidak ada tautan bukti dukung.")
+        lines.append(t("links.none", lang))
         return lines
     if not quiet:
         for row in rows:

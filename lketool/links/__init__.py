@@ -29,12 +29,12 @@ from .guard import AddressPolicy, is_public_address
 from .problems import (LOCKED_CODE, NOT_FOUND_CODE, PROBLEM_MESSAGES, UNREACHABLE_CODE,
                        link_problem_code, link_problem_params, problem_message, problem_remedy)
 from .results import (ACCESSIBLE, BLOCKED, CACHEABLE, LOCKED, NOT_FOUND, NOT_WEB, SERVER_ERROR,
-                      STATUS_LABELS, STATUSES, TIMEOUT, UNREACHABLE, LinkResult)
+                      STATUSES, TIMEOUT, UNREACHABLE, LinkResult, status_label)
 from .urls import UrlInfo, classify, extract_urls, is_web_url, looks_like_path
 
 __all__ = [
     "check_links", "check_link", "parse_retry_after", "DEFAULT_USER_AGENT",
-    "LinkResult", "STATUSES", "STATUS_LABELS", "CACHEABLE",
+    "LinkResult", "STATUSES", "status_label", "CACHEABLE",
     "ACCESSIBLE", "LOCKED", "NOT_FOUND", "SERVER_ERROR", "TIMEOUT", "UNREACHABLE", "NOT_WEB", "BLOCKED",
     "LinkCache", "LinkCacheWarning", "default_cache_path", "DEFAULT_MAX_AGE",
     "UrlInfo", "classify", "is_web_url", "looks_like_path", "extract_urls",

@@ -1,9 +1,11 @@
-"""Link check statuses and the :class:`LinkResult` record (bilingual texts)."""
+"""Link check statuses and the :class:`LinkResult` record (status labels from the catalogue)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any
+
+from lketool.i18n import template
 
 ACCESSIBLE = "accessible"      # opens without signing in
 LOCKED = "locked"              # needs sign-in / not shared / 401 / 403
@@ -19,16 +21,12 @@ STATUSES = (ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, TIMEOUT, UNREACHABLE, N
 # Results worth remembering between runs; transient failures are checked again.
 CACHEABLE = frozenset({ACCESSIBLE, LOCKED, NOT_FOUND})
 
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    ACCESSIBLE: {"id": "Dapat dibuka", "en": "Accessible"},
-    LOCKED: {"id": "Terkunci", "en": "Locked"},
-    NOT_FOUND: {"id": "Tidak ditemukan", "en": "Not found"},
-    SERVER_ERROR: {"id": "Kesalahan server", "en": "Server error"},
-    TIMEOUT: {"id": "Waktu habis", "en": "Timed out"},
-    UNREACHABLE: {"id": "Tidak dapat dihubungi", "en": "Unreachable"},
-    NOT_WEB: {"id": "Bukan tautan web", "en": "Not a web link"},
-    BLOCKED: {"id": "Diblokir (alamat jaringan internal)", "en": "Blocked (internal network address)"},
-}
+
+
+def status_label(status: str, lang: str = "id") -> str:
+    """Short label of a status in ``lang`` (catalogue ``links.status.<status>``); an unknown
+    status is shown as it is."""
+    return template(f"links.status.{status}", lang, default=status)
 
 
 def now_iso() -> str:
@@ -67,8 +65,8 @@ class LinkResult:
         return self.status == ACCESSIBLE
 
     def label(self, lang: str = "id") -> str:
-        """Short status label, Indonesian (``"id"``, default) or English (``"en"``)."""
-        return STATUS_LABELS.get(self.status, {}).get(_lang(lang), self.status)
+        """Short status label in ``lang`` (Indonesian by default)."""
+        return status_label(self.status, lang)
 
     def detail(self, lang: str = "id") -> str:
         """The reason in the requested language."""

@@ -10,40 +10,19 @@ import time
 from typing import Iterable, TextIO
 
 from .checker import DNS_NOT_FOUND_EN, DNS_TIMEOUT_EN
-from .results import (ACCESSIBLE, BLOCKED, LOCKED, NOT_FOUND, NOT_WEB, SERVER_ERROR, STATUS_LABELS, STATUSES,
-                      TIMEOUT, UNREACHABLE, LinkResult)
+from lketool.i18n import t, template, tn
 
-# What the unit should do, per status: the right-hand column of docs/links.md.
-REMEDIES: dict[str, dict[str, str]] = {
-    ACCESSIBLE: {"id": "", "en": ""},
-    LOCKED: {"id": "Di Google Drive: Bagikan → Akses umum → \"Siapa saja yang memiliki link\" → Pelihat. "
-                   "Untuk folder, atur di folder induknya.",
-             "en": "In Google Drive: Share → General access → \"Anyone with the link\" → Viewer. "
-                   "For a folder, set it on the parent folder."},
-    NOT_FOUND: {"id": "Periksa tautan (salah salin?) atau unggah ulang berkasnya.",
-                "en": "Check the link (copied wrongly?) or upload the file again."},
-    SERVER_ERROR: {"id": "Jalankan ulang nanti.", "en": "Run again later."},
-    TIMEOUT: {"id": "Jalankan ulang nanti / periksa koneksi.", "en": "Run again later / check the connection."},
-    UNREACHABLE: {"id": "Periksa alamat tautan.", "en": "Check the link's address."},
-    NOT_WEB: {"id": "Unggah berkas ke Google Drive dan cantumkan tautannya.",
-              "en": "Upload the file to Google Drive and give its link."},
-    BLOCKED: {"id": "Tautan mengarah ke jaringan internal; cantumkan tautan yang dapat dibuka dari internet.",
-              "en": "The link points into an internal network; give a link that opens from the internet."},
-}
+from .results import BLOCKED, NOT_WEB, STATUSES, UNREACHABLE, LinkResult, status_label
+
+# What the unit should do, per status (the right-hand column of docs/links.md), is the
+# catalogue's links.remedy.<status>; an accessible link needs nothing and has no key.
 
 _RESOLVER_FAILURES = frozenset({DNS_NOT_FOUND_EN, DNS_TIMEOUT_EN})
-
-OFFLINE_MESSAGE = {
-    "id": "Tidak ada koneksi internet: tidak satu pun dari {n} tautan web dapat dicari alamatnya (DNS). "
-          "Periksa koneksi (atau proxy kantor), lalu jalankan ulang.",
-    "en": "No internet connection: none of the {n} web links could be looked up (DNS). "
-          "Check the connection (or the office proxy) and run again.",
-}
 
 
 def remedy(status: str, lang: str = "id") -> str:
     """What to do about a link with ``status`` ("" when nothing is needed)."""
-    return REMEDIES.get(status, {}).get("en" if lang == "en" else "id", "")
+    return template(f"links.remedy.{status}", lang, default="")
 
 
 def is_offline(results: Iterable[LinkResult]) -> bool:
@@ -58,7 +37,7 @@ def is_offline(results: Iterable[LinkResult]) -> bool:
 def offline_message(results: Iterable[LinkResult], lang: str = "id") -> str:
     """The one line said instead of a DNS failure per link."""
     n = sum(1 for r in results if r.status not in (NOT_WEB, BLOCKED) and not r.from_cache)
-    return OFFLINE_MESSAGE["en" if lang == "en" else "id"].format(n=n)
+    return t("links.offline", lang, n=n)
 
 
 def counts(rows: Iterable[dict]) -> dict[str, int]:
@@ -81,25 +60,22 @@ def by_unit(rows: Iterable[dict]) -> dict[str, dict[str, int]]:
 
 def summary_lines(rows: list[dict], lang: str = "id") -> list[str]:
     """The summary under the table: per status (with what to do), then per unit."""
-    en = lang == "en"
-    key = "en" if en else "id"
     c = counts(rows)
-    lines = [("Summary" if en else "Ringkasan") + f" ({len(rows)} " + ("link" if en and len(rows) == 1 else
-                                                                      "links" if en else "tautan") + "):"]
-    width = max(len(STATUS_LABELS[s][key]) for s in STATUSES)
+    lines = [t("links.summary", lang, links=tn("count.links", len(rows), lang))]
+    labels = {s: status_label(s, lang) for s in STATUSES}
+    width = max(len(label) for label in labels.values())
     for status in STATUSES:
         if not c[status]:
             continue
         todo = remedy(status, lang)
-        lines.append(f"  {STATUS_LABELS[status][key]:<{width}} {c[status]:>5}" + (f"  {todo}" if todo else ""))
+        lines.append(f"  {labels[status]:<{width}} {c[status]:>5}" + (f"  {todo}" if todo else ""))
     units = by_unit(rows)
     if units:
-        lines.append("Per unit:")
+        lines.append(t("links.per-unit", lang))
         for unit, per in units.items():
             total = sum(per.values())
-            parts = [f"{n} {STATUS_LABELS[s][key].lower()}" for s in STATUSES if (n := per.get(s))]
-            lines.append(f"  {unit}: {total} " + ("link" if en and total == 1 else "links" if en else "tautan")
-                         + " (" + ", ".join(parts) + ")")
+            parts = [f"{n} {labels[s].lower()}" for s in STATUSES if (n := per.get(s))]
+            lines.append(f"  {unit}: {tn('count.links', total, lang)} (" + ", ".join(parts) + ")")
     return lines
 
 
@@ -120,8 +96,7 @@ class Progress:
         if not self.on:
             return
         self.done += 1
-        word = "Checking links" if self.lang == "en" else "Memeriksa tautan"
-        text = f"{word}: {self.done}/{self.total}"
+        text = t("links.progress", self.lang, done=self.done, total=self.total)
         if self.tty:
             self.stream.write("\r" + text)
             if self.done == self.total:
