@@ -9,6 +9,7 @@ the official formula divides by zero.  The rules used for scoring are in
   sheet divides by, so it is used, and reported as an error."""
 from __future__ import annotations
 
+from lketool.checks.formulas import both
 from lketool.i18n import Msg
 from lketool.problems import ERROR, Problem
 from lketool.score import UNDEFINED, denominator
@@ -55,8 +56,8 @@ def check(ctx) -> list[Problem]:
                     "count-inconsistent", te.row, te.answer_col, total.id, severity=ERROR,
                     detail=Msg("check.count-total-not-sum", total=_fmt(tv), parts=" + ".join(_fmt(p) for p in pv),
                                sum=_fmt(sum(pv)))))
-                cause = f"total {_fmt(tv)} diketik di {te.answer_cell}, bukan jumlah rinciannya {_fmt(sum(pv))}"
-                cause_en = f"typed total {_fmt(tv)} in {te.answer_cell} is not the sum of its parts {_fmt(sum(pv))}"
+                cause, cause_en = both("check.cause.typed-total", total=_fmt(tv), cell=te.answer_cell,
+                                       sum=_fmt(sum(pv)))
                 rows = [te.row] + ([entries[item.id].row] if item.id in entries else [])
                 for r in rows:
                     ctx.causes[f"row:{r}"], ctx.causes_en[f"row:{r}"] = cause, cause_en

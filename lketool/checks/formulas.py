@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from lketool.display import difference, number
+from lketool.i18n import t
 from lketool.layouts import LAMPIRAN_III
 from lketool.problems import Problem
 from lketool.reader import col_letter
@@ -58,11 +59,17 @@ def _num(v):
 
 def _fmt(x, lang: str = "id") -> str:
     if x is None:
-        return "kosong" if lang == "id" else "blank"
+        return t("check.blank-word", lang)
     if isinstance(x, float):
         s = f"{x:.12g}"
         return s.replace(".", ",") if lang == "id" else s
     return repr(x)
+
+
+def both(key: str, **params) -> tuple[str, str]:
+    """The Indonesian and English texts of a catalogue key, for the cause texts that
+    checks keep in both languages side by side (``ctx.causes`` / ``ctx.causes_en``)."""
+    return t(key, "id", **params), t(key, "en", **params)
 
 
 def shown_pair(a: float, b: float, lang: str = "id") -> tuple[str, str]:
@@ -82,15 +89,15 @@ def mismatch_params(cached, computed, what: str, what_en: str, cause: tuple[str,
     if c is not None and w is not None:
         for lang, suffix in (("id", ""), ("en", "_en")):
             params["cached" + suffix], params["computed" + suffix] = shown_pair(c, w, lang)
-            params["diff" + suffix] = ("; selisih " if lang == "id" else "; difference ") + \
-                difference(c - w, 2, lang)
+            params["diff" + suffix] = t("check.diff-suffix", lang, diff=difference(c - w, 2, lang))
     else:
         for lang, suffix in (("id", ""), ("en", "_en")):
             params["cached" + suffix] = _fmt(c if c is not None else cached, lang)
             params["computed" + suffix] = _fmt(w if w is not None else computed, lang)
             params["diff" + suffix] = ""
     cid, cen = cause
-    params["cause"], params["cause_en"] = (f"; sebab: {cid}" if cid else ""), (f"; cause: {cen}" if cen else "")
+    params["cause"] = t("check.cause-suffix", "id", cause=cid) if cid else ""
+    params["cause_en"] = t("check.cause-suffix", "en", cause=cen) if cen else ""
     return params
 
 
@@ -147,16 +154,14 @@ def check(ctx) -> list[Problem]:
         extra = sorted((got - want) & countable - {agg.row})
         if not lacking and not extra:
             continue
-        parts_id, parts_en = [], []
+        parts = []
         if lacking:
-            parts_id.append("tidak mencakup " + ", ".join(f"{letter}{r}" for r in lacking))
-            parts_en.append("leaves out " + ", ".join(f"{letter}{r}" for r in lacking))
+            parts.append(("check.cause.leaves-out", ", ".join(f"{letter}{r}" for r in lacking)))
         if extra:
-            parts_id.append("ikut menghitung " + ", ".join(f"{letter}{r}" for r in extra))
-            parts_en.append("also counts " + ", ".join(f"{letter}{r}" for r in extra))
-        detail, detail_en = "; ".join(parts_id), "; ".join(parts_en)
-        ctx.causes[agg.cell] = f"rumus ={agg.formula.text} {detail}"
-        ctx.causes_en[agg.cell] = f"formula ={agg.formula.text} {detail_en}"
+            parts.append(("check.cause.also-counts", ", ".join(f"{letter}{r}" for r in extra)))
+        detail, detail_en = ("; ".join(t(key, lang, cells=cells) for key, cells in parts) for lang in ("id", "en"))
+        ctx.causes[agg.cell], ctx.causes_en[agg.cell] = both("check.cause.formula", formula=agg.formula.text,
+                                                             detail=detail, detail_en=detail_en)
         out.append(ctx.problem("formula-altered", agg.row, agg.col, key if key in ctx.rubric.indicators else None,
                                formula="=" + agg.formula.text, detail=detail, detail_en=detail_en))
     if not missing_cache:
@@ -169,12 +174,13 @@ def _overwritten(ctx) -> list[Problem]:
     grid = mapped.grid
 
     def flag(row, col, value, item):
-        ctx.causes[f"{col_letter(col)}{row}"] = f"sel {col_letter(col)}{row} berisi ketikan, bukan rumus"
-        ctx.causes_en[f"{col_letter(col)}{row}"] = f"cell {col_letter(col)}{row} is typed, not a formula"
+        cell = f"{col_letter(col)}{row}"
+        ctx.causes[cell], ctx.causes_en[cell] = both("check.cause.typed-cell", cell=cell)
         blank = value in ("", None)
-        out.append(ctx.problem("formula-overwritten", row, col, item, value="(kosong)" if blank else value,
-                               shown="(kosong)" if blank else _fmt(value, "id") if isinstance(value, float) else value,
-                               shown_en="(blank)" if blank else _fmt(value, "en") if isinstance(value, float) else value))
+        shown = (both("check.blank") if blank else (_fmt(value, "id"), _fmt(value, "en")) if isinstance(value, float)
+                 else (value, value))
+        out.append(ctx.problem("formula-overwritten", row, col, item, value=shown[0] if blank else value,
+                               shown=shown[0], shown_en=shown[1]))
 
     for eid, e in mapped.entries.items():
         item = ctx.rubric.items.get(eid)
