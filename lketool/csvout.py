@@ -70,7 +70,7 @@ def field(value: Any, lang: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return ("true" if value else "false") if lang == "en" else ("ya" if value else "tidak")
+        return t("csv.true" if value else "csv.false", lang)
     if isinstance(value, (int, float)):
         return number_text(value, lang)
     return csv_text(str(value))

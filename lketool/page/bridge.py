@@ -229,7 +229,7 @@ def findings_view(result, problems: list[dict], lang: str = "id") -> list[dict[s
         g = groups.get(cause)
         if g is None:
             kind = CATALOGUE.get(p["code"])
-            title = (kind.title_en if lang == "en" else kind.title_id) if kind else p["code"]
+            title = kind.title(lang) if kind else p["code"]
             g = groups[cause] = {"cause": str(cause), "code": p["code"], "title": title,
                                  "severity": p["severity"], "problems": []}
         if SEVERITY_ORDER.get(p["severity"], 9) < SEVERITY_ORDER.get(g["severity"], 9):
