@@ -107,12 +107,13 @@ class VerdictRow:
     new: bool | None
     old_missed: list[str] = field(default_factory=list)
     new_missed: list[str] = field(default_factory=list)
-    criteria: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label id, label en)
+    # id -> the criterion as lketool.verdict gives it (its rubric labels: label, label_en)
+    criteria: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def missed_labels(self, which: str, lang: str = "id") -> list[str]:
         """The criteria missed ``old`` or ``new``, as readable labels."""
         ids = self.old_missed if which == "old" else self.new_missed
-        return [self.criteria.get(i, (i, i))[1 if lang == "en" else 0] for i in ids]
+        return [_criterion_label(self.criteria.get(i), i, lang) for i in ids]
 
     @property
     def changed(self) -> bool:
@@ -195,7 +196,7 @@ def diff_results(old, new) -> DiffResult:
     d.scores = _score_rows(old, new)
     for key in ("wbk", "wbbm"):
         eo, en = old.eligibility[key], new.eligibility[key]
-        labels = {c["id"]: (c["label"], c["label_en"]) for e in (eo, en) for c in e["criteria"]}
+        labels = {c["id"]: c for e in (eo, en) for c in e["criteria"]}
         d.verdicts.append(VerdictRow(key, en["label"], eo["eligible"], en["eligible"], list(eo["missed"]),
                                      list(en["missed"]), labels))
     return d
@@ -301,6 +302,13 @@ def _score_rows(old, new) -> list[ScoreRow]:
                              old.tpi_scores.total if old.tpi_scores else None,
                              new.tpi_scores.total if new.tpi_scores else None))
     return rows
+
+
+def _criterion_label(c: dict[str, Any] | None, cid: str, lang: str) -> str:
+    # the labels are rubric data in both languages, not words of lketool's own
+    if c is None:
+        return cid
+    return (c.get("label_en") or c["label"]) if lang == "en" else c["label"]
 
 
 def _both(key: str) -> tuple[str, str]:

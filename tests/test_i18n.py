@@ -348,3 +348,119 @@ def test_page_scripts_word_nothing_in_indonesian(name):
     literals = [m.group(2) for m in re.finditer(r"([\"'`])((?:\\.|(?!\1).)*)\1", js)]
     assert literals
     assert [s for s in literals if _ID_WORDS.search(s)] == []
+
+
+# ------------------------------------------------------------------ bilingual pairs typed in code
+
+_LANG_CODES = {"id", "en"}
+_LANG_NAMES = {"en", "is_en"}  # the usual `en = lang == "en"`
+# What may stay, with why.  (file, text): the text is not a word a user reads.
+_PAIRS_ALLOWED = {
+    ("csvout.py", "utf-8-sig"): "the CSV dialect's encoding (a BOM for Indonesian Excel), not text",
+}
+
+
+def _is_language_test(node) -> bool:
+    """`lang == "en"`, `lang != "id"`, `en`, `lang.startswith("en")`, anywhere in ``node``."""
+    import ast
+
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in _LANG_NAMES:
+            return True
+        if isinstance(n, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in _LANG_CODES
+                                              for c in (n.left, *n.comparators)):
+            return True
+        if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith"
+                and any(isinstance(a, ast.Constant) and a.value in _LANG_CODES for a in n.args)):
+            return True
+    return False
+
+
+def _words(nodes) -> list[str]:
+    """The string literals in ``nodes`` that hold words (two letters or more), leaving out
+    language codes and the keys of data (``d["label_en"]``, ``d.get("label")``)."""
+    import ast
+
+    keys = set()
+    for node in nodes:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Subscript):
+                keys.add(id(n.slice))
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+                keys.add(id(n.args[0]))
+    return [n.value for node in nodes for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value not in _LANG_CODES
+            and id(n) not in keys and re.search(r"[^\W\d_]{2}", n.value)]
+
+
+def _target_name(node) -> str:
+    import ast
+
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _language_pairs_in_code(path: Path) -> list[tuple[int, list[str]]]:
+    """(line, texts) of every place in ``path`` that picks user text by language in code
+    instead of asking the catalogue: a conditional (``"Old" if en else "Lama"``, an
+    ``if lang == "en":`` block) whose branches hold words, an index into a pair by
+    language (``LABELS[x][1 if en else 0]``), a dict keyed by ``"id"`` and ``"en"`` with
+    words in it, or a literal given as the English twin of a text (``shown_en="(blank)"``)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.IfExp) and _is_language_test(node.test):
+            words = _words([node.body, node.orelse])
+            if not words and all(isinstance(b, ast.Constant) and type(b.value) is int
+                                 for b in (node.body, node.orelse)):
+                words = ["<index into a language pair>"]
+        elif isinstance(node, ast.If) and _is_language_test(node.test):
+            words = _words(node.body + node.orelse)
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            words = _words(node.values) if _LANG_CODES <= keys else []
+        elif isinstance(node, ast.keyword) and (node.arg or "").endswith("_en"):
+            words = _words([node.value])
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            words = (_words([node.value]) if node.value is not None
+                     and any(_target_name(t).endswith("_en") for t in targets) else [])
+        else:
+            continue
+        if words:
+            found.append((node.lineno, words))
+    return sorted(found)
+
+
+def test_the_pair_scanner_finds_language_choices(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text("LABELS = {'a': ('Lama', 'Old')}\n"
+                      "SHEET = {'id': 'Nilai', 'en': 'Scores'}\n"
+                      "def f(lang, x):\n"
+                      "    en = lang == 'en'\n"
+                      "    a = f\"{'Old' if en else 'Lama'}: {x}\"\n"
+                      "    b = LABELS['a'][1 if lang == 'en' else 0]\n"
+                      "    if lang == 'en':\n"
+                      "        c = 'Summary'\n"
+                      "    g(x, shown='(kosong)', shown_en='(blank)')\n"
+                      "    sep = ',' if en else ';'\n"                      # punctuation, not words
+                      "    d = x.get('label_en') if lang == 'en' else x['label']\n"  # data keys
+                      "    code = 'en' if lang == 'en' else 'id'\n"         # language codes
+                      "    return t('diff.old', lang)\n", encoding="utf-8")
+    assert [line for line, _ in _language_pairs_in_code(sample)] == [2, 5, 6, 7, 9]
+
+
+def test_no_language_pairs_typed_in_code():
+    """Every word a user reads comes from the catalogue (lketool/data/messages): no
+    Indonesian/English pair is typed in a module and chosen by language, so a language
+    added as a data file reaches every output.  Texts that come from data (rubric labels
+    in both languages, a checker's reason pair) are not typed words and are not matched."""
+    over = {}
+    for f in sorted((ROOT / "lketool").rglob("*.py")):
+        rel = f.relative_to(ROOT / "lketool").as_posix()
+        hits = [(line, words) for line, words in _language_pairs_in_code(f)
+                if not any((rel, w) in _PAIRS_ALLOWED for w in words)]
+        if hits:
+            over[rel] = hits
+    assert over == {}, over
