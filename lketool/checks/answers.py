@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from lketool.checks.formulas import both
 from lketool.i18n import Msg
 from lketool.problems import Problem
 from lketool.text import norm_type_label
@@ -123,8 +124,8 @@ def _type_altered(ctx, e, expected: str, item_id: str) -> list[Problem]:
         return []
     if norm_type_label(e.type_text) == norm_type_label(expected):
         return []
-    ctx.causes[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} diubah (seharusnya {expected!r})"
-    ctx.causes_en[f"row:{e.row}"] = f"Pilihan Jawaban {e.type_text!r} was edited (should be {expected!r})"
+    ctx.causes[f"row:{e.row}"], ctx.causes_en[f"row:{e.row}"] = both("check.cause.type-edited", found=repr(e.type_text),
+                                                                    expected=repr(expected))
     return [ctx.problem("answer-type-altered", e.row, e.type_col, item_id, value=e.type_text or Msg("check.blank"),
                         expected=expected)]
 

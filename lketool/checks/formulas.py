@@ -66,7 +66,7 @@ def _fmt(x, lang: str = "id") -> str:
     return repr(x)
 
 
-def both(key: str, **params) -> tuple[str, str]:
+def both(key: str, /, **params) -> tuple[str, str]:
     """The Indonesian and English texts of a catalogue key, for the cause texts that
     checks keep in both languages side by side (``ctx.causes`` / ``ctx.causes_en``)."""
     return t(key, "id", **params), t(key, "en", **params)
@@ -228,7 +228,7 @@ def _mismatches(ctx, kids) -> list[Problem]:
         cell = f"{col_letter(e.score_col)}{e.row}"
         bad_cells[iid] = cell
         out.append(_mismatch(ctx, e.row, e.score_col, iid, got if got is not None else e.cached_score, want,
-                             "nilai butir", "item value",
+                             *both("check.what.item-value"),
                              _cause(ctx, cell, e.row, [], refs=ctx.cause_refs.setdefault(cell, []))))
     order = [i.id for i in rubric.walk_indicators()][::-1]  # children before parents
     order += [f"area:{h}:{a.id}" for h in ("pemenuhan", "reform") for a in rubric.areas(h)]
@@ -257,7 +257,7 @@ def _mismatches(ctx, kids) -> list[Problem]:
 
 def _what(rubric, key):
     if key in rubric.indicators:
-        return f"indikator {key}", f"indicator {key}"
+        return both("check.what.indicator", key=key)
     if key.startswith("area:"):
         _, half, aid = key.split(":")
         return f"area {aid} {half}", f"area {aid} {half}"
@@ -277,7 +277,7 @@ def _cause(ctx, cell, row, child_cells, key=None, kids=None, refs=None):
     if child_cells:
         refs.extend(("cell", c) for c in child_cells)
         cells = ", ".join(child_cells)
-        return f"mengikuti selisih di {cells}", f"follows the difference in {cells}"
+        return both("check.cause.follows-difference", cells=cells)
     for k in (kids or {}).get(key, []):
         item = ctx.rubric.items.get(k)
         e = ctx.mapped.entries.get(k)
@@ -286,8 +286,7 @@ def _cause(ctx, cell, row, child_cells, key=None, kids=None, refs=None):
             cell = f"{col_letter(e.score_col)}{e.row}"
             if cell in ctx.causes:
                 refs.append(("cell", cell))
-                return (f"mengikuti {cell}, yang berisi ketikan, bukan rumus",
-                        f"follows {cell}, which is typed, not a formula")
+                return both("check.cause.follows-typed", cell=cell)
         for eid in ([k] + [i.id for i in item.inputs]) if item else []:  # a row with a cause (a typed total)
             e = ctx.mapped.entries.get(eid)
             if e and f"row:{e.row}" in ctx.causes:
