@@ -7,30 +7,31 @@ from __future__ import annotations
 
 from typing import Any
 
-# key, Indonesian label, English label, indent level.  The maximum of each row comes from
-# the rubric's weights (see _maximum).
-SCORE_ROWS: tuple[tuple[str, str, str, int], ...] = (
-    ("total", "Nilai total", "Total score", 0),
-    ("pengungkit", "Pengungkit", "Enablers (pengungkit)", 0),
-    ("pemenuhan", "Pemenuhan", "Fulfilment (pemenuhan)", 1),
-    ("reform", "Reform", "Reform", 1),
-    ("hasil", "Hasil", "Results (hasil)", 0),
-    ("bersih_akuntabel", "Birokrasi bersih dan akuntabel", "Clean and accountable bureaucracy", 1),
-    ("ipak", "IPAK (survei persepsi antikorupsi)", "IPAK (anti-corruption perception survey)", 2),
-    ("capaian_kinerja", "Capaian kinerja", "Performance achievement", 2),
-    ("pelayanan_prima", "Pelayanan publik prima (IPKP)", "Excellent public service (IPKP)", 1),
+from lketool.i18n import t
+
+# key, indent level; the label is the catalogue's score-row.<key>.  The maximum of each row
+# comes from the rubric's weights (see _maximum).
+SCORE_ROWS: tuple[tuple[str, int], ...] = (
+    ("total", 0),
+    ("pengungkit", 0),
+    ("pemenuhan", 1),
+    ("reform", 1),
+    ("hasil", 0),
+    ("bersih_akuntabel", 1),
+    ("ipak", 2),
+    ("capaian_kinerja", 2),
+    ("pelayanan_prima", 1),
 )
 
 
-SCORE_KEYS: tuple[str, ...] = tuple(k for k, *_ in SCORE_ROWS)
+SCORE_KEYS: tuple[str, ...] = tuple(k for k, _ in SCORE_ROWS)
 
 
 def score_label(key: str, lang: str = "id") -> str:
-    """The label of a score row key (``total``, ``pengungkit``, ..., ``area:MP``)."""
-    for k, lid, len_, _ in SCORE_ROWS:
-        if k == key:
-            return len_ if lang == "en" else lid
-    raise KeyError(key)
+    """The label of a score row key (``total``, ``pengungkit``, ..., ``pelayanan_prima``)."""
+    if key not in SCORE_KEYS:
+        raise KeyError(key)
+    return t(f"score-row.{key}", lang)
 
 
 def _maximum(rubric, key: str) -> float | None:
@@ -57,8 +58,8 @@ def score_rows(result, lang: str = "id") -> list[dict[str, Any]] | None:
         return None
     t, wb, rb = result.tpi_scores, result.workbook_scores or {}, result.rubric
     rows = []
-    for key, lid, len_, level in SCORE_ROWS:
-        rows.append({"key": key, "label": len_ if lang == "en" else lid, "level": level,
+    for key, level in SCORE_ROWS:
+        rows.append({"key": key, "label": score_label(key, lang), "level": level,
                      "value": getattr(s, key), "tpi": getattr(t, key) if t else None,
                      "workbook": wb.get(key), "max": _maximum(rb, key)})
     for a in rb.areas("pemenuhan"):
