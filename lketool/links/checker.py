@@ -18,15 +18,16 @@ from . import detect
 from .cache import LinkCache, LinkCacheWarning
 from .fetch import BadRedirect, Fetched, TooManyRedirects, fetch
 from .guard import AddressPolicy, BlockedAddress, DNSTimeout, Resolver, system_resolver
-from .results import BLOCKED, NOT_WEB, TIMEOUT, UNREACHABLE, LinkResult, now_iso
+from .results import BLOCKED, NOT_WEB, TIMEOUT, UNREACHABLE, LinkResult, both, now_iso
 from .urls import OTHER, PATH, SHORTENER, UrlInfo, classify
 
 DEFAULT_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
                       "(KHTML, like Gecko) Chrome/124.0 Safari/537.36 lketool-links/0.1")
 _RETRY_CODES = frozenset({408, 429, 500, 502, 503, 504})
 # The details of resolver failures (lketool.links.summary.is_offline reads them).
-DNS_NOT_FOUND_EN = "host name not found (DNS)"
-DNS_TIMEOUT_EN = "the DNS server did not answer"
+# the English details that mean "no DNS" (lketool.links.summary tells an offline machine by them)
+DNS_NOT_FOUND_EN = both("links.detail.dns-not-found")[1]
+DNS_TIMEOUT_EN = both("links.detail.dns-timeout")[1]
 
 
 def check_links(urls: Iterable[str], *, timeout: float = 10, retries: int = 2, per_host: int = 2,
@@ -238,38 +239,31 @@ def _attempt(url: str, opts: _Options, attempt: int):
         f: Fetched = fetch(url, timeout=t, policy=opts.policy, user_agent=opts.user_agent,
                            max_redirects=opts.max_redirects, resolver=opts.resolver, gate=opts.gate)
     except BlockedAddress as exc:
-        return (BLOCKED, None, None,
-                f"alamat jaringan internal/privat ({exc.address}) tidak diperiksa",
-                f"private/internal network address ({exc.address}) not checked", False, None)
+        return (BLOCKED, None, None, *both("links.detail.private-address", address=exc.address), False, None)
     except DNSTimeout as exc:
         if isinstance(opts.resolver, _ResolverFailures):
             opts.resolver.remember(exc.host, exc)
         # no retry: a resolver that does not answer is a machine without network
-        return (UNREACHABLE, None, None, "server DNS tidak menjawab", DNS_TIMEOUT_EN, False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.dns-timeout"), False, None)
     except TimeoutError:
-        return (TIMEOUT, None, None, f"tidak ada jawaban dalam {t:g} detik",
-                f"no answer within {t:g} s", False, backoff)
+        return (TIMEOUT, None, None, *both("links.detail.no-answer", seconds=f"{t:g}"), False, backoff)
     except ssl.SSLError as exc:
-        return (UNREACHABLE, None, None, f"sertifikat/TLS bermasalah ({_short(exc)})",
-                f"TLS/certificate error ({_short(exc)})", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.tls", reason=_short(exc)), False, None)
     except socket.gaierror:
-        return (UNREACHABLE, None, None, "nama host tidak ditemukan (DNS)", DNS_NOT_FOUND_EN, False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.dns-not-found"), False, None)
     except ConnectionRefusedError:
-        return (UNREACHABLE, None, None, "koneksi ditolak server", "connection refused", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.connection-refused"), False, None)
     except TooManyRedirects:
-        return (UNREACHABLE, None, None, f"terlalu banyak pengalihan (>{opts.max_redirects})",
-                f"too many redirects (>{opts.max_redirects})", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.too-many-redirects", max=opts.max_redirects), False,
+                None)
     except BadRedirect as exc:
-        return (UNREACHABLE, None, None, f"pengalihan tidak sah ({_short(exc)})",
-                f"invalid redirect ({_short(exc)})", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.bad-redirect", reason=_short(exc)), False, None)
     except (ConnectionError, http.client.HTTPException, OSError) as exc:
         # reset, aborted, closed without answer, unreachable network, ...
-        return (UNREACHABLE, None, None, f"koneksi terputus/gagal ({_short(exc)})",
-                f"connection failed or reset ({_short(exc)})", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.connection-failed", reason=_short(exc)), False, None)
     except (ValueError, UnicodeError) as exc:
         # a bad port or an unencodable host name, here or in a redirect target
-        return (UNREACHABLE, None, None, f"tautan tidak valid ({_short(exc)})",
-                f"invalid link ({_short(exc)})", False, None)
+        return (UNREACHABLE, None, None, *both("links.detail.invalid-link", reason=_short(exc)), False, None)
     status, detail_id, detail_en = detect.classify(f)
     retry_wait = None
     throttled = detect.is_rate_limited(f)
@@ -313,10 +307,9 @@ def _short(exc: BaseException) -> str:
 
 def _not_web(original: str, info: UrlInfo) -> LinkResult:
     if info.kind == PATH:
-        did = "path berkas lokal, bukan tautan; unggah ke Google Drive dan cantumkan tautannya"
-        den = "a local file path, not a link; upload it to Google Drive and give the link"
+        did, den = both("links.detail.local-path")
     elif info.kind == "empty":
-        did, den = "kosong", "empty"
+        did, den = both("links.detail.empty")
     else:
-        did, den = "bukan tautan http/https", "not an http/https link"
+        did, den = both("links.detail.not-http")
     return LinkResult(url=original, status=NOT_WEB, detail_id=did, detail_en=den, checked_at=now_iso())

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from .fetch import LOGIN_HOSTS, Fetched
-from .results import ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, TIMEOUT, UNREACHABLE
+from .results import ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, TIMEOUT, UNREACHABLE, both
 
 # Paths of sign-in pages on any host (Google, Microsoft, SharePoint on-premises).
 _LOGIN_PATH = re.compile(
@@ -58,14 +58,6 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _DASH = re.compile(r"[\u2010-\u2015\u2212]")
 
-# (detail_id, detail_en) texts
-_T_LOGIN = ("dialihkan ke halaman login; atur berbagi ke 'Siapa saja yang memiliki link'",
-            "redirects to a sign-in page; set sharing to 'Anyone with the link'")
-_T_SIGNIN_PAGE = ("halaman meminta login; atur berbagi ke 'Siapa saja yang memiliki link'",
-                  "the page asks to sign in; set sharing to 'Anyone with the link'")
-_T_NEED_ACCESS = ("halaman 'Anda memerlukan akses' / 'Minta akses'; tautan belum dibagikan",
-                  "'You need access' / 'Request access' page; the link is not shared")
-_T_DELETED = ("berkas tidak ada atau sudah dihapus", "the file does not exist or was deleted")
 
 
 def is_login_url(url: str, redirected: bool = True) -> bool:
@@ -130,33 +122,29 @@ def classify(f: Fetched) -> tuple[str, str, str]:
     code = f.status
     redirected = len(f.chain) > 1
     if is_rate_limited(f):
-        return SERVER_ERROR, f"server membatasi permintaan (HTTP {code}); coba lagi nanti", \
-            f"rate limited by the server (HTTP {code}); try again later"
+        return SERVER_ERROR, *both("links.detail.rate-limited", code=code)
     if f.stopped_at_login or is_login_url(f.url, redirected):
-        return LOCKED, *_T_LOGIN
+        return LOCKED, *both("links.detail.login")
     if code in (401, 403, 407):
-        return LOCKED, f"akses ditolak (HTTP {code}); tautan belum dibagikan untuk umum", \
-            f"access refused (HTTP {code}); the link is not shared publicly"
+        return LOCKED, *both("links.detail.access-refused", code=code)
     if code in (404, 410):
-        return NOT_FOUND, f"tidak ditemukan (HTTP {code}); tautan salah atau berkas dihapus", \
-            f"not found (HTTP {code}); wrong link or the file was deleted"
+        return NOT_FOUND, *both("links.detail.not-found", code=code)
     if code == 408:
-        return TIMEOUT, "server kehabisan waktu (HTTP 408)", "the server timed out (HTTP 408)"
+        return TIMEOUT, *both("links.detail.http-timeout")
     if code in (400, 451):
-        return NOT_FOUND, f"tautan tidak valid (HTTP {code})", f"invalid link (HTTP {code})"
+        return NOT_FOUND, *both("links.detail.invalid-http", code=code)
     if code >= 500:
-        return SERVER_ERROR, f"kesalahan server (HTTP {code})", f"server error (HTTP {code})"
+        return SERVER_ERROR, *both("links.detail.server-error", code=code)
     if code >= 400 or code < 200:
-        return UNREACHABLE, f"server menolak permintaan (HTTP {code})", \
-            f"the server refused the request (HTTP {code})"
+        return UNREACHABLE, *both("links.detail.request-refused", code=code)
     if code >= 300:
-        return UNREACHABLE, f"pengalihan tidak lengkap (HTTP {code})", f"incomplete redirect (HTTP {code})"
+        return UNREACHABLE, *both("links.detail.incomplete-redirect", code=code)
     if _looks_html(f) and f.body:
         title, visible = page_text(f.body, f.charset)
         if any(m in title for m in _NOT_FOUND_TITLE) or any(m in visible for m in _NOT_FOUND_TEXT):
-            return NOT_FOUND, *_T_DELETED
+            return NOT_FOUND, *both("links.detail.deleted")
         if _SIGNIN_TITLE.search(title) or any(m in title for m in _SIGNIN_TITLES):
-            return LOCKED, *_T_SIGNIN_PAGE
+            return LOCKED, *both("links.detail.signin-page")
         if any(m in title for m in _LOCKED_TITLE) or any(m in visible for m in _LOCKED_TEXT):
-            return LOCKED, *_T_NEED_ACCESS
-    return ACCESSIBLE, f"dapat dibuka (HTTP {code})", f"opens (HTTP {code})"
+            return LOCKED, *both("links.detail.need-access")
+    return ACCESSIBLE, *both("links.detail.opens", code=code)

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any
 
-from lketool.i18n import template
+from lketool.i18n import t, template
 
 ACCESSIBLE = "accessible"      # opens without signing in
 LOCKED = "locked"              # needs sign-in / not shared / 401 / 403
@@ -21,6 +21,13 @@ STATUSES = (ACCESSIBLE, LOCKED, NOT_FOUND, SERVER_ERROR, TIMEOUT, UNREACHABLE, N
 # Results worth remembering between runs; transient failures are checked again.
 CACHEABLE = frozenset({ACCESSIBLE, LOCKED, NOT_FOUND})
 
+
+
+def both(key: str, /, **params: Any) -> tuple[str, str]:
+    """The (``detail_id``, ``detail_en``) pair of a result: the catalogue text of ``key``
+    (``links.detail.*``) in Indonesian and in English.  A result keeps both (they are
+    cached and compared), worded from the catalogue, never typed here."""
+    return t(key, "id", **params), t(key, "en", **params)
 
 
 def status_label(status: str, lang: str = "id") -> str:
