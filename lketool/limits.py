@@ -57,6 +57,14 @@ class TooLarge(Exception):
         self.message_id = message_id
         self.message_en = message_en
 
+    @classmethod
+    def worded(cls, key: str, /, **params) -> "TooLarge":
+        """The error with its message in both languages from the catalogue key ``key``
+        (``limits.*``)."""
+        from lketool.i18n import t
+
+        return cls(t(key, "id", **params), t(key, "en", **params))
+
 
 def human(n: int) -> str:
     """Bytes in words: '1,2 MB', '3,4 GB' (decimal comma, as the Indonesian text)."""
@@ -70,26 +78,21 @@ def check_directory(zf: zipfile.ZipFile) -> None:
     """Refuse a zip whose directory declares too many or too large members."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise TooLarge(f"berisi {len(infos)} bagian (batas {MAX_MEMBERS})",
-                       f"it holds {len(infos)} parts (limit {MAX_MEMBERS})")
+        raise TooLarge.worded("limits.members", n=len(infos), limit=MAX_MEMBERS)
     total = 0
     for info in infos:
         _check_member_size(info.filename, info.file_size, info.compress_size)
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise TooLarge(f"isinya mengembang menjadi {human(total)} (batas {human(MAX_TOTAL_BYTES)})",
-                       f"its content inflates to {human(total)} (limit {human(MAX_TOTAL_BYTES)})")
+        raise TooLarge.worded("limits.total", size=human(total), limit=human(MAX_TOTAL_BYTES))
 
 
 def _check_member_size(name: str, size: int, packed: int) -> None:
     if size > MAX_MEMBER_BYTES:
-        raise TooLarge(f"bagian {name} mengembang menjadi {human(size)} (batas {human(MAX_MEMBER_BYTES)})",
-                       f"part {name} inflates to {human(size)} (limit {human(MAX_MEMBER_BYTES)})")
+        raise TooLarge.worded("limits.member-size", name=name, size=human(size), limit=human(MAX_MEMBER_BYTES))
     if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(packed, 1):
-        raise TooLarge(f"bagian {name} mengembang {size // max(packed, 1)} kali dari {human(packed)} menjadi "
-                       f"{human(size)} (batas {MAX_RATIO} kali)",
-                       f"part {name} inflates {size // max(packed, 1)} times from {human(packed)} to "
-                       f"{human(size)} (limit {MAX_RATIO} times)")
+        raise TooLarge.worded("limits.member-ratio", name=name, ratio=size // max(packed, 1), packed=human(packed),
+                              size=human(size), limit=MAX_RATIO)
 
 
 def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -167,8 +170,7 @@ def _check_sst_counts(head: bytes, name: str) -> None:
         # uniqueCount is what calamine reserves; count (references) is only held absurd
         limit = MAX_SHARED_STRINGS * (1 if attr == b"uniqueCount" else 20)
         if int(value) > limit:
-            raise TooLarge(f"bagian {name} menyatakan {int(value)} teks ({attr.decode()}; batas {limit})",
-                           f"part {name} declares {int(value)} strings ({attr.decode()}; limit {limit})")
+            raise TooLarge.worded("limits.shared-strings", name=name, n=int(value), attr=attr.decode(), limit=limit)
 
 
 @dataclass
@@ -393,8 +395,7 @@ def _col_letter(col: int) -> str:
 def check_workbook_cells(total: int) -> None:
     """Refuse reading another sheet once the sheets read hold ``total`` cells."""
     if total > MAX_WORKBOOK_CELLS:
-        raise TooLarge(f"sheet-sheet yang dibaca berisi {total} sel bersama-sama (batas {MAX_WORKBOOK_CELLS})",
-                       f"the sheets read hold {total} cells together (limit {MAX_WORKBOOK_CELLS})")
+        raise TooLarge.worded("limits.workbook-cells", n=total, limit=MAX_WORKBOOK_CELLS)
 
 
 def _exceeds(scan: SheetScan) -> bool:
@@ -405,7 +406,5 @@ def _exceeds(scan: SheetScan) -> bool:
 def _check_extent(scan: SheetScan, cell: str) -> None:
     rows, cols = max(scan.max_row, 1), max(scan.max_col, 1)
     if _exceeds(scan):
-        raise TooLarge(f"sel {cell} terisi, sehingga isian sheet terbentang {rows} baris x {cols} kolom (batas "
-                       f"{MAX_ROWS} baris, {MAX_COLS} kolom, {MAX_CELLS} sel)",
-                       f"cell {cell} holds a value, so the sheet's content spans {rows} rows x {cols} columns "
-                       f"(limits {MAX_ROWS} rows, {MAX_COLS} columns, {MAX_CELLS} cells)")
+        raise TooLarge.worded("limits.extent", cell=cell, rows=rows, cols=cols, max_rows=MAX_ROWS, max_cols=MAX_COLS,
+                              max_cells=MAX_CELLS)
