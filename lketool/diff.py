@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lketool.i18n import t
+from lketool.i18n import languages, t
 from lketool.reader import cell_ref
 from lketool.score import denominator
 
@@ -75,6 +75,7 @@ class ScoreRow:
     old: float | None
     new: float | None
     weight: float | None = None  # areas: to show the share
+    labels: dict[str, str] = field(default_factory=dict)  # the label in every catalogue language
 
     @property
     def delta(self) -> float | None:
@@ -85,7 +86,8 @@ class ScoreRow:
         return self.old != self.new
 
     def label(self, lang: str = "id") -> str:
-        return self.label_en if lang == "en" else self.label_id
+        """The row's label in ``lang`` (any language of the catalogue)."""
+        return self.labels.get(lang) or (self.label_en if lang == "en" else self.label_id)
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         d = {"key": self.key, "label": self.label(lang), "old": self.old, "new": self.new, "delta": self.delta,
@@ -286,21 +288,25 @@ def _score_rows(old, new) -> list[ScoreRow]:
 
     so, sn = old.scores, new.scores
     ro = {r["key"]: r for r in score_rows(old, "id")}
+    langs = languages()
+    views = {lang: score_rows(new, lang) for lang in langs}
     rows = []
-    for rid, ren in zip(score_rows(new, "id"), score_rows(new, "en")):
+    for i, rid in enumerate(views["id"]):
         key = rid["key"]
         if key.startswith("area:"):
-            rows.append(ScoreRow(key, f"Area {rid['label']}", f"Area {ren['label']}",
-                                 ro[key]["value"] if key in ro else None, rid["value"], weight=rid["max"]))
+            labels = {lang: f"Area {views[lang][i]['label']}" for lang in langs}
+            rows.append(ScoreRow(key, labels["id"], labels["en"], ro[key]["value"] if key in ro else None, rid["value"],
+                                 weight=rid["max"], labels=labels))
         else:
-            indent = "  " * rid["level"]
-            rows.append(ScoreRow(key, indent + rid["label"], indent + ren["label"],
-                                 ro[key]["value"] if key in ro else None, rid["value"]))
-    rows.append(ScoreRow("answered", *_both("diff.score.answered"), so.answered, sn.answered, None))
+            labels = {lang: "  " * rid["level"] + views[lang][i]["label"] for lang in langs}
+            rows.append(ScoreRow(key, labels["id"], labels["en"], ro[key]["value"] if key in ro else None, rid["value"],
+                                 labels=labels))
+    labels = {lang: t("diff.score.answered", lang) for lang in langs}
+    rows.append(ScoreRow("answered", labels["id"], labels["en"], so.answered, sn.answered, None, labels=labels))
     if old.tpi_scores is not None or new.tpi_scores is not None:
-        rows.append(ScoreRow("tpi_total", *_both("diff.score.tpi_total"),
-                             old.tpi_scores.total if old.tpi_scores else None,
-                             new.tpi_scores.total if new.tpi_scores else None))
+        labels = {lang: t("diff.score.tpi_total", lang) for lang in langs}
+        rows.append(ScoreRow("tpi_total", labels["id"], labels["en"], old.tpi_scores.total if old.tpi_scores else None,
+                             new.tpi_scores.total if new.tpi_scores else None, labels=labels))
     return rows
 
 
@@ -309,11 +315,6 @@ def _criterion_label(c: dict[str, Any] | None, cid: str, lang: str) -> str:
     if c is None:
         return cid
     return (c.get("label_en") or c["label"]) if lang == "en" else c["label"]
-
-
-def _both(key: str) -> tuple[str, str]:
-    """The (Indonesian, English) texts of a catalogue key, as a ScoreRow takes them."""
-    return t(key, "id"), t(key, "en")
 
 
 __all__ = ["Change", "DiffResult", "ScoreRow", "VerdictRow", "diff_files", "diff_results", "FIELDS"]

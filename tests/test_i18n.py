@@ -464,3 +464,38 @@ def test_no_language_pairs_typed_in_code():
         if hits:
             over[rel] = hits
     assert over == {}, over
+
+
+def test_moved_texts_are_worded_by_the_catalogue(tmp_path, monkeypatch):
+    """The terminal views, CSV headers, xlsx sheet names, score labels and diff words come
+    from the message files: a language given as data words them all."""
+    d = tmp_path / "msgs"
+    d.mkdir()
+    xx = {"diff": {"no-changes": "XX tidak berubah", "head": {"score": "XX-Skor"}},
+          "table": {"check": {"ready": "XX siap kirim."}, "score": {"completeness": "XX-Lengkap"}},
+          "column": {"findings": {"file": "XX-Berkas"}, "scores": {"unit": "XX-Unit"}},
+          "xlsx": {"sheet": {"findings": "XX-Temuan", "files": "XX-Daftar"}},
+          "score-row": {"total": "XX nilai total"}, "csv": {"true": "XX-ya", "false": "XX-tidak"}}
+    (d / "xx.json").write_text(json.dumps(xx, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv(i18n.ENV_PATH, str(d))
+    i18n.reload()
+    sample = ROOT / "samples" / "01-wbbm-rsud-kota-contoh.xlsx"
+    run = CliRunner().invoke
+
+    r = run(main, ["--lang", "xx", "diff", str(sample), str(sample)])
+    assert "XX tidak berubah" in r.output and "XX-Skor" in r.output and "XX nilai total" in r.output, r.output
+    r = run(main, ["--lang", "xx", "check", str(sample)])
+    assert "XX siap kirim." in r.output, r.output
+    r = run(main, ["--lang", "xx", "score", str(sample)])
+    assert "XX-Lengkap" in r.output and "XX nilai total" in r.output, r.output
+    r = run(main, ["--lang", "xx", "check", str(sample), "--format", "csv"])
+    assert r.output.lstrip("\ufeff").startswith("XX-Berkas;"), r.output[:200]
+    r = run(main, ["--lang", "xx", "score", str(sample), "--format", "csv"])
+    header, row = r.output.lstrip("\ufeff").splitlines()[:2]
+    assert "XX-Unit" in header and "XX nilai total" in header
+    assert "XX-ya" in row.split(";") or "XX-tidak" in row.split(";")
+    out = tmp_path / "temuan.xlsx"
+    r = run(main, ["--lang", "xx", "check", str(sample), "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    openpyxl = pytest.importorskip("openpyxl")
+    assert openpyxl.load_workbook(out).sheetnames == ["XX-Temuan", "XX-Daftar"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from lketool import csvout
-from lketool.i18n import t, tn
+from lketool.i18n import languages, t, tn
 from lketool.problems import ERROR, INFO, WARNING, severity_count, severity_label
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
@@ -399,11 +399,10 @@ def score_rows_table(results, lang: str):
     from lketool.view import score_rows
 
     first = next((r for r in results if r.scores is not None), None)
-    view = []
-    if first is not None:
-        view = list(zip(score_rows(first, "id"), score_rows(first, "en")))
-    columns = [*SCORE_HEAD, *[csvout.data_col(a["key"].replace(":", "_"), id=a["label"], en=b["label"]) for a, b in view],
-               *SCORE_TAIL]
+    views = {lang: score_rows(first, lang) for lang in languages()} if first is not None else {}
+    columns = [*SCORE_HEAD, *[csvout.data_col(row["key"].replace(":", "_"),
+                                              **{lang: view[i]["label"] for lang, view in views.items()})
+                              for i, row in enumerate(views.get("id", []))], *SCORE_TAIL]
     rows = []
     for r in results:
         if r.error is not None:

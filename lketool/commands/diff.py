@@ -66,7 +66,7 @@ def _short(s: str, width: int) -> str:
     return s[:width - 3] + "..."
 
 
-def _show(v, width: int = 30, empty: str = "(kosong)") -> str:
+def _show(v, width: int, empty: str) -> str:
     if v is None or v == [] or v == "":
         return empty
     if isinstance(v, list):
@@ -89,8 +89,8 @@ def _values(ch, lang: str, width: int = 30) -> tuple[str, str]:
     if not removed and not added:  # same links, another order
         return _show(old, width, empty), _show(new, width, empty)
     kept = len(old) - len(removed)
-    o = "- " + _show(removed, width - 2) if removed else t("diff.links-kept", lang, n=kept)
-    n = "+ " + _show(added, width - 2) if added else t("diff.links-kept", lang, n=kept)
+    o = "- " + _show(removed, width - 2, empty) if removed else t("diff.links-kept", lang, n=kept)
+    n = "+ " + _show(added, width - 2, empty) if added else t("diff.links-kept", lang, n=kept)
     return o, n
 
 
