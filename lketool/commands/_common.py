@@ -319,7 +319,7 @@ def _finding_lines(p, lang: str, color: bool, cols: int, indent: int, derived: b
     out = [first] + wrap(p.message(lang), indent + 4, cols)
     todo = "" if derived else p.remedy(lang)  # a derived value needs no fix of its own
     if todo:
-        out += wrap(t("table.check.remedy", lang, remedy=todo), indent + 4, cols)
+        out += wrap(f"{t('label.remedy', lang)}: {todo}", indent + 4, cols)
     return out
 
 
