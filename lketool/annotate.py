@@ -180,7 +180,7 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
     def word(key: str) -> str:
         return t(f"annotate.summary.{key}", lang)
 
-    name = word("sheet")
+    name = word("name")  # the summary sheet's own name
     base, n = name, 2
     while name in wb.sheetnames:
         name = f"{base} ({n})"
@@ -197,7 +197,7 @@ def _summary_sheet(wb, result, rows, lang: str) -> None:
     # Every text that came from the workbook (unit name, file and sheet names, messages
     # quoting cells) goes in through openpyxl_text: always a string, never a formula.
     info = [(word("unit"), result.unit or ""), (word("file"), Path(result.file).name),
-            (word("sheet-name"), result.sheet or "")]
+            (word("sheet"), result.sheet or "")]
     counts = result.counts
     info.append((word("counts"), ", ".join(f"{severity_label(k, lang)} {counts.get(k, 0)}"
                                            for k in (ERROR, WARNING, INFO))))
