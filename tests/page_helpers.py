@@ -141,3 +141,15 @@ class RecordingProxy:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def private_bridge_root(tmp_path, monkeypatch):
+    """The bridge's folders and tables private to one test (import it into a test module
+    to use it there)."""
+    from lketool.page import bridge
+
+    monkeypatch.setattr(bridge, "FILES", tmp_path / "files")
+    monkeypatch.setattr(bridge, "OUT", tmp_path / "out")
+    monkeypatch.setattr(bridge, "_RESULTS", {})
+    monkeypatch.setattr(bridge, "_NAMES", {})

@@ -14,15 +14,9 @@ import pytest
 from lketool import display as show
 from lketool.api import check_file
 from lketool.page import bridge
-from page_helpers import ROOT, SAMPLES
+from page_helpers import ROOT, SAMPLES, private_bridge_root  # noqa: F401 (autouse fixture)
 
 
-@pytest.fixture(autouse=True)
-def private_root(tmp_path, monkeypatch):
-    monkeypatch.setattr(bridge, "FILES", tmp_path / "files")
-    monkeypatch.setattr(bridge, "OUT", tmp_path / "out")
-    monkeypatch.setattr(bridge, "_RESULTS", {})
-    monkeypatch.setattr(bridge, "_NAMES", {})
 
 
 def _check(path, name=None, lang="id"):

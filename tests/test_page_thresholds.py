@@ -12,17 +12,11 @@ from lketool import display as show
 from lketool.api import check_file
 from lketool.page import PAGE_DIR, bridge, page_messages
 from lketool.rubric import DATA_DIR, load_rubric, rubric_from_dict
-from page_helpers import SAMPLES
+from page_helpers import SAMPLES, private_bridge_root  # noqa: F401 (autouse fixture)
 
 APP = (PAGE_DIR / "app.js").read_text(encoding="utf-8")
 
 
-@pytest.fixture(autouse=True)
-def private_root(tmp_path, monkeypatch):
-    monkeypatch.setattr(bridge, "FILES", tmp_path / "files")
-    monkeypatch.setattr(bridge, "OUT", tmp_path / "out")
-    monkeypatch.setattr(bridge, "_RESULTS", {})
-    monkeypatch.setattr(bridge, "_NAMES", {})
 
 
 def _area_mins(rubric) -> dict[str, float]:
