@@ -110,6 +110,7 @@ class RowStore:
 
     def __init__(self, directory: str | Path, context: str):
         self.directory = Path(directory)
+        self.context = context  # what unit_digest keys this pack's templates with
         self.path = self.directory / f"{context[:40]}.pack"
         self.hits = self.misses = 0
         self._f = None          # the pack (read, or read and append when we hold the lock)

@@ -18,7 +18,7 @@ from typing import Any
 from lketool.recap.atomic import atomic_path
 from lketool.recap.collect import Collection, ProgressFn, column
 from lketool.recap.labels import t
-from lketool.recap.rowstore import RANK, ROW
+from lketool.recap.rowstore import RANK, ROW, RowStore, context_digest, decode, encode, unit_digest
 from lketool.cells import EXCEL_MAX_ROWS, cell_text, sheet_name
 from lketool.recap.tables import (
     Column, answer_text, area_columns, cell_value, failure_message, finding_rows, indicator_values, rank_units,
@@ -118,7 +118,8 @@ def _exact_worksheet_class():
             xlsxwriter's constant-memory writer would, without its per-cell bookkeeping.
             Rows it cannot write exactly so (strings that need escaping beyond &<>, a row
             already holding cells) go through the ordinary ``write_*`` calls."""
-            tpl = None if self._fast_row_unsafe(row, cells) else self.row_template(cells, height)
+            # put_templates refuses rows that are not free (already holding cells, behind the writer)
+            tpl = self.row_template(cells, height) if self.constant_memory else None
             if tpl is None or self.put_templates(row, [tpl], cells[0][0], cells[-1][0]) is None:
                 return self._slow_row(row, cells, height)
             return None
@@ -221,11 +222,6 @@ def _exact_worksheet_class():
             os.unlink(self.row_data_filename)
             self._xml_end_tag("sheetData")
 
-        def _fast_row_unsafe(self, row, cells) -> bool:
-            if not self.constant_memory or not cells or row < self.previous_row or self.table.get(row):
-                return True
-            return row in self.row_info or row in self.comments
-
         def _slow_row(self, row, cells, height):
             if height is not None:
                 self.set_row(row, height)
@@ -269,11 +265,8 @@ def write_workbook(coll: Collection, output: str | Path, *, rubric: Rubric | Non
     if rows_dir is not None:
         import xlsxwriter
 
-        from lketool.recap.rowstore import RowStore, context_digest
 
-        context = context_digest(xlsxwriter.__version__, coll.options.lang, rubric.edition)
-        rows = RowStore(rows_dir, context)
-        rows.context = context
+        rows = RowStore(rows_dir, context_digest(xlsxwriter.__version__, coll.options.lang, rubric.edition))
     try:
         with atomic_path(output) as tmp:
             _Writer(coll, tmp, rubric, progress, instansi=(instansi or "").strip(), date=date or "",
@@ -601,8 +594,6 @@ class _Writer:
         key = None
         if self.rows is not None and row["unit"].casefold() not in self.duplicates \
                 and type(row.get("rank")) is int:
-            from lketool.recap.rowstore import decode, encode, unit_digest
-
             key = self._row_keys.get(id(row))
             if key is None:
                 key = self._row_keys[id(row)] = unit_digest(row, self.rows.context)
